@@ -1,0 +1,71 @@
+/**
+ * Logical call chains for errors that escape a greenlet, the way V8's async stack traces show an
+ * await chain. Two sources, both read only on the error path:
+ *
+ * - frames delegating with `yield*` are on the native stack when a suspension point is resumed,
+ *   so the runtime's suspension twins capture them (`noteSuspendedFrames`) as a rejection arrives;
+ * - frames on the trampoline's explicit stack are named by their twin (`FRAME_NAME`) as the
+ *   error unwinds through them.
+ *
+ * ```
+ * Error: connection reset
+ *     at Socket.<anonymous> (db.js:40:13)
+ *     greenlet handler: call chain, outermost first
+ *     at handler (app.ts:12:5)
+ *     at loadUser (repo.ts:7:10)
+ * ```
+ */
+const suspendedFrames = new WeakMap<object, string[]>();
+const annotated = new WeakSet<object>();
+
+/** Where the trampoline's own frames start: everything below is the event loop, not the chain. */
+const TRAMPOLINE_FRAME = /\bat (?:Greenlet\.(?:step|start|cancel)|spawnGreenlet|runPlain)\b/;
+/** V8 shows each generator resumption as its own frame: `at leaf$twin.throw (<anonymous>)`. */
+const RESUME_FRAME = /\.(?:next|throw|return) \(<anonymous>\)$/;
+const RUNTIME_DIR = __dirname;
+
+/**
+ * Records the coloured frames that were waiting on a suspension when `error` was thrown into them
+ * (called from the catch of a runtime suspension twin; the native stack holds the `yield*` chain).
+ */
+export function noteSuspendedFrames(error: unknown): void {
+  if (!isObject(error) || suspendedFrames.has(error)) return;
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 200;
+  Error.captureStackTrace(holder, noteSuspendedFrames);
+  Error.stackTraceLimit = limit;
+  const frames: string[] = [];
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+    if (TRAMPOLINE_FRAME.test(line)) break;
+    if (!RESUME_FRAME.test(line) && !line.includes(RUNTIME_DIR)) frames.push(line.trim().replace(/^at /, ''));
+  }
+  suspendedFrames.set(error, frames);
+}
+
+/**
+ * Appends the greenlet's logical call chain to `error.stack`, outermost first: the explicit-stack
+ * frames it unwound through (`unwound`, innermost first) and the `yield*` frames noted above.
+ */
+export function appendCallChain(error: unknown, unwound: readonly string[], greenlet: string): void {
+  if (!isObject(error) || annotated.has(error)) return;
+  const stack = (error as { stack?: unknown }).stack;
+  if (typeof stack !== 'string') return;
+  annotated.add(error);
+  const noted = suspendedFrames.get(error) ?? [];
+  // The innermost explicit frame is where the `yield*` frames (if any) live; its name is already
+  // among them, so keep the explicit names below it only.
+  const explicit = noted.length ? unwound.slice(1) : unwound;
+  const chain = [...explicit].reverse().concat([...noted].reverse());
+  if (chain.length === 0) return;
+  try {
+    (error as { stack: string }).stack =
+      `${stack}\n    greenlet ${greenlet}: call chain, outermost first\n` + chain.map((f) => `    at ${f}`).join('\n');
+  } catch {
+    // a frozen error keeps its stack as it was
+  }
+}
+
+function isObject(x: unknown): x is object {
+  return (typeof x === 'object' && x !== null) || typeof x === 'function';
+}

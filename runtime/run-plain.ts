@@ -1,0 +1,57 @@
+/**
+ * The plain entry of a coloured function: what code that was not transformed calls.
+ *
+ * ```js
+ * function load(id) { return runPlain(load$twin.apply(this, arguments), "load"); }
+ * ```
+ *
+ * It drives the twin synchronously, explicit call records included. If the twin never waits,
+ * the caller gets its value as from a plain function. If it tries to wait, nothing can suspend
+ * the untransformed caller: a `ScopeError` naming the function is thrown at the suspension point
+ * (so `finally` blocks run) and from there to the caller; the abandoned promise is marked
+ * handled so it cannot surface as an unhandled rejection.
+ */
+import { outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
+import { getcurrent } from './greenlet';
+import { isGeneratorObject, isThenable } from './protocol';
+
+type Frame = Generator<unknown, unknown, unknown>;
+
+export function runPlain(gen: Frame, name: string): unknown {
+  let stack: Frame[] | null = null; // only made if the twin makes an explicit call
+  let top = gen;
+  let value: unknown;
+  let isThrow = false;
+  for (;;) {
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = isThrow ? top.throw(value) : top.next(value);
+    } catch (error) {
+      if (!stack || stack.length === 0) throw error;
+      top = stack.pop()!;
+      value = error;
+      isThrow = true;
+      continue;
+    }
+    isThrow = false;
+    if (r.done) {
+      if (!stack || stack.length === 0) return r.value;
+      top = stack.pop()!;
+      value = r.value;
+      continue;
+    }
+    const y = r.value;
+    if (isGeneratorObject(y)) {
+      (stack ??= []).push(top);
+      top = y;
+      value = undefined;
+    } else if (isThenable(y)) {
+      Promise.resolve(y).catch(() => {});
+      const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
+      value = new ScopeError(name, message);
+      isThrow = true;
+    } else {
+      value = y;
+    }
+  }
+}
