@@ -1,3 +1,4 @@
-/** What transformed code imports (`require("ts-greenlet").protocol`); see `protocol.ts`. */
+/** What transformed code imports (`ts-greenlet/protocol`); see `protocol.ts` for the protocol. */
 export { TWIN, setTwin, twinOf, isThenable, isGeneratorObject } from './protocol';
 export { runPlain } from './run-plain';
+export { fnTwin, arrowTwin, methodTwins, callInGreenlet } from './emit-helpers';

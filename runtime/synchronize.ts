@@ -37,8 +37,10 @@ export interface SynchronizeOptions {
 
 /** What `synchronize(options)` returns: a wrapper, also usable as a method decorator. */
 export interface SynchronizeWith {
+  // The decorator form first: TypeScript resolves a decorator call against the first overload
+  // that fits, and the plain form would make `@synchronize({...})` return the wrong type.
+  <F extends AnyFunction>(fn: F, context: ClassMethodDecoratorContext<any, any>): F;
   <F extends AnyFunction>(fn: F): Synchronized<F>;
-  <F extends AnyFunction>(fn: F, context: ClassMethodDecoratorContext): F;
 }
 
 type DecoratorContext = { kind: string; name: string | symbol };
@@ -59,7 +61,7 @@ function isDecoratorContext(x: unknown): x is DecoratorContext {
  * wrapper), and as a TC39 method decorator: `@synchronize`, `@synchronize({ strict: false })`.
  */
 export function synchronize<F extends AnyFunction>(fn: F, options?: SynchronizeOptions): Synchronized<F>;
-export function synchronize<F extends AnyFunction>(fn: F, context: ClassMethodDecoratorContext): F;
+export function synchronize<F extends AnyFunction>(fn: F, context: ClassMethodDecoratorContext<any, any>): F;
 export function synchronize(options: SynchronizeOptions): SynchronizeWith;
 export function synchronize(fnOrOptions: unknown, second?: unknown): unknown {
   if (typeof fnOrOptions !== 'function' && isOptions(fnOrOptions) && second === undefined) {
@@ -119,7 +121,7 @@ function describe(x: unknown): string {
  * Waits for `value` inside a greenlet and returns what it holds; a plain value comes back as it
  * is. Transformed code delegates to its twin; anywhere else a promise is a `ScopeError`.
  */
-export const awaitSync: <T>(value: T) => Awaited<T> = setTwin(
+export const awaitSync: (<T>(value: T) => Awaited<T>) & { readonly [SYNCHRONIZED]: true } = setTwin(
   function awaitSync(value: unknown): unknown {
     if (!isThenable(value)) return value;
     Promise.resolve(value).catch(() => {}); // this call cannot wait for it: do not leave it unhandled

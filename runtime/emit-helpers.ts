@@ -1,0 +1,64 @@
+/**
+ * Helpers that transformed code calls to build twins for functions that are values rather than
+ * declarations (function expressions, arrows, methods). See `protocol.ts` for the protocol.
+ *
+ * ```js
+ * const f = function (x) { return load(x); }   →  const f = fnTwin(function* (x) { return yield* ...; }, "f");
+ * const g = (x) => load(x)                      →  const g = arrowTwin(function* (x) { ... }, "g", this);
+ * class C { m() { load(); } }                   →  class C { static { methodTwins(this.prototype, ["m"]); } *m() { ... } }
+ * ```
+ */
+import { Greenlet } from './greenlet';
+import { runPlain } from './run-plain';
+import { FRAME_NAME, setTwin, Twin } from './protocol';
+
+/** The plain entry for a function-expression twin: `this` is the caller's. */
+export function fnTwin(twin: Twin, name: string): Function {
+  const plain = function (this: unknown) {
+    return runPlain(twin.apply(this, arguments as never), name);
+  };
+  defineLength(plain, twin);
+  return setTwin(plain, twin, name);
+}
+
+/** The plain entry for an arrow's twin: `this` is the arrow's lexical `this`, fixed here. */
+export function arrowTwin(twin: Twin, name: string, thisArg: unknown): Function {
+  setTwin(function () {}, twin, name); // names the twin and its frames
+  const bound = twin.bind(thisArg) as Twin;
+  const plain = (...args: unknown[]) => runPlain(twin.apply(thisArg, args), name);
+  defineLength(plain, twin);
+  Object.defineProperty(bound, 'prototype', { value: twin.prototype });
+  return setTwin(plain, bound, name);
+}
+
+/**
+ * Turns the generator methods `keys` of `target` (a prototype, a constructor, an object literal)
+ * into plain entries carrying their twins. Attributes and key order stay as they were.
+ */
+export function methodTwins<T extends object>(target: T, keys: readonly PropertyKey[], labels: readonly string[]): T {
+  keys.forEach((key, i) => {
+    const desc = Object.getOwnPropertyDescriptor(target, key)!;
+    const twin = desc.value as Twin;
+    const label = labels[i]; // `C.m`, for ScopeError messages; the function keeps its own name
+    const plain = {
+      [key](this: unknown) {
+        return runPlain(twin.apply(this, arguments as never), label);
+      },
+    }[key as string];
+    defineLength(plain, twin);
+    setTwin(plain, twin, plain.name);
+    Object.defineProperty(target, key, { ...desc, value: plain });
+  });
+  return target;
+}
+
+/** Runs `fn` (a coloured function, usually) as a greenlet: how an `async` function awaits it. */
+export function callInGreenlet(fn: Function, thisArg: unknown, args: unknown[]): Promise<unknown> {
+  return new Greenlet(fn).start(thisArg, args);
+}
+
+function defineLength(plain: Function, twin: Function): void {
+  if (plain.length !== twin.length) Object.defineProperty(plain, 'length', { value: twin.length, configurable: true });
+}
+
+export { FRAME_NAME };

@@ -1,0 +1,103 @@
+/**
+ * What a call may run: a suspension point, a known function, a method dispatched at run time,
+ * or an arbitrary function value. Decided from the TypeChecker only.
+ *
+ * ```ts
+ * query(sql)          // suspend:  type carries the Synchronized brand
+ * load(id)            // static:   [function load]          (also imports, re-exports, IIFEs)
+ * repo.find(id)       // method:   every `find` whose owner type is assignable to typeof repo
+ * cb(x)               // value:    coloured function values whose type is assignable to cb's
+ * (anyValue as any)() // opaque:   never coloured; a suspension there meets ScopeError at run time
+ * ```
+ */
+import ts from 'typescript';
+import { FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
+import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+
+export type CallTarget =
+  | { kind: 'suspend' }
+  | { kind: 'static'; fn: FunctionNode }
+  | { kind: 'method'; name: string; receiver: ts.Type; declared: FunctionNode[] }
+  | { kind: 'value'; type: ts.Type }
+  | { kind: 'opaque' };
+
+export function resolveCallTarget(checker: ts.TypeChecker, call: ts.CallExpression): CallTarget {
+  const callee = skipParens(call.expression);
+  if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
+  if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };
+  const calleeType = checker.getTypeAtLocation(callee);
+  if (hasSynchronizedBrand(checker, calleeType)) return { kind: 'suspend' };
+
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isElementAccessExpression(callee) ? callee.argumentExpression : callee;
+  let sym = checker.getSymbolAtLocation(nameNode);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decls = sym?.declarations ?? [];
+  if (decls.some((d) => isSynchronizeDecorated(checker, d))) return { kind: 'suspend' };
+
+  const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
+  if (isMember && sym && decls.length && decls.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) {
+    const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);
+    const declared = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
+    if (ts.isPrivateIdentifier(nameNode) && declared.length === 1) return { kind: 'static', fn: declared[0] };
+    return { kind: 'method', name: sym.name, receiver: objectType, declared };
+  }
+  if (!isMember && decls.length > 0) {
+    const bodies = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
+    if (bodies.length === 1 && isStaticallyBound(decls, bodies[0])) return { kind: 'static', fn: bodies[0] };
+    // A function declared without a body here (lib.d.ts, a package's .d.ts) was not transformed.
+    if (decls.every((d) => ts.isFunctionDeclaration(d) && !d.body)) return { kind: 'opaque' };
+  }
+  if (isOpaqueType(calleeType)) return { kind: 'opaque' };
+  return { kind: 'value', type: calleeType };
+}
+
+/** The function a declaration stands for, if it is one with a body in the program. */
+function functionOfDeclaration(d: ts.Declaration): FunctionNode | undefined {
+  if (isFunctionNode(d)) return d.body ? d : undefined;
+  if ((ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d) || ts.isPropertyAssignment(d)) && d.initializer) {
+    const init = skipParens(d.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/** A function declaration, or a function bound to a `const`: the name always means that function. */
+function isStaticallyBound(decls: readonly ts.Declaration[], fn: FunctionNode): boolean {
+  const d = decls.find((x) => x === fn || (ts.isVariableDeclaration(x) && x.initializer && skipParens(x.initializer) === fn));
+  if (!d) return false;
+  if (ts.isFunctionDeclaration(d)) return decls.every((x) => ts.isFunctionDeclaration(x));
+  return ts.isVariableDeclaration(d) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
+}
+
+/** `any`, `unknown`, `Function`: the compiler cannot see what runs, so it colours nothing. */
+function isOpaqueType(t: ts.Type): boolean {
+  if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  return t.getCallSignatures().length === 0;
+}
+
+/** Candidates of a method call: every program method of that name whose owner fits the receiver. */
+export function methodCandidates(checker: ts.TypeChecker, inv: Inventory, name: string, receiver: ts.Type, declared: FunctionNode[]): FunctionNode[] {
+  const out = new Set<FunctionNode>(declared);
+  const r = checker.getNonNullableType(receiver);
+  if (r.flags & ts.TypeFlags.Any) return [...out];
+  for (const fn of inv.methodsByName.get(name) ?? []) {
+    if (out.has(fn)) continue;
+    const owner = ownerType(checker, fn);
+    if (owner && checker.isTypeAssignableTo(owner, r)) out.add(fn);
+  }
+  return [...out];
+}
+
+/** The type whose member `fn` is: a class's instance or static side, or an object literal. */
+function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefined {
+  const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
+  const owner = member.parent;
+  if (ts.isClassLike(owner)) {
+    const isStatic = ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    const classSym = owner.name ? checker.getSymbolAtLocation(owner.name) : checker.getSymbolAtLocation(owner);
+    if (isStatic) return classSym ? checker.getTypeOfSymbolAtLocation(classSym, owner) : undefined;
+    return checker.getTypeAtLocation(owner);
+  }
+  if (ts.isObjectLiteralExpression(owner)) return checker.getTypeAtLocation(owner);
+  return undefined;
+}

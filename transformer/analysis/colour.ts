@@ -1,0 +1,268 @@
+/**
+ * Colouring: which functions can reach a suspension point, and how each call that may suspend is
+ * emitted. A worklist fixed point over the call graph, so recursion and mutual recursion settle.
+ * The rewrite only reads the `Analysis` this returns; it never decides colour itself.
+ *
+ * ```ts
+ * const query = synchronize(db.query); // suspension point (brand)
+ * function find(id) { return query(id); }       // coloured: calls a suspension point
+ * function show(id) { return find(id).name; }   // coloured: calls find
+ * function pure(x) { return x + 1; }            // untouched
+ * async function h() { return show(1); }        // boundary: that call is awaited
+ * ```
+ */
+import ts from 'typescript';
+import { CallTarget, methodCandidates, resolveCallTarget } from './call-targets';
+import { buildInventory, CallSite, FunctionNode, functionName, Inventory } from './inventory';
+import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
+
+/** How a call that may suspend is emitted inside a coloured function. */
+export type CallPlan =
+  /** `yield* f$twin(...)`, or `yield f$twin(...)` (an explicit call record) when `explicit`. */
+  | { kind: 'direct'; fn: FunctionNode; explicit: boolean }
+  /** Look the twin up at run time (`TWIN`), delegate if there is one, else call plainly. */
+  | { kind: 'dispatch'; explicit: boolean }
+  /** Inside an `async` function: run the call as a greenlet and `await` it. */
+  | { kind: 'await' };
+
+export interface Analysis {
+  program: ts.Program;
+  inventory: Inventory;
+  coloured: Set<FunctionNode>;
+  plans: Map<ts.CallExpression, CallPlan>;
+  /** Why each function is coloured: the call that made it so. */
+  reasons: Map<FunctionNode, { site: ts.CallExpression; callee: FunctionNode | 'suspension point' }>;
+  diagnostics: ts.Diagnostic[];
+  /** Files with something to rewrite; every other file is emitted untouched. */
+  files: Set<ts.SourceFile>;
+  colourPath(fn: FunctionNode): string[];
+}
+
+export function analyse(program: ts.Program): Analysis {
+  const checker = program.getTypeChecker();
+  const inv = buildInventory(program);
+  const targets = new Map<CallSite, CallTarget>();
+  const callers = new Map<FunctionNode, CallSite[]>(); // static and method edges, reversed
+  const valueSites: CallSite[] = [];
+  const calleesOf = new Map<CallSite, FunctionNode[]>();
+
+  for (const site of inv.calls) {
+    const t = resolveCallTarget(checker, site.call);
+    targets.set(site, t);
+    const callees = t.kind === 'static' ? [t.fn] : t.kind === 'method' ? methodCandidates(checker, inv, t.name, t.receiver, t.declared) : [];
+    calleesOf.set(site, callees);
+    for (const fn of callees) {
+      let list = callers.get(fn);
+      if (!list) callers.set(fn, (list = []));
+      list.push(site);
+    }
+    if (t.kind === 'value') valueSites.push(site);
+  }
+
+  const coloured = new Set<FunctionNode>();
+  const suspending = new Set<CallSite>();
+  const reasons: Analysis['reasons'] = new Map();
+  const siteCallee = new Map<CallSite, FunctionNode | 'suspension point'>();
+  const work: Array<[CallSite, FunctionNode | 'suspension point']> = [];
+
+  for (const site of inv.calls) if (targets.get(site)!.kind === 'suspend') work.push([site, 'suspension point']);
+  while (work.length) {
+    const [site, callee] = work.pop()!;
+    if (suspending.has(site)) continue;
+    suspending.add(site);
+    siteCallee.set(site, callee);
+    if (site.context.kind !== 'function') continue;
+    const fn = site.context.fn;
+    if (!isColourable(fn) || coloured.has(fn)) continue;
+    coloured.add(fn);
+    reasons.set(fn, { site: site.call, callee });
+    for (const caller of callers.get(fn) ?? []) work.push([caller, fn]);
+    if (inv.functionValues.has(fn)) {
+      const fnType = checker.getTypeAtLocation(fn);
+      for (const vs of valueSites) {
+        if (suspending.has(vs)) continue;
+        const t = targets.get(vs) as { type: ts.Type };
+        if (checker.isTypeAssignableTo(fnType, checker.getNonNullableType(t.type))) work.push([vs, fn]);
+      }
+    }
+  }
+
+  const recursive = stronglyConnected(coloured, (fn) =>
+    (inv.callsByFunction.get(fn) ?? []).filter((s) => suspending.has(s)).flatMap((s) => calleesOf.get(s)!.filter((c) => coloured.has(c))),
+  );
+
+  const plans = new Map<ts.CallExpression, CallPlan>();
+  const specs: DiagnosticSpec[] = [];
+  const files = new Set<ts.SourceFile>();
+  const analysis: Analysis = { program, inventory: inv, coloured, plans, reasons, diagnostics: [], files, colourPath };
+
+  for (const site of suspending) {
+    const path = pathOfSite(site);
+    const ctx = site.context;
+    if (ctx.kind === 'module') {
+      specs.push({
+        code: Codes.TopLevelSuspension,
+        node: site.call,
+        path,
+        message:
+          'This call may suspend, but it runs at module top level, where nothing can wait. Move it into a function and start that with spawnGreenlet(fn), or call it from an async function.',
+      });
+      continue;
+    }
+    if (ctx.kind === 'class-initializer') {
+      specs.push({
+        code: Codes.UncolourableContext,
+        node: site.call,
+        path,
+        message:
+          'This call may suspend, but it runs in a class field initialiser or static block, which cannot wait. Initialise the field in a method (or a static factory) instead.',
+      });
+      continue;
+    }
+    const fn = ctx.fn;
+    files.add(fn.getSourceFile());
+    if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+      plans.set(site.call, { kind: 'await' });
+      continue;
+    }
+    if (!coloured.has(fn)) {
+      specs.push(uncolourableSpec(fn, site.call, path));
+      continue;
+    }
+    const callees = calleesOf.get(site)!;
+    const explicit = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
+    const t = targets.get(site)!;
+    if (t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)) {
+      plans.set(site.call, { kind: 'direct', fn: t.fn, explicit });
+    } else {
+      plans.set(site.call, { kind: 'dispatch', explicit });
+    }
+  }
+  for (const fn of coloured) files.add(fn.getSourceFile());
+  analysis.diagnostics = specs.map(createDiagnostic);
+  return analysis;
+
+  function colourPath(fn: FunctionNode): string[] {
+    const out: string[] = [];
+    const seen = new Set<FunctionNode>();
+    let cur: FunctionNode | 'suspension point' = fn;
+    while (cur !== 'suspension point' && !seen.has(cur)) {
+      seen.add(cur);
+      const r = reasons.get(cur);
+      if (!r) break;
+      out.push(functionName(cur));
+      if (r.callee === 'suspension point') out.push(`${calleeText(r.site)} (suspends)`);
+      cur = r.callee;
+    }
+    return out;
+  }
+
+  function pathOfSite(site: CallSite): string[] {
+    const callee = siteCallee.get(site);
+    if (callee === undefined || callee === 'suspension point') return [`${calleeText(site.call)} (suspends)`];
+    return colourPath(callee);
+  }
+}
+
+/** Functions that can become generators. The rest report a diagnostic when a call in them may suspend. */
+function isColourable(fn: FunctionNode): boolean {
+  if (ts.isConstructorDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) return false;
+  if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) return false;
+  return true;
+}
+
+/**
+ * A direct call delegates to a twin declared in the same file, with no lookup: a named function
+ * declaration, or a `#private` method (which no subclass can override).
+ */
+function isDirectlyCallable(fn: FunctionNode, call: ts.CallExpression): boolean {
+  if (call.questionDotToken) return false;
+  if (ts.isFunctionDeclaration(fn)) return !!fn.name;
+  return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
+}
+
+function uncolourableSpec(fn: FunctionNode, call: ts.CallExpression, path: string[]): DiagnosticSpec {
+  const name = functionName(fn);
+  if (ts.isConstructorDeclaration(fn)) {
+    return {
+      code: Codes.UncolourableContext,
+      node: call,
+      path,
+      message: `This call may suspend, but it is in the constructor of ${name.replace(/\.constructor$/, '')}, and a constructor cannot wait. Move the work into a static factory method (static create(...) { const x = new C(); x.init(); return x; }).`,
+    };
+  }
+  if (ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+    return {
+      code: Codes.AccessorSuspends,
+      node: call,
+      path,
+      message: `This call may suspend, but it is in the accessor ${name}, and accessors are read by code that cannot wait. Make it a method.`,
+    };
+  }
+  return {
+    code: Codes.GeneratorSuspends,
+    node: call,
+    path,
+    message: `This call may suspend, but it is in the generator ${name}; its own yields would mix with the greenlet's. Collect what it needs before the generator runs, or make it an async generator that awaits spawnGreenlet(...).`,
+  };
+}
+
+function calleeText(call: ts.CallExpression): string {
+  const text = call.expression.getText();
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Tarjan's SCCs over coloured functions: id of the component for functions on a cycle. */
+function stronglyConnected(nodes: Set<FunctionNode>, edges: (n: FunctionNode) => FunctionNode[]): Map<FunctionNode, number> {
+  const index = new Map<FunctionNode, number>();
+  const low = new Map<FunctionNode, number>();
+  const onStack = new Set<FunctionNode>();
+  const stack: FunctionNode[] = [];
+  const comp = new Map<FunctionNode, number>();
+  let counter = 0;
+  let compId = 0;
+  for (const n of nodes) if (!index.has(n)) strong(n);
+  return comp;
+
+  // Iterative, so a long call chain cannot overflow the compiler's stack.
+  function strong(root: FunctionNode): void {
+    const frames: Array<{ n: FunctionNode; out: FunctionNode[]; i: number }> = [];
+    const enter = (n: FunctionNode) => {
+      index.set(n, counter);
+      low.set(n, counter++);
+      stack.push(n);
+      onStack.add(n);
+      frames.push({ n, out: edges(n), i: 0 });
+    };
+    enter(root);
+    while (frames.length) {
+      const f = frames[frames.length - 1];
+      if (f.i < f.out.length) {
+        const m = f.out[f.i++];
+        if (!index.has(m)) enter(m);
+        else if (onStack.has(m)) low.set(f.n, Math.min(low.get(f.n)!, index.get(m)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length) {
+        const parent = frames[frames.length - 1].n;
+        low.set(parent, Math.min(low.get(parent)!, low.get(f.n)!));
+      }
+      if (low.get(f.n) === index.get(f.n)) {
+        const members: FunctionNode[] = [];
+        let m: FunctionNode;
+        do {
+          m = stack.pop()!;
+          onStack.delete(m);
+          members.push(m);
+        } while (m !== f.n);
+        const selfLoop = edges(f.n).includes(f.n);
+        if (members.length > 1 || selfLoop) {
+          for (const x of members) comp.set(x, compId);
+          compId++;
+        }
+      }
+    }
+  }
+}

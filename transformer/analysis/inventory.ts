@@ -1,0 +1,181 @@
+/**
+ * The inventory: every function in the program's own source files, the calls made directly in
+ * its body (not in nested functions), and every function used as a value. Pure syntax; the
+ * type-driven decisions are in `call-targets.ts` and `colour.ts`.
+ */
+import ts from 'typescript';
+
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration
+  | ts.ConstructorDeclaration;
+
+/** Where a call is made: a function, or a place that can never become a generator. */
+export type Context =
+  | { kind: 'function'; fn: FunctionNode }
+  | { kind: 'module'; file: ts.SourceFile }
+  | { kind: 'class-initializer'; node: ts.Node }; // field initialiser or static block
+
+export interface CallSite {
+  call: ts.CallExpression;
+  context: Context;
+}
+
+export interface Inventory {
+  functions: FunctionNode[];
+  calls: CallSite[];
+  callsByFunction: Map<FunctionNode, CallSite[]>;
+  /** Functions that may be called through a value (passed, stored, returned), not just by name. */
+  functionValues: Set<FunctionNode>;
+  /** Methods and function-valued properties by name, for calls dispatched at run time. */
+  methodsByName: Map<string, FunctionNode[]>;
+}
+
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isConstructorDeclaration(node)
+  );
+}
+
+export function buildInventory(program: ts.Program): Inventory {
+  const checker = program.getTypeChecker();
+  const inv: Inventory = {
+    functions: [],
+    calls: [],
+    callsByFunction: new Map(),
+    functionValues: new Set(),
+    methodsByName: new Map(),
+  };
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+    visit(file, { kind: 'module', file });
+  }
+  return inv;
+
+  function visit(node: ts.Node, context: Context): void {
+    if (isFunctionNode(node)) {
+      if (!node.body) return; // overload signature or abstract method
+      inv.functions.push(node);
+      inv.callsByFunction.set(node, []);
+      noteValueUse(node);
+      noteMethod(node);
+      ts.forEachChild(node, (child) => visit(child, { kind: 'function', fn: node }));
+      return;
+    }
+    if ((ts.isPropertyDeclaration(node) && node.initializer) || ts.isClassStaticBlockDeclaration(node)) {
+      ts.forEachChild(node, (child) => visit(child, { kind: 'class-initializer', node }));
+      return;
+    }
+    if (ts.isIdentifier(node) && isValuePosition(node)) noteReference(node);
+    if (ts.isCallExpression(node)) {
+      const site = { call: node, context };
+      inv.calls.push(site);
+      if (context.kind === 'function') inv.callsByFunction.get(context.fn)!.push(site);
+    }
+    ts.forEachChild(node, (child) => visit(child, context));
+  }
+
+  /** Arrows and function expressions are values unless called on the spot (an IIFE). */
+  function noteValueUse(fn: FunctionNode): void {
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return;
+    let outer: ts.Node = fn.parent;
+    while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
+    const callee = ts.isCallExpression(outer) ? skipParens(outer.expression) : undefined;
+    if (callee === fn) return;
+    // Bound to a const, it is called by name (resolved statically) and counts as a value only
+    // where the name is used as one (noteReference).
+    if (ts.isVariableDeclaration(outer) && outer.initializer && isConstBinding(outer)) return;
+    inv.functionValues.add(fn);
+  }
+
+  /** A function declaration or const-bound function named where it is not called: a value. */
+  function noteReference(id: ts.Identifier): void {
+    let sym = checker.getSymbolAtLocation(id);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    const decl = sym?.valueDeclaration;
+    if (!decl) return;
+    if (ts.isFunctionDeclaration(decl) && decl.body) inv.functionValues.add(decl);
+    else if (ts.isVariableDeclaration(decl) && decl.initializer) {
+      const init = skipParens(decl.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) inv.functionValues.add(init);
+    }
+  }
+
+  function noteMethod(fn: FunctionNode): void {
+    let name: string | undefined;
+    if ((ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && fn.name) {
+      name = propertyNameText(fn.name);
+    } else if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent) {
+      const p = fn.parent;
+      if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && p.initializer === fn) name = propertyNameText(p.name);
+    }
+    if (name === undefined) return;
+    let list = inv.methodsByName.get(name);
+    if (!list) inv.methodsByName.set(name, (list = []));
+    list.push(fn);
+  }
+}
+
+/** An identifier read as a value, not called, declared, or used as a property name or type. */
+function isValuePosition(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (ts.isCallExpression(p) && skipParens(p.expression) === id) return false;
+  if (ts.isParenthesizedExpression(p) || ts.isNonNullExpression(p)) {
+    let outer: ts.Node = p;
+    while (ts.isParenthesizedExpression(outer) || ts.isNonNullExpression(outer)) outer = outer.parent;
+    if (ts.isCallExpression(outer) && skipParens(outer.expression) === id) return false;
+  }
+  if ((ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || ts.isParameter(p)) && p.name === id) return false;
+  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id)) return false;
+  if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportSpecifier(p)) return false;
+  if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p)) return false;
+  if (ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isClassDeclaration(p) || ts.isInterfaceDeclaration(p)) return false;
+  return ts.isExpression(id);
+}
+
+function isConstBinding(decl: ts.VariableDeclaration): boolean {
+  return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && ts.isIdentifier(decl.name);
+}
+
+export function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+    e = e.expression;
+  }
+  return e;
+}
+
+export function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) {
+    return name.text;
+  }
+  return undefined;
+}
+
+/** A readable name for messages and stack traces: `f`, `Class.method`, `<anonymous>`. */
+export function functionName(fn: FunctionNode): string {
+  if (ts.isConstructorDeclaration(fn)) return `${className(fn.parent)}.constructor`;
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+    const n = propertyNameText(fn.name) ?? fn.name.getText();
+    return ts.isClassLike(fn.parent) ? `${className(fn.parent)}.${n}` : n;
+  }
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  const p = fn.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p))) return propertyNameText(p.name) ?? '<anonymous>';
+  return '<anonymous>';
+}
+
+function className(c: ts.Node): string {
+  return ts.isClassLike(c) && c.name ? c.name.text : '<class>';
+}

@@ -1,0 +1,52 @@
+/**
+ * Suspension points: the calls where a greenlet may wait.
+ *
+ * - a call of a value whose type carries the `Synchronized` brand (`synchronize(...)`,
+ *   `awaitSync`, `spawnGreenletOnScopeError(...)`), recognised by the brand's declaration
+ *   (`declare const SYNCHRONIZED: unique symbol`), so it holds across modules, re-exports,
+ *   aliases and `.d.ts` files;
+ * - a call of a method decorated with `@synchronize` / `@synchronize({...})` (a decorator cannot
+ *   change a method's type, so the declaration is what marks it).
+ */
+import ts from 'typescript';
+
+const BRAND = 'SYNCHRONIZED';
+
+/** True if `type` (or every member of a union) has the `[SYNCHRONIZED]` property. */
+export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const t = checker.getNonNullableType(type);
+  if (t.isUnion()) return t.types.length > 0 && t.types.every((u) => hasSynchronizedBrand(checker, u));
+  for (const prop of checker.getPropertiesOfType(t)) {
+    if (isBrandProperty(checker, prop)) return true;
+  }
+  return false;
+}
+
+function isBrandProperty(checker: ts.TypeChecker, prop: ts.Symbol): boolean {
+  if (!String(prop.escapedName).startsWith(`__@${BRAND}@`)) return false;
+  const decl = prop.declarations?.[0];
+  if (!decl || !ts.isPropertySignature(decl) || !ts.isComputedPropertyName(decl.name)) return false;
+  let sym = checker.getSymbolAtLocation(decl.name.expression);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const target = sym?.valueDeclaration;
+  return !!target && ts.isVariableDeclaration(target) && target.name.getText() === BRAND;
+}
+
+/** True if `decl` is a method decorated with `@synchronize` or `@synchronize(options)`. */
+export function isSynchronizeDecorated(checker: ts.TypeChecker, decl: ts.Node): boolean {
+  if (!ts.isMethodDeclaration(decl) || !ts.canHaveDecorators(decl)) return false;
+  for (const d of ts.getDecorators(decl) ?? []) {
+    const callee = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    if (isRuntimeExport(checker, callee, 'synchronize')) return true;
+  }
+  return false;
+}
+
+/** True if `expr` names the runtime's export `name` (through imports, aliases, namespaces). */
+export function isRuntimeExport(checker: ts.TypeChecker, expr: ts.Expression, name: string): boolean {
+  let sym = checker.getSymbolAtLocation(expr);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  if (!sym || sym.name !== name) return false;
+  const file = sym.valueDeclaration?.getSourceFile().fileName ?? sym.declarations?.[0]?.getSourceFile().fileName ?? '';
+  return /runtime[\\/][^\\/]+\.(d\.)?ts$/.test(file) && /ts-greenlet|[\\/]runtime[\\/]/.test(file);
+}

@@ -1,0 +1,184 @@
+/**
+ * Call sites that may suspend, emitted the way `Analysis.plans` says. Evaluation order is the
+ * original's: receiver, callee, arguments, call; optional chains short-circuit as written.
+ *
+ * ```js
+ * load(id)        →  (yield* load$twin(id))                               // direct
+ * fact(n - 1)     →  (yield fact$twin(n - 1))                             // direct, recursive edge
+ * repo.find(id)   →  (_a = repo, _b = _a.find,
+ *                     (_c = __tsg.twinOf(_b)) ? yield* _c.call(_a, id) : _b.call(_a, id))
+ * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : <dispatch _b on _a>
+ * await-side:        (_a = repo, _b = _a.find, await __tsg.callInGreenlet(_b, _a, [id]))
+ * ```
+ */
+import ts from 'typescript';
+import type { CallPlan } from '../analysis/colour';
+import type { FileRewrite } from './file';
+
+type Visit = (node: ts.Node) => ts.Node;
+
+/** Emits `call` (already known to have `plan`), visiting its parts with `visit`. */
+export function emitCall(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan, visit: Visit): ts.Expression {
+  const guards: Guard[] = [];
+  return wrapGuards(rw.factory, callBody(rw, call, plan, visit, guards), guards);
+}
+
+/**
+ * Emits a whole optional chain (`a?.b.load().name`) whose spine holds a call that may suspend:
+ * every `?.` becomes a guard around the rest of the chain, so a nullish link skips it all.
+ */
+export function emitChain(rw: FileRewrite, chain: ts.Expression, visit: Visit): ts.Expression {
+  const guards: Guard[] = [];
+  return wrapGuards(rw.factory, chainValue(rw, chain, visit, guards), guards);
+}
+
+/** True if `node` is the outermost link of an optional chain (where the chain's value is used). */
+export function isChainOuter(node: ts.Node): node is ts.Expression {
+  if (!(node.flags & ts.NodeFlags.OptionalChain)) return false;
+  const p = node.parent;
+  return !(p.flags & ts.NodeFlags.OptionalChain && (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p) || ts.isNonNullExpression(p)) && p.expression === node);
+}
+
+/** The calls on the spine of an optional chain (not in arguments). */
+export function chainCalls(chain: ts.Expression): ts.CallExpression[] {
+  const out: ts.CallExpression[] = [];
+  let e: ts.Expression = chain;
+  while (e.flags & ts.NodeFlags.OptionalChain) {
+    if (ts.isCallExpression(e)) out.push(e);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    else break;
+  }
+  return out;
+}
+
+interface Guard {
+  temp: ts.Identifier;
+  value: ts.Expression;
+}
+
+/** `(t1 = v1) == null ? void 0 : (t2 = v2) == null ? void 0 : expr`, first guard outermost. */
+function wrapGuards(f: ts.NodeFactory, expr: ts.Expression, guards: Guard[]): ts.Expression {
+  let result = expr;
+  for (let i = guards.length - 1; i >= 0; i--) {
+    const { temp, value } = guards[i];
+    const test = f.createBinaryExpression(f.createParenthesizedExpression(f.createAssignment(temp, value)), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
+    result = f.createParenthesizedExpression(f.createConditionalExpression(test, undefined, f.createVoidZero(), undefined, result));
+  }
+  return result;
+}
+
+/** A link's value; a `?.` on it adds a guard and yields the guard's temp. */
+function guarded(rw: FileRewrite, value: ts.Expression, optional: boolean, guards: Guard[]): ts.Expression {
+  if (!optional) return value;
+  const temp = rw.factory.createTempVariable(rw.hoist);
+  guards.push({ temp, value });
+  return temp;
+}
+
+/** An expression on the spine of a chain; anything else is simply visited. */
+function chainValue(rw: FileRewrite, e: ts.Expression, visit: Visit, guards: Guard[]): ts.Expression {
+  const f = rw.factory;
+  if (!(e.flags & ts.NodeFlags.OptionalChain)) return visit(e) as ts.Expression;
+  if (ts.isNonNullExpression(e)) return chainValue(rw, e.expression, visit, guards);
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const obj = guarded(rw, chainValue(rw, e.expression, visit, guards), !!e.questionDotToken, guards);
+    return ts.isPropertyAccessExpression(e)
+      ? f.createPropertyAccessExpression(obj, visit(e.name) as ts.MemberName)
+      : f.createElementAccessExpression(obj, visit(e.argumentExpression) as ts.Expression);
+  }
+  if (ts.isCallExpression(e)) return callBody(rw, e, rw.analysis.plans.get(e), visit, guards);
+  return visit(e) as ts.Expression;
+}
+
+/**
+ * A call split into receiver, function and arguments, each evaluated once, in order; `plan`
+ * undefined means a plain call (a link of a chain that does not suspend).
+ */
+function callBody(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan | undefined, visit: Visit, guards: Guard[]): ts.Expression {
+  const f = rw.factory;
+  if (plan?.kind === 'direct' && !call.questionDotToken) {
+    const twin = rw.directTwinRef(plan.fn);
+    if (twin) return delegate(f, f.createCallExpression(twin, undefined, call.arguments.map((a) => visit(a) as ts.Expression)), plan.explicit);
+  }
+  const callee = skipOuter(call.expression);
+  let recv: ts.Expression | undefined;
+  let fnValue: ts.Expression;
+  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+    let obj: ts.Expression;
+    if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      recv = f.createThis();
+      obj = f.createSuper();
+    } else {
+      const value = guarded(rw, chainValue(rw, callee.expression, visit, guards), !!callee.questionDotToken, guards);
+      if (ts.isIdentifier(value) && guards.some((g) => g.temp === value)) {
+        recv = obj = value;
+      } else {
+        recv = f.createTempVariable(rw.hoist);
+        obj = f.createParenthesizedExpression(f.createAssignment(recv, value));
+      }
+    }
+    fnValue = ts.isPropertyAccessExpression(callee)
+      ? f.createPropertyAccessExpression(obj, visit(callee.name) as ts.MemberName)
+      : f.createElementAccessExpression(obj, visit(callee.argumentExpression) as ts.Expression);
+  } else {
+    fnValue = chainValue(rw, callee, visit, guards);
+  }
+  const args = call.arguments.map((a) => visit(a) as ts.Expression);
+  if (plan?.kind === 'direct' && recv && ts.isPropertyAccessExpression(fnValue) && ts.isPrivateIdentifier(callee.kind === ts.SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name : fnValue.name)) {
+    // `this.#m(x)` → `(yield* (_a = this).#m$twin(x))`: private methods are never overridden
+    const twin = f.createPrivateIdentifier(rw.twinName(plan.fn)!.text);
+    return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(fnValue.expression, twin), undefined, args), plan.explicit);
+  }
+  let fn: ts.Expression;
+  const steps: ts.Expression[] = [];
+  if (call.questionDotToken) {
+    fn = guarded(rw, fnValue, true, guards);
+  } else {
+    fn = f.createTempVariable(rw.hoist);
+    steps.push(f.createAssignment(fn, fnValue));
+  }
+  let last: ts.Expression;
+  if (!plan) {
+    last = recv
+      ? f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [recv, ...args])
+      : f.createCallExpression(fn, undefined, args);
+  } else if (plan.kind === 'await') {
+    last = awaitInGreenlet(rw, fn, recv, args);
+  } else {
+    last = dispatch(rw, fn, recv, args, plan.explicit);
+  }
+  return f.createParenthesizedExpression(steps.length ? f.createCommaListExpression([...steps, last]) : last);
+}
+
+function skipOuter(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+    e = e.expression;
+  }
+  return e;
+}
+
+/** `(t = twinOf(fn)) ? yield* t.call(thisArg, ...args) : fn.call(thisArg, ...args)` */
+function dispatch(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[], explicit: boolean): ts.Expression {
+  const f = rw.factory;
+  const t = f.createTempVariable(rw.hoist);
+  const recv = thisArg ?? f.createVoidZero();
+  const twinCall = f.createCallExpression(f.createPropertyAccessExpression(t, 'call'), undefined, [recv, ...args]);
+  const plainCall = thisArg
+    ? f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [recv, ...args])
+    : f.createCallExpression(fn, undefined, args);
+  const test = f.createParenthesizedExpression(f.createAssignment(t, f.createCallExpression(rw.helper('twinOf'), undefined, [fn])));
+  return f.createConditionalExpression(test, undefined, delegate(f, twinCall, explicit), undefined, plainCall);
+}
+
+/** `await __tsg.callInGreenlet(fn, thisArg, [...args])`: an async function awaits the call. */
+function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[]): ts.Expression {
+  const f = rw.factory;
+  const call = f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg ?? f.createVoidZero(), f.createArrayLiteralExpression(args)]);
+  return f.createAwaitExpression(call);
+}
+
+/** `(yield* gen)`, or `(yield gen)`: an explicit call record the trampoline runs on its own stack. */
+export function delegate(f: ts.NodeFactory, gen: ts.Expression, explicit: boolean): ts.Expression {
+  const y = explicit ? f.createYieldExpression(undefined, gen) : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen);
+  return f.createParenthesizedExpression(y);
+}

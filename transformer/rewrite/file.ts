@@ -1,0 +1,167 @@
+/**
+ * Rewrites one source file as the analysis says. Files with nothing coloured and no call that
+ * may suspend are returned as they are, so their output is byte for byte what `tsc` emits.
+ *
+ * The visitor is layered like TypeScript's own transformers: `visit` dispatches; functions go to
+ * `functions.ts`, calls and optional chains to `calls.ts`; this file owns the per-file state (the
+ * runtime import, twin names, registrations hoisted to the top of their scope).
+ */
+import ts from 'typescript';
+import type { Analysis } from '../analysis/colour';
+import { FunctionNode, isFunctionNode } from '../analysis/inventory';
+import { chainCalls, emitCall, emitChain, isChainOuter } from './calls';
+import { emitColouredFunction } from './functions';
+
+export interface RewriteOptions {
+  /** Where transformed code imports the protocol helpers from. */
+  runtimeModule: string;
+}
+
+export class FileRewrite {
+  readonly factory: ts.NodeFactory;
+  readonly hoist: (id: ts.Identifier) => void;
+  private readonly runtimeId: ts.Identifier;
+  private usedRuntime = false;
+  /** Twin names of the file's coloured function declarations (and private methods). */
+  private readonly twinNames = new Map<FunctionNode, ts.Identifier>();
+  /** Coloured methods of each class or object literal, registered when the owner is emitted. */
+  private readonly methods = new Map<ts.Node, Array<{ key: string; label: string; isStatic: boolean }>>();
+  /** Registration statements to put at the top of each scope (keyed by its statement list's owner). */
+  readonly registrations = new Map<ts.Node, ts.Statement[]>();
+
+  constructor(
+    readonly context: ts.TransformationContext,
+    readonly analysis: Analysis,
+    readonly file: ts.SourceFile,
+    readonly options: RewriteOptions,
+  ) {
+    this.factory = context.factory;
+    this.hoist = (id) => context.hoistVariableDeclaration(id);
+    this.runtimeId = this.factory.createUniqueName('__tsg');
+  }
+
+  /** `__tsg.name`: a protocol helper from the runtime. */
+  helper(name: string): ts.Expression {
+    this.usedRuntime = true;
+    return this.factory.createPropertyAccessExpression(this.runtimeId, name);
+  }
+
+  isColoured(fn: FunctionNode): boolean {
+    return this.analysis.coloured.has(fn);
+  }
+
+  /** The twin's name for a coloured function declaration or private method of this file. */
+  twinName(fn: FunctionNode): ts.Identifier | undefined {
+    if (fn.getSourceFile() !== this.file || !this.isColoured(fn)) return undefined;
+    let id = this.twinNames.get(fn);
+    if (!id) {
+      if (ts.isFunctionDeclaration(fn) && fn.name) id = this.factory.createIdentifier(`${fn.name.text}$twin`);
+      else if (ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name)) id = this.factory.createIdentifier(`${fn.name.text}$twin`); // "#m$twin"
+      else return undefined;
+      this.twinNames.set(fn, id);
+    }
+    return id;
+  }
+
+  /** For a direct call: the twin to call with no lookup, when this file declares it. */
+  directTwinRef(fn: FunctionNode): ts.Identifier | undefined {
+    return ts.isFunctionDeclaration(fn) ? this.twinName(fn) : undefined;
+  }
+
+  pendingMethod(owner: ts.Node, m: { key: string; label: string; isStatic: boolean }): void {
+    let list = this.methods.get(owner);
+    if (!list) this.methods.set(owner, (list = []));
+    list.push(m);
+  }
+
+  /** `__tsg.methodTwins(target, ["m"], ["C.m"])`: plain entries for a class's or literal's generator methods. */
+  private methodTwinsCall(target: ts.Expression, list: Array<{ key: string; label: string }>): ts.Expression {
+    const f = this.factory;
+    return f.createCallExpression(this.helper('methodTwins'), undefined, [
+      target,
+      f.createArrayLiteralExpression(list.map((m) => f.createStringLiteral(m.key))),
+      f.createArrayLiteralExpression(list.map((m) => f.createStringLiteral(m.label))),
+    ]);
+  }
+
+  /** Classes get a static block first thing; object literals are wrapped. */
+  private withMethodTwins(original: ts.Node, visited: ts.Node): ts.Node {
+    const list = this.methods.get(original);
+    if (!list) return visited;
+    const f = this.factory;
+    if (ts.isObjectLiteralExpression(visited)) return this.methodTwinsCall(visited, list);
+    const stmts: ts.Statement[] = [];
+    const inst = list.filter((m) => !m.isStatic);
+    const stat = list.filter((m) => m.isStatic);
+    if (inst.length) stmts.push(f.createExpressionStatement(this.methodTwinsCall(f.createPropertyAccessExpression(f.createThis(), 'prototype'), inst)));
+    if (stat.length) stmts.push(f.createExpressionStatement(this.methodTwinsCall(f.createThis(), stat)));
+    const block = f.createClassStaticBlockDeclaration(f.createBlock(stmts, true));
+    if (ts.isClassDeclaration(visited)) {
+      return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, [block, ...visited.members]);
+    }
+    const c = visited as ts.ClassExpression;
+    return f.updateClassExpression(c, c.modifiers, c.name, c.typeParameters, c.heritageClauses, [block, ...c.members]);
+  }
+
+  /** Adds `stmt` to the top of the scope whose statements belong to `owner`. */
+  register(owner: ts.Node, stmt: ts.Statement): void {
+    let list = this.registrations.get(owner);
+    if (!list) this.registrations.set(owner, (list = []));
+    list.push(stmt);
+  }
+
+  /** The entry point: the rewritten file. */
+  run(): ts.SourceFile {
+    const visited = ts.visitEachChild(this.file, this.visit, this.context);
+    const statements = this.withRegistrations(this.file, visited.statements);
+    if (!this.usedRuntime) return this.factory.updateSourceFile(visited, statements);
+    const f = this.factory;
+    const importDecl = f.createImportDeclaration(
+      undefined,
+      f.createImportClause(false, undefined, f.createNamespaceImport(this.runtimeId)),
+      f.createStringLiteral(this.options.runtimeModule),
+    );
+    return f.updateSourceFile(visited, [importDecl, ...statements]);
+  }
+
+  /** Puts the registrations of `owner`'s scope before its first statement (after directives). */
+  withRegistrations(owner: ts.Node, statements: ts.NodeArray<ts.Statement> | readonly ts.Statement[]): ts.Statement[] {
+    const regs = this.registrations.get(owner);
+    if (!regs?.length) return [...statements];
+    let i = 0;
+    while (i < statements.length && ts.isExpressionStatement(statements[i]) && ts.isStringLiteral((statements[i] as ts.ExpressionStatement).expression)) i++;
+    if (ts.isSourceFile(owner)) while (i < statements.length && ts.isImportDeclaration(statements[i])) i++;
+    return [...statements.slice(0, i), ...regs, ...statements.slice(i)];
+  }
+
+  readonly visit = (node: ts.Node): ts.Node | ts.Node[] => {
+    if (isFunctionNode(node) && this.isColoured(node)) return emitColouredFunction(this, node);
+    if (isChainOuter(node) && chainCalls(node).some((c) => this.analysis.plans.has(c))) {
+      return emitChain(this, node, this.visit as (n: ts.Node) => ts.Node);
+    }
+    if (ts.isCallExpression(node)) {
+      const plan = this.analysis.plans.get(node);
+      if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
+    }
+    if (ts.isClassLike(node) || ts.isObjectLiteralExpression(node)) {
+      return this.withMethodTwins(node, ts.visitEachChild(node, this.visit, this.context));
+    }
+    if (ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
+      const visited = ts.visitEachChild(node, this.visit, this.context);
+      if (!this.registrations.has(node)) return visited;
+      const statements = this.withRegistrations(node, visited.statements);
+      if (ts.isBlock(visited)) return this.factory.updateBlock(visited, statements);
+      if (ts.isModuleBlock(visited)) return this.factory.updateModuleBlock(visited, statements);
+      if (ts.isCaseClause(visited)) return this.factory.updateCaseClause(visited, visited.expression, statements);
+      return this.factory.updateDefaultClause(visited as ts.DefaultClause, statements);
+    }
+    return ts.visitEachChild(node, this.visit, this.context);
+  };
+}
+
+/** The per-file transformer: rewrites files the analysis touched, returns the others as they are. */
+export function rewriteFile(context: ts.TransformationContext, analysis: Analysis, file: ts.SourceFile, options: RewriteOptions): ts.SourceFile {
+  const original = ts.getOriginalNode(file) as ts.SourceFile;
+  if (!analysis.files.has(original)) return file;
+  return new FileRewrite(context, analysis, original, options).run();
+}

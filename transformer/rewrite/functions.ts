@@ -1,0 +1,252 @@
+/**
+ * Coloured functions get a generator twin that does the work; the original name stays a plain
+ * entry for code that was not transformed (see runtime/protocol.ts).
+ *
+ * ```js
+ * function load(id) { ... }      →  function load(id) { return __tsg.runPlain(load$twin.apply(this, arguments), "load"); }
+ *                                   function* load$twin(id) { ... }
+ *                                   __tsg.setTwin(load, load$twin, "load");   // top of the scope
+ * const f = (x) => load(x)       →  const f = __tsg.arrowTwin(function* (x) { return (yield* load$twin(x)); }, "f", this)
+ * const g = function (x) {...}   →  const g = __tsg.fnTwin(function* (x) {...}, "g")
+ * class C { m() {...} }          →  class C { static { __tsg.methodTwins(this.prototype, ["m"], ["C.m"]); } *m() {...} }
+ * { m() {...} }                  →  __tsg.methodTwins({ *m() {...} }, ["m"], ["m"])
+ * class C { #m() {...} }         →  class C { #m() { return __tsg.runPlain(this.#m$twin.apply(this, arguments), "C.#m"); } *#m$twin() {...} }
+ * ```
+ *
+ * Parameter defaults that may suspend move into the body with the same evaluation order:
+ * `function* f$twin(...args) { var [a, b = (yield* g$twin())] = args; ... }`.
+ */
+import ts from 'typescript';
+import { FunctionNode, functionName, propertyNameText } from '../analysis/inventory';
+import { Codes, createDiagnostic } from '../diagnostics';
+import type { FileRewrite } from './file';
+
+export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node | ts.Node[] {
+  if (ts.isFunctionDeclaration(fn)) return emitDeclaration(rw, fn);
+  if (ts.isFunctionExpression(fn)) return emitExpression(rw, fn);
+  if (ts.isArrowFunction(fn)) return emitArrow(rw, fn);
+  if (ts.isMethodDeclaration(fn)) return emitMethod(rw, fn);
+  return ts.visitEachChild(fn, rw.visit, rw.context); // not colourable; the analysis reported it
+}
+
+function emitDeclaration(rw: FileRewrite, fn: ts.FunctionDeclaration): ts.Node[] {
+  const f = rw.factory;
+  const name = fn.name ? fn.name.text : 'default';
+  const plainName = fn.name ?? f.createUniqueName('_default');
+  const twin = rw.twinName(fn) ?? f.createUniqueName(`${name}$twin`);
+  const plain = f.updateFunctionDeclaration(fn, fn.modifiers, undefined, plainName, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, twin, name));
+  const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
+  const { parameters, body } = twinParametersAndBody(rw, fn);
+  const gen = f.createFunctionDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), twin, undefined, parameters, undefined, body);
+  ts.setOriginalNode(gen, fn);
+  ts.setTextRange(gen, fn);
+  rw.register(fn.parent, f.createExpressionStatement(f.createCallExpression(rw.helper('setTwin'), undefined, [plainName, twin, f.createStringLiteral(name)])));
+  return [plain, gen];
+}
+
+function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expression {
+  const f = rw.factory;
+  const name = functionName(fn);
+  const { parameters, body } = twinParametersAndBody(rw, fn);
+  const selfRef = fn.name && referencesName(fn.body, fn.name.text) ? fn.name : undefined;
+  const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), selfRef ? undefined : fn.name, undefined, parameters, undefined, body);
+  ts.setOriginalNode(gen, fn);
+  ts.setTextRange(gen, fn);
+  const made = f.createCallExpression(rw.helper('fnTwin'), undefined, [gen, f.createStringLiteral(name)]);
+  if (!selfRef) return made;
+  // `function g() { g() }`: inside, `g` must be the plain entry (with its twin), not the generator.
+  const local = f.createIdentifier(selfRef.text);
+  return f.createCallExpression(
+    f.createParenthesizedExpression(
+      f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(local, undefined, undefined, made)], ts.NodeFlags.Const)),
+        f.createReturnStatement(local),
+      ])),
+    ),
+    undefined,
+    [],
+  );
+}
+
+/**
+ * `(x) => body` → `__tsg.arrowTwin(function* (x) { body }, "name", this)`. The generator gets
+ * the arrow's `this` from the helper; the enclosing `arguments` is passed in explicitly.
+ */
+function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
+  const f = rw.factory;
+  const name = functionName(fn);
+  for (const bad of lexicalOnly(fn.body)) {
+    rw.analysis.diagnostics.push(
+      createDiagnostic({
+        code: Codes.SuperInArrow,
+        node: bad,
+        message: `'${bad.getText()}' inside the arrow function ${name}, which may suspend, cannot be carried into its generator. Read it into a local variable outside the arrow and use that.`,
+        path: rw.analysis.colourPath(fn),
+      }),
+    );
+  }
+  const usesArguments = referencesArguments(fn.body);
+  const argsId = usesArguments ? f.createUniqueName('_arguments') : undefined;
+  const { parameters, body } = twinParametersAndBody(rw, fn, argsId);
+  const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, parameters, undefined, body);
+  ts.setOriginalNode(gen, fn);
+  ts.setTextRange(gen, fn);
+  const made = f.createCallExpression(rw.helper('arrowTwin'), undefined, [gen, f.createStringLiteral(name), f.createThis()]);
+  if (!argsId) return made;
+  const param = f.createParameterDeclaration(undefined, undefined, argsId);
+  return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [param], undefined, undefined, made)), undefined, [f.createIdentifier('arguments')]);
+}
+
+/** Methods of classes and object literals become generator methods; a registration makes plain entries. */
+function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Node[] {
+  const f = rw.factory;
+  const name = functionName(fn);
+  const { parameters, body } = twinParametersAndBody(rw, fn);
+  if (ts.isPrivateIdentifier(fn.name)) {
+    const twin = rw.twinName(fn)!;
+    const twinId = f.createPrivateIdentifier(twin.text);
+    const plain = f.updateMethodDeclaration(fn, fn.modifiers, undefined, fn.name, undefined, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, f.createPropertyAccessExpression(f.createThis(), twinId), name));
+    const gen = f.createMethodDeclaration(fn.modifiers?.filter(ts.isModifier), f.createToken(ts.SyntaxKind.AsteriskToken), twinId, undefined, undefined, parameters, undefined, body);
+    ts.setOriginalNode(gen, fn);
+    ts.setTextRange(gen, fn);
+    return [plain, gen];
+  }
+  const key = propertyNameText(fn.name);
+  if (key === undefined) {
+    rw.analysis.diagnostics.push(
+      createDiagnostic({
+        code: Codes.UnsupportedCall,
+        node: fn.name,
+        message: `The method ${name} may suspend, but its name is computed; ts-greenlet cannot register its twin. Give it a plain name, or move the suspending work into a named method.`,
+        path: rw.analysis.colourPath(fn),
+      }),
+    );
+    return ts.visitEachChild(fn, rw.visit, rw.context);
+  }
+  const gen = f.updateMethodDeclaration(fn, fn.modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), fn.name, undefined, undefined, parameters, undefined, body);
+  ts.setOriginalNode(gen, fn);
+  const isStatic = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  rw.pendingMethod(fn.parent, { key, label: name, isStatic });
+  return gen;
+}
+
+/** Plain parameters: the names up to the first default or rest (so `length` stays), no defaults. */
+function plainParameters(rw: FileRewrite, fn: ts.SignatureDeclarationBase): ts.ParameterDeclaration[] {
+  const f = rw.factory;
+  const out: ts.ParameterDeclaration[] = [];
+  for (const p of fn.parameters) {
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') {
+      out.push(p);
+      continue;
+    }
+    if (p.initializer || p.dotDotDotToken || p.questionToken) break;
+    out.push(f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : f.createUniqueName('_p'), undefined, p.type));
+  }
+  return out;
+}
+
+/** `{ return __tsg.runPlain(twin.apply(this, arguments), "name"); }` */
+function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block {
+  const f = rw.factory;
+  const gen = f.createCallExpression(f.createPropertyAccessExpression(twin, 'apply'), undefined, [f.createThis(), f.createIdentifier('arguments')]);
+  return f.createBlock([f.createReturnStatement(f.createCallExpression(rw.helper('runPlain'), undefined, [gen, f.createStringLiteral(name)]))], true);
+}
+
+/**
+ * The twin's parameters and visited body. A generator cannot `yield` in its parameter list, so
+ * when a default may suspend all parameters move into a `var` destructuring of `...args`, which
+ * evaluates defaults left to right exactly as parameters would.
+ */
+function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, argumentsId?: ts.Identifier): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
+  const f = rw.factory;
+  const visit = argumentsId ? replacingArguments(rw, argumentsId) : rw.visit;
+  rw.context.startLexicalEnvironment();
+  const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+  const paramsSuspend = params.some((p) => containsPlannedCall(rw, p));
+  let parameters: ts.ParameterDeclaration[];
+  const prologue: ts.Statement[] = [];
+  if (paramsSuspend) {
+    const args = f.createUniqueName('args');
+    parameters = [f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)];
+    const elements = params.map((p) =>
+      f.createBindingElement(p.dotDotDotToken, undefined, ts.visitNode(p.name, visit) as ts.BindingName, p.initializer ? (ts.visitNode(p.initializer, visit) as ts.Expression) : undefined),
+    );
+    prologue.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(f.createArrayBindingPattern(elements), undefined, undefined, args)])));
+  } else {
+    parameters = params.map((p) => ts.visitNode(p, visit) as ts.ParameterDeclaration);
+  }
+  let statements: ts.Statement[];
+  const body = fn.body!;
+  if (ts.isBlock(body)) {
+    const visited = ts.visitNodes(body.statements, visit as ts.Visitor<ts.Node, ts.Statement>) as ts.NodeArray<ts.Statement>;
+    statements = rw.withRegistrations(body, visited);
+  } else {
+    const ret = f.createReturnStatement(ts.visitNode(body, visit) as ts.Expression);
+    ts.setTextRange(ret, body);
+    statements = [ret];
+  }
+  const hoisted = rw.context.endLexicalEnvironment() ?? [];
+  const block = f.createBlock([...prologue, ...hoisted, ...statements], true);
+  ts.setTextRange(block, ts.isBlock(body) ? body : undefined);
+  return { parameters, body: block };
+}
+
+function containsPlannedCall(rw: FileRewrite, node: ts.Node): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && rw.analysis.plans.has(n)) found = true;
+    else if (!ts.isFunctionLike(n)) ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
+}
+
+/** The arrow's body visitor, with the enclosing function's `arguments` read from `id`. */
+function replacingArguments(rw: FileRewrite, id: ts.Identifier): (node: ts.Node) => ts.Node | ts.Node[] {
+  const visit = (node: ts.Node): ts.Node | ts.Node[] => {
+    if (ts.isIdentifier(node) && node.text === 'arguments' && isExpressionUse(node)) return id;
+    if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return rw.visit(node);
+    const out = rw.visit(node);
+    return out === node ? ts.visitEachChild(node, visit, rw.context) : out;
+  };
+  return visit;
+}
+
+function isExpressionUse(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return !(ts.isPropertyAccessExpression(p) && p.name === id) && !(ts.isPropertyAssignment(p) && p.name === id);
+}
+
+function referencesArguments(body: ts.Node): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n.text === 'arguments' && isExpressionUse(n)) found = true;
+    else if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
+  };
+  walk(body);
+  return found;
+}
+
+/** `super` and `new.target` in an arrow's body (not in nested functions): they cannot move into a generator. */
+function lexicalOnly(body: ts.Node): ts.Node[] {
+  const out: ts.Node[] = [];
+  const walk = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.SuperKeyword || (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword)) out.push(n.kind === ts.SyntaxKind.SuperKeyword ? n.parent : n);
+    else if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
+  };
+  walk(body);
+  return out;
+}
+
+function referencesName(body: ts.Node | undefined, name: string): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n.text === name && isExpressionUse(n)) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  if (body) walk(body);
+  return found;
+}
