@@ -41,7 +41,8 @@ export function resolveCallTarget(checker: ts.TypeChecker, call: ts.CallExpressi
     if (ts.isPrivateIdentifier(nameNode) && declared.length === 1) return { kind: 'static', fn: declared[0] };
     return { kind: 'method', name: sym.name, receiver: objectType, declared };
   }
-  if (!isMember && decls.length > 0) {
+  if (decls.length > 0 && (!isMember || decls.every((d) => ts.isFunctionDeclaration(d) || ts.isVariableDeclaration(d)))) {
+    // by name, or through a namespace import (`ns.load()`)
     const bodies = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
     if (bodies.length === 1 && isStaticallyBound(decls, bodies[0])) return { kind: 'static', fn: bodies[0] };
     // A function declared without a body here (lib.d.ts, a package's .d.ts) was not transformed.
@@ -72,7 +73,7 @@ function isStaticallyBound(decls: readonly ts.Declaration[], fn: FunctionNode): 
 /** `any`, `unknown`, `Function`: the compiler cannot see what runs, so it colours nothing. */
 function isOpaqueType(t: ts.Type): boolean {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
-  return t.getCallSignatures().length === 0;
+  return t.getNonNullableType().getCallSignatures().length === 0;
 }
 
 /** Candidates of a method call: every program method of that name whose owner fits the receiver. */

@@ -134,7 +134,20 @@ export class FileRewrite {
     return [...statements.slice(0, i), ...regs, ...statements.slice(i)];
   }
 
+  /** While inside a coloured arrow's twin: what the enclosing function's `arguments` is read from. */
+  argumentsId: ts.Identifier | undefined;
+
   readonly visit = (node: ts.Node): ts.Node | ts.Node[] => {
+    if (this.argumentsId && ts.isIdentifier(node) && node.text === 'arguments' && isArgumentsRead(node)) return this.argumentsId;
+    if (this.argumentsId && ts.isFunctionLike(node) && !ts.isArrowFunction(node)) {
+      const saved = this.argumentsId; // a nested function has its own `arguments`
+      this.argumentsId = undefined;
+      try {
+        return this.visit(node);
+      } finally {
+        this.argumentsId = saved;
+      }
+    }
     if (isFunctionNode(node) && this.isColoured(node)) return emitColouredFunction(this, node);
     if (isChainOuter(node) && chainCalls(node).some((c) => this.analysis.plans.has(c))) {
       return emitChain(this, node, this.visit as (n: ts.Node) => ts.Node);
@@ -157,6 +170,11 @@ export class FileRewrite {
     }
     return ts.visitEachChild(node, this.visit, this.context);
   };
+}
+
+function isArgumentsRead(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return !(ts.isPropertyAccessExpression(p) && p.name === id) && !(ts.isPropertyAssignment(p) && p.name === id);
 }
 
 /** The per-file transformer: rewrites files the analysis touched, returns the others as they are. */

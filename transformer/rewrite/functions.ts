@@ -159,7 +159,18 @@ function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block
  */
 function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, argumentsId?: ts.Identifier): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
   const f = rw.factory;
-  const visit = argumentsId ? replacingArguments(rw, argumentsId) : rw.visit;
+  const visit = rw.visit;
+  const savedArguments = rw.argumentsId;
+  rw.argumentsId = argumentsId;
+  try {
+    return twinParts(rw, fn, visit);
+  } finally {
+    rw.argumentsId = savedArguments;
+  }
+}
+
+function twinParts(rw: FileRewrite, fn: FunctionNode, visit: FileRewrite['visit']): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
+  const f = rw.factory;
   rw.context.startLexicalEnvironment();
   const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
   const paramsSuspend = params.some((p) => containsPlannedCall(rw, p));
@@ -200,17 +211,6 @@ function containsPlannedCall(rw: FileRewrite, node: ts.Node): boolean {
   };
   walk(node);
   return found;
-}
-
-/** The arrow's body visitor, with the enclosing function's `arguments` read from `id`. */
-function replacingArguments(rw: FileRewrite, id: ts.Identifier): (node: ts.Node) => ts.Node | ts.Node[] {
-  const visit = (node: ts.Node): ts.Node | ts.Node[] => {
-    if (ts.isIdentifier(node) && node.text === 'arguments' && isExpressionUse(node)) return id;
-    if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return rw.visit(node);
-    const out = rw.visit(node);
-    return out === node ? ts.visitEachChild(node, visit, rw.context) : out;
-  };
-  return visit;
 }
 
 function isExpressionUse(id: ts.Identifier): boolean {
