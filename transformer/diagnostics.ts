@@ -12,6 +12,7 @@ export const Codes = {
   AccessorSuspends: 9004,
   SuperInArrow: 9005,
   UnsupportedCall: 9006,
+  PassedToUntransformed: 9007,
 } as const;
 
 export interface DiagnosticSpec {

@@ -13,7 +13,7 @@
  */
 import ts from 'typescript';
 import { CallTarget, methodCandidates, resolveCallTarget } from './call-targets';
-import { buildInventory, CallSite, FunctionNode, functionName, Inventory } from './inventory';
+import { buildInventory, CallSite, FunctionNode, functionName, Inventory, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 
 /** How a call that may suspend is emitted inside a coloured function. */
@@ -78,11 +78,15 @@ export function analyse(program: ts.Program): Analysis {
     reasons.set(fn, { site: site.call, callee });
     for (const caller of callers.get(fn) ?? []) work.push([caller, fn]);
     if (inv.functionValues.has(fn)) {
-      const fnType = checker.getTypeAtLocation(fn);
+      // Where the value flows: the contextual type at each use (a parameter's, a variable's, an
+      // array's element type), else its own. A call through a value is a candidate when its
+      // callee's type and one of those are mutually assignable: `(x) => void` alone would let
+      // almost any function flow everywhere.
+      const flows = (inv.valueUses.get(fn) ?? []).map((u: ts.Expression) => checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn)));
       for (const vs of valueSites) {
         if (suspending.has(vs)) continue;
-        const t = targets.get(vs) as { type: ts.Type };
-        if (checker.isTypeAssignableTo(fnType, checker.getNonNullableType(t.type))) work.push([vs, fn]);
+        const t = checker.getNonNullableType((targets.get(vs) as { type: ts.Type }).type);
+        if (flows.some((c) => checker.isTypeAssignableTo(c, t) && checker.isTypeAssignableTo(t, c))) work.push([vs, fn]);
       }
     }
   }
@@ -139,6 +143,8 @@ export function analyse(program: ts.Program): Analysis {
     }
   }
   for (const fn of coloured) files.add(fn.getSourceFile());
+  for (const site of inv.calls) specs.push(...passedToUntransformed(checker, site.call, targets.get(site)!, coloured, colourPath));
+  specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;
 
@@ -162,6 +168,61 @@ export function analyse(program: ts.Program): Analysis {
     if (callee === undefined || callee === 'suspension point') return [`${calleeText(site.call)} (suspends)`];
     return colourPath(callee);
   }
+}
+
+/**
+ * A coloured function handed to code that was not transformed (a library, `setTimeout`, an
+ * array method, a promise's `then`) is called as a plain function there, and meets ScopeError
+ * the first time it suspends: report it now. The runtime's own greenlet-aware APIs
+ * (`spawnGreenlet`, the Koa integration, ...) accept coloured functions.
+ */
+function passedToUntransformed(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+  target: CallTarget,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  if (target.kind === 'static' || target.kind === 'suspend' || call.arguments.length === 0) return [];
+  const callee = skipParens(call.expression);
+  let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decls = sym?.declarations ?? [];
+  if (decls.length === 0 || decls.some((d) => isRuntimeFile(d.getSourceFile().fileName))) return [];
+  if (!decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
+  const out: DiagnosticSpec[] = [];
+  for (const arg of call.arguments) {
+    const fn = colouredFunctionOf(checker, arg, coloured);
+    if (!fn) continue;
+    const name = functionName(fn);
+    out.push({
+      code: Codes.PassedToUntransformed,
+      node: arg,
+      path: colourPath(fn),
+      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a for...of loop rather than forEach/map, say), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
+    });
+  }
+  return out;
+}
+
+function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
+  const e = skipParens(arg);
+  if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && coloured.has(e)) return e;
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
+  let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  for (const d of sym?.declarations ?? []) {
+    if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && coloured.has(d)) return d;
+    if ((ts.isVariableDeclaration(d) || ts.isPropertyAssignment(d)) && d.initializer) {
+      const init = skipParens(d.initializer);
+      if ((ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && coloured.has(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+function isRuntimeFile(fileName: string): boolean {
+  return /[\\/]runtime[\\/]/.test(fileName) && /ts-greenlet|[\\/]dist[\\/]runtime[\\/]/.test(fileName);
 }
 
 /** Functions that can become generators. The rest report a diagnostic when a call in them may suspend. */

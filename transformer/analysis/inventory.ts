@@ -31,6 +31,8 @@ export interface Inventory {
   callsByFunction: Map<FunctionNode, CallSite[]>;
   /** Functions that may be called through a value (passed, stored, returned), not just by name. */
   functionValues: Set<FunctionNode>;
+  /** Where each of those is used as a value (its contextual type is where it flows). */
+  valueUses: Map<FunctionNode, ts.Expression[]>;
   /** Methods and function-valued properties by name, for calls dispatched at run time. */
   methodsByName: Map<string, FunctionNode[]>;
 }
@@ -54,6 +56,7 @@ export function buildInventory(program: ts.Program): Inventory {
     calls: [],
     callsByFunction: new Map(),
     functionValues: new Set(),
+    valueUses: new Map(),
     methodsByName: new Map(),
   };
   for (const file of program.getSourceFiles()) {
@@ -95,7 +98,14 @@ export function buildInventory(program: ts.Program): Inventory {
     // Bound to a const, it is called by name (resolved statically) and counts as a value only
     // where the name is used as one (noteReference).
     if (ts.isVariableDeclaration(outer) && outer.initializer && isConstBinding(outer)) return;
+    addValue(fn, fn);
+  }
+
+  function addValue(fn: FunctionNode, use: ts.Expression): void {
     inv.functionValues.add(fn);
+    let uses = inv.valueUses.get(fn);
+    if (!uses) inv.valueUses.set(fn, (uses = []));
+    uses.push(use);
   }
 
   /** A function declaration or const-bound function named where it is not called: a value. */
@@ -104,10 +114,10 @@ export function buildInventory(program: ts.Program): Inventory {
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
     const decl = sym?.valueDeclaration;
     if (!decl) return;
-    if (ts.isFunctionDeclaration(decl) && decl.body) inv.functionValues.add(decl);
+    if (ts.isFunctionDeclaration(decl) && decl.body) addValue(decl, id);
     else if (ts.isVariableDeclaration(decl) && decl.initializer) {
       const init = skipParens(decl.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) inv.functionValues.add(init);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) addValue(init, id);
     }
   }
 
