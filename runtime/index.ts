@@ -14,5 +14,6 @@ export {
   SYNCHRONIZED,
 } from './synchronize';
 export { isGenerator } from './protocol';
+export { useExecutor, runInExecutor, type ExecutorOptions, type RunInExecutor } from './executor';
 import * as protocol from './protocol-exports';
 export { protocol };
