@@ -1,0 +1,66 @@
+/**
+ * The example notes service (examples/koa-app, compiled through the transformer by `npm run
+ * build`), on in-memory PGlite, driven over real HTTP.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect } from 'chai';
+
+const dist = path.resolve(__dirname, '../../../examples/koa-app/dist');
+
+describe('example: koa-app over HTTP', function () {
+  this.timeout(30_000);
+  let server: Server;
+  let base: string;
+  let db: { openDatabase(dir?: string): Promise<void>; closeDatabase(): Promise<void> };
+
+  before(async () => {
+    db = require(path.join(dist, 'db.js'));
+    const { createApp } = require(path.join(dist, 'app.js'));
+    await db.openDatabase('memory://');
+    server = createApp().listen(0);
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise((r) => server.close(r));
+    await db.closeDatabase();
+  });
+
+  const post = (body: string) => fetch(`${base}/notes`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+  it('creates, lists, finds, filters by tag and deletes notes', async () => {
+    const created = await post(JSON.stringify({ title: ' first ', body: 'b', tags: ['x'] }));
+    expect(created.status).to.equal(201);
+    const note = await created.json();
+    expect(note).to.deep.include({ title: 'first', body: 'b', tags: ['x'] });
+    await post(JSON.stringify({ title: 'second' }));
+    expect((await (await fetch(`${base}/notes`)).json()).map((n: { title: string }) => n.title)).to.deep.equal(['first', 'second']);
+    expect(await (await fetch(`${base}/notes/${note.id}`)).json()).to.deep.equal(note);
+    expect((await (await fetch(`${base}/notes?tag=x`)).json()).length).to.equal(1);
+    expect((await fetch(`${base}/notes/${note.id}`, { method: 'DELETE' })).status).to.equal(204);
+    expect((await fetch(`${base}/notes/${note.id}`)).status).to.equal(404);
+  });
+
+  it('answers 400 with a JSON body saying what is wrong, 404 for unknown ids, and keeps serving', async () => {
+    const cases: Array<[Response, number, string]> = [
+      [await post('{not json'), 400, 'malformed JSON body'],
+      [await post(JSON.stringify({ title: '' })), 400, 'title must be a non-empty string'],
+      [await post(JSON.stringify({ title: 't', tags: [1] })), 400, 'tags must be an array of strings'],
+      [await post('[]'), 400, 'body must be a JSON object'],
+      [await fetch(`${base}/notes/abc`), 400, 'id must be a positive integer'],
+      [await fetch(`${base}/notes/999999`), 404, 'no such note'],
+    ];
+    for (const [res, status, error] of cases) {
+      expect(res.status).to.equal(status);
+      expect(await res.json()).to.deep.equal({ error });
+    }
+    expect((await fetch(`${base}/notes`)).status).to.equal(200);
+  });
+
+  it('serves concurrent requests on one event loop', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => post(JSON.stringify({ title: `n${i}` })).then((r) => r.status)));
+    expect(results.every((s) => s === 201)).to.equal(true);
+  });
+});
