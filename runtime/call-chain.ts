@@ -23,6 +23,9 @@ const TRAMPOLINE_FRAME = /\bat (?:Greenlet\.(?:step|start|cancel)|spawnGreenlet|
 /** V8 shows each generator resumption as its own frame: `at leaf$twin.throw (<anonymous>)`. */
 const RESUME_FRAME = /\.(?:next|throw|return) \(<anonymous>\)$/;
 const RUNTIME_DIR = __dirname;
+/** Most frames a call chain shows: the outermost `CHAIN_OUTER`, then the innermost the rest. */
+const CHAIN_LIMIT = 100;
+const CHAIN_OUTER = 20;
 
 /**
  * Records the coloured frames that were waiting on a suspension when `error` was thrown into them
@@ -38,7 +41,8 @@ export function noteSuspendedFrames(error: unknown): void {
   const frames: string[] = [];
   for (const line of (holder.stack ?? '').split('\n').slice(1)) {
     if (TRAMPOLINE_FRAME.test(line)) break;
-    if (!RESUME_FRAME.test(line) && !line.includes(RUNTIME_DIR)) frames.push(line.trim().replace(/^at /, ''));
+    // `Function.` prefixes a twin called as `f[TWIN]()`, the receiver being the plain function.
+    if (!RESUME_FRAME.test(line) && !line.includes(RUNTIME_DIR)) frames.push(line.trim().replace(/^at (?:Function\.)?/, ''));
   }
   suspendedFrames.set(error, frames);
 }
@@ -56,11 +60,18 @@ export function appendCallChain(error: unknown, unwound: readonly string[], gree
   // The innermost explicit frame is where the `yield*` frames (if any) live; its name is already
   // among them, so keep the explicit names below it only.
   const explicit = noted.length ? unwound.slice(1) : unwound;
-  const chain = [...explicit].reverse().concat([...noted].reverse());
+  let chain = [...explicit].reverse().concat([...noted].reverse());
   if (chain.length === 0) return;
+  if (chain.length > CHAIN_LIMIT) {
+    // A deep recursion would otherwise append a line per frame (megabytes at a million frames).
+    const outer = chain.slice(0, CHAIN_OUTER);
+    const inner = chain.slice(chain.length - (CHAIN_LIMIT - CHAIN_OUTER));
+    chain = [...outer, `... ${chain.length - outer.length - inner.length} more frames ...`, ...inner];
+  }
   try {
     (error as { stack: string }).stack =
-      `${stack}\n    greenlet ${greenlet}: call chain, outermost first\n` + chain.map((f) => `    at ${f}`).join('\n');
+      `${stack}\n    greenlet ${greenlet}: call chain, outermost first\n` +
+      chain.map((f) => (f.startsWith('...') ? `    ${f}` : `    at ${f}`)).join('\n');
   } catch {
     // a frozen error keeps its stack as it was
   }

@@ -30,6 +30,14 @@
  * |                      | each resume walks every delegating frame and V8 overflows ~10k deep. |
  *
  * Any other yielded value resumes the generator at once with that value (`awaitSync(42)` is 42).
+ * A yielded value is a call record when its `next` is `%GeneratorPrototype%.next` (any generator
+ * object); a thenable is waited for.
+ *
+ * What each form costs (`npm run bench`, Node 20; see the README's Benchmark section): a `yield*`
+ * edge ~25 ns and a record edge ~50 ns when nothing waits; when the leaf waits, `yield*` chains
+ * pay again per level on resume, records do not, so records win from ~100 levels. `yield*
+ * awaitSync[TWIN](p)` (or a synchronized twin) adds a generator, ~45 ns a wait, over an inline
+ * `yield p`; but only the twins' `catch` records the `yield*` frames of a rejection's call chain.
  *
  * A coloured call that does not suspend never yields, so it completes in the same tick.
  *
@@ -49,6 +57,15 @@ export type Twin = (this: unknown, ...args: any[]) => Generator<unknown, unknown
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
 const GeneratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
+
+/**
+ * `%GeneratorPrototype%.next` / `.throw`. The trampolines tell an explicit call record by
+ * `y.next === GeneratorNext` (one inline-cached load; the prototype walk of `isGeneratorObject`
+ * cost ~20 ns a record, see bench/) and resume frames with `GeneratorNext.call(top, v)`, which
+ * stays fast where `top.next(v)` would be a megamorphic load across many twins.
+ */
+export const GeneratorNext: (this: Generator, value?: unknown) => IteratorResult<unknown, unknown> = GeneratorPrototype.next;
+export const GeneratorThrow: (this: Generator, error: unknown) => IteratorResult<unknown, unknown> = GeneratorPrototype.throw;
 
 /** True for generator functions (`function*`), the only functions a greenlet can drive directly. */
 export function isGeneratorFunction(x: unknown): x is Twin {

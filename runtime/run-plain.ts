@@ -13,19 +13,20 @@
  */
 import { outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
 import { getcurrent } from './greenlet';
-import { isGeneratorObject, isThenable } from './protocol';
+import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
 
 export function runPlain(gen: Frame, name: string): unknown {
   let stack: Frame[] | null = null; // only made if the twin makes an explicit call
   let top = gen;
+  if (typeof gen !== 'object' || gen === null || gen.next !== GeneratorNext) return runIterator(gen, name);
   let value: unknown;
   let isThrow = false;
   for (;;) {
     let r: IteratorResult<unknown, unknown>;
     try {
-      r = isThrow ? top.throw(value) : top.next(value);
+      r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
     } catch (error) {
       if (!stack || stack.length === 0) throw error;
       top = stack.pop()!;
@@ -41,9 +42,10 @@ export function runPlain(gen: Frame, name: string): unknown {
       continue;
     }
     const y = r.value;
-    if (isGeneratorObject(y)) {
+    if (y !== null && typeof y === 'object' && (y as Frame).next === GeneratorNext) {
+      // an explicit call record (the same test as the trampoline's)
       (stack ??= []).push(top);
-      top = y;
+      top = y as Frame;
       value = undefined;
     } else if (isThenable(y)) {
       Promise.resolve(y).catch(() => {});
@@ -54,4 +56,12 @@ export function runPlain(gen: Frame, name: string): unknown {
       value = y;
     }
   }
+}
+
+/** `runPlain` for a twin that returned an iterator other than a generator: same rules. */
+function runIterator(iterator: Iterator<unknown, unknown, unknown>, name: string): unknown {
+  const gen = (function* () {
+    return yield* { [Symbol.iterator]: () => iterator };
+  })();
+  return runPlain(gen, name);
 }

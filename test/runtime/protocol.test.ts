@@ -1,0 +1,70 @@
+/** Edge cases of the protocol (runtime/protocol.ts): what counts as a record, a wait, a value. */
+import { expect } from 'chai';
+import { protocol, spawnGreenlet } from '../../runtime';
+import { colour, delay, twin } from '../helpers/coloured';
+
+describe('runtime: protocol edge cases', () => {
+  it('resumes at once with a yielded object that merely looks like an iterator', async () => {
+    const iteratorLike = { next: () => ({ done: true, value: 'x' }), [Symbol.iterator]() { return this; } };
+    const arrayIterator = [1, 2][Symbol.iterator]();
+    const result = await spawnGreenlet(
+      colour('f', function* f$twin() {
+        return [yield iteratorLike, yield arrayIterator, yield 7, yield null];
+      }),
+    );
+    expect(result).to.deep.equal([iteratorLike, arrayIterator, 7, null]);
+  });
+
+  it('waits for a yielded thenable function and a promise subclass', async () => {
+    class MyPromise<T> extends Promise<T> {}
+    const thenableFn = Object.assign(() => {}, { then: (resolve: (v: string) => void) => resolve('fn') });
+    const result = await spawnGreenlet(
+      colour('f', function* f$twin() {
+        return [yield thenableFn, yield MyPromise.resolve('sub')];
+      }),
+    );
+    expect(result).to.deep.equal(['fn', 'sub']);
+  });
+
+  it('runs a record from a generator function that was never registered with setTwin', async () => {
+    function* unregistered(n: number): Generator<unknown, number, unknown> {
+      yield delay(1);
+      return n * 2;
+    }
+    const result = await spawnGreenlet(
+      colour('f', function* f$twin() {
+        return (yield unregistered(21)) as number;
+      }),
+    );
+    expect(result).to.equal(42);
+  });
+
+  it('runs a twin that returns an iterator other than a generator, in a greenlet and plainly', async () => {
+    // What a hand-rolled or compiled-down twin could hand back: any iterator in the protocol.
+    const plain = function () {
+      return protocol.runPlain(handRolled() as never, 'handRolled');
+    };
+    function handRolled(): Iterator<unknown, unknown, unknown> {
+      let step = 0;
+      return {
+        next(value?: unknown) {
+          step++;
+          if (step === 1) return { done: false, value: 20 }; // a plain value: comes straight back
+          return { done: true, value: (value as number) + 1 };
+        },
+      };
+    }
+    protocol.setTwin(plain, handRolled as never, 'handRolled');
+    expect(plain()).to.equal(21);
+    expect(await spawnGreenlet(plain)).to.equal(21);
+  });
+
+  it('names both functions and marks the twin as a frame', () => {
+    const f = colour('loadUser', function* whatever() {});
+    expect(f.name).to.equal('loadUser');
+    expect(twin(f).name).to.equal('loadUser');
+    expect(protocol.twinOf(f)).to.equal(twin(f));
+    expect(protocol.twinOf(() => {})).to.equal(undefined);
+    expect(protocol.isGeneratorObject(twin(f)())).to.equal(true);
+  });
+});
