@@ -31,8 +31,9 @@ describe('runtime: interleaving', () => {
       }
       return name;
     });
-    // a waits 10 ms a step, b 25 ms: generous gaps so timer jitter cannot reorder them.
-    const results = await Promise.all([spawnGreenlet(worker, 'a', 10), spawnGreenlet(worker, 'b', 25)]);
+    // a waits 10 ms a step, b 50 ms: a2 (~20 ms) and b1 (~50 ms) are far apart, so timer jitter
+    // on a loaded machine cannot reorder them.
+    const results = await Promise.all([spawnGreenlet(worker, 'a', 10), spawnGreenlet(worker, 'b', 50)]);
     expect(results).to.deep.equal(['a', 'b']);
     expect(log).to.deep.equal(['a0', 'b0', 'a1', 'a2', 'b1', 'b2']);
   });
