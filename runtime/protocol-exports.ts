@@ -2,3 +2,5 @@
 export { TWIN, setTwin, twinOf, isThenable, isGeneratorObject } from './protocol';
 export { runPlain } from './run-plain';
 export { fnTwin, arrowTwin, methodTwins, callInGreenlet } from './emit-helpers';
+import * as builtins from './builtins';
+export { builtins };

@@ -8,6 +8,7 @@ import { createTransformer, formatDiagnostic } from '../../transformer';
 
 export const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2023.d.ts'],
   module: ts.ModuleKind.Node20,
   moduleResolution: ts.ModuleResolutionKind.Node16,
   strict: true,

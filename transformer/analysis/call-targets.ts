@@ -19,6 +19,8 @@ export type CallTarget =
   | { kind: 'static'; fn: FunctionNode }
   | { kind: 'method'; name: string; receiver: ts.Type; declared: FunctionNode[] }
   | { kind: 'value'; type: ts.Type }
+  /** A builtin taking a callback (`Array.prototype.map`, ...): a suspending version exists. */
+  | { kind: 'builtin'; helper: string; callbackIndex: number }
   | { kind: 'opaque' };
 
 export function resolveCallTarget(checker: ts.TypeChecker, call: ts.CallExpression): CallTarget {
@@ -35,6 +37,8 @@ export function resolveCallTarget(checker: ts.TypeChecker, call: ts.CallExpressi
   if (decls.some((d) => isSynchronizeDecorated(checker, d))) return { kind: 'suspend' };
 
   const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
+  const builtin = isMember ? builtinOf(decls) : undefined;
+  if (builtin) return { kind: 'builtin', helper: builtin[0], callbackIndex: builtin[1] };
   if (isMember && sym && decls.length && decls.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) {
     const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);
     const declared = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
@@ -76,16 +80,67 @@ function isOpaqueType(t: ts.Type): boolean {
   return t.getNonNullableType().getCallSignatures().length === 0;
 }
 
+/**
+ * Per inventory (one per analysis) and checker: each method's owner type, and which methods of a
+ * name fit a receiver type. Many call sites share a receiver type (`this.items.find`, `cache.get`),
+ * and `getTypeAtLocation` on an object literal re-checks it on every call, so both are computed once.
+ */
+interface CandidateMemo {
+  checker: ts.TypeChecker;
+  owners: Map<FunctionNode, ts.Type | undefined>;
+  fits: Map<ts.Type, Map<string, FunctionNode[]>>;
+  fitsOne: Map<FunctionNode, Map<ts.Type, boolean>>;
+}
+const memos = new WeakMap<Inventory, CandidateMemo>();
+
+function memoFor(checker: ts.TypeChecker, inv: Inventory): CandidateMemo {
+  let memo = memos.get(inv);
+  if (!memo || memo.checker !== checker) memos.set(inv, (memo = { checker, owners: new Map(), fits: new Map(), fitsOne: new Map() }));
+  return memo;
+}
+
+function memoOwnerType(memo: CandidateMemo, fn: FunctionNode): ts.Type | undefined {
+  if (!memo.owners.has(fn)) memo.owners.set(fn, ownerType(memo.checker, fn));
+  return memo.owners.get(fn);
+}
+
+/**
+ * One program method `fn` (listed in `inv.methodsByName` under the call's name) against one method
+ * call's receiver: true exactly when `methodCandidates` would add it beyond the declared ones.
+ * Lets the analysis test only coloured methods against the calls of their name.
+ */
+export function methodFits(checker: ts.TypeChecker, inv: Inventory, fn: FunctionNode, receiver: ts.Type): boolean {
+  const r = checker.getNonNullableType(receiver);
+  if (r.flags & ts.TypeFlags.Any) return false;
+  const memo = memoFor(checker, inv);
+  let byReceiver = memo.fitsOne.get(fn);
+  if (!byReceiver) memo.fitsOne.set(fn, (byReceiver = new Map()));
+  let fits = byReceiver.get(r);
+  if (fits === undefined) {
+    const owner = memoOwnerType(memo, fn);
+    byReceiver.set(r, (fits = !!owner && checker.isTypeAssignableTo(owner, r)));
+  }
+  return fits;
+}
+
 /** Candidates of a method call: every program method of that name whose owner fits the receiver. */
 export function methodCandidates(checker: ts.TypeChecker, inv: Inventory, name: string, receiver: ts.Type, declared: FunctionNode[]): FunctionNode[] {
   const out = new Set<FunctionNode>(declared);
   const r = checker.getNonNullableType(receiver);
   if (r.flags & ts.TypeFlags.Any) return [...out];
-  for (const fn of inv.methodsByName.get(name) ?? []) {
-    if (out.has(fn)) continue;
-    const owner = ownerType(checker, fn);
-    if (owner && checker.isTypeAssignableTo(owner, r)) out.add(fn);
+  const memo = memoFor(checker, inv);
+  let byName = memo.fits.get(r);
+  if (!byName) memo.fits.set(r, (byName = new Map()));
+  let fits = byName.get(name);
+  if (!fits) {
+    fits = [];
+    for (const fn of inv.methodsByName.get(name) ?? []) {
+      const owner = memoOwnerType(memo, fn);
+      if (owner && checker.isTypeAssignableTo(owner, r)) fits.push(fn);
+    }
+    byName.set(name, fits);
   }
+  for (const fn of fits) out.add(fn);
   return [...out];
 }
 
@@ -100,5 +155,49 @@ function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefin
     return checker.getTypeAtLocation(owner);
   }
   if (ts.isObjectLiteralExpression(owner)) return checker.getTypeAtLocation(owner);
+  return undefined;
+}
+
+const ARRAY_METHODS: Record<string, [string, number]> = Object.fromEntries(
+  ['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap'].map((m) => [m, [m, 0]]),
+);
+const COLLECTION: Record<string, [string, number]> = { forEach: ['collectionForEach', 0] };
+
+/** Builtins with a suspending version in the runtime (`runtime/builtins.ts`): helper and callback position. */
+const BUILTINS: Record<string, Record<string, [string, number]>> = {
+  Array: { ...ARRAY_METHODS, sort: ['sort', 0] },
+  ReadonlyArray: ARRAY_METHODS,
+  Map: COLLECTION,
+  ReadonlyMap: COLLECTION,
+  Set: COLLECTION,
+  ReadonlySet: COLLECTION,
+  String: { replace: ['replace', 1], replaceAll: ['replaceAll', 1] },
+  ArrayConstructor: { from: ['from', 1] },
+};
+
+function builtinOf(decls: readonly ts.Declaration[]): [string, number] | undefined {
+  for (const d of decls) {
+    const file = d.getSourceFile();
+    if (!file.isDeclarationFile || !/[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]*\.d\.ts$/.test(file.fileName)) return undefined;
+    const owner = d.parent;
+    if (!ts.isInterfaceDeclaration(owner) || !(ts.isMethodSignature(d) || ts.isPropertySignature(d)) || !ts.isIdentifier(d.name)) return undefined;
+    const hit = BUILTINS[owner.name.text]?.[d.name.text];
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The function an argument passes, when the checker can see which: an inline function or a named one. */
+export function functionOfArgument(checker: ts.TypeChecker, arg: ts.Expression | undefined): FunctionNode | undefined {
+  if (!arg) return undefined;
+  const e = skipParens(arg);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
+  let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  for (const d of sym?.declarations ?? []) {
+    const fn = functionOfDeclaration(d);
+    if (fn) return fn;
+  }
   return undefined;
 }

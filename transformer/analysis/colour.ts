@@ -12,7 +12,7 @@
  * ```
  */
 import ts from 'typescript';
-import { CallTarget, methodCandidates, resolveCallTarget } from './call-targets';
+import { CallTarget, functionOfArgument, methodFits, resolveCallTarget } from './call-targets';
 import { buildInventory, CallSite, FunctionNode, functionName, Inventory, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 
@@ -23,7 +23,9 @@ export type CallPlan =
   /** Look the twin up at run time (`TWIN`), delegate if there is one, else call plainly. */
   | { kind: 'dispatch'; explicit: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
-  | { kind: 'await' };
+  | { kind: 'await' }
+  /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */
+  | { kind: 'builtin'; helper: string; inAsync: boolean };
 
 export interface Analysis {
   program: ts.Program;
@@ -42,22 +44,43 @@ export function analyse(program: ts.Program): Analysis {
   const checker = program.getTypeChecker();
   const inv = buildInventory(program);
   const targets = new Map<CallSite, CallTarget>();
-  const callers = new Map<FunctionNode, CallSite[]>(); // static and method edges, reversed
+  const callers = new Map<FunctionNode, CallSite[]>(); // static edges and declared methods, reversed
   const valueSites: CallSite[] = [];
+  // Callees of each site: static, declared, and (added by callersOf) the coloured methods that fit.
   const calleesOf = new Map<CallSite, FunctionNode[]>();
+  const builtinSitesOf = new Map<FunctionNode, CallSite[]>(); // callback → builtin calls passing it
+  // Method calls by name. Which other program methods of that name a call may dispatch to
+  // (`methodCandidates`) is only asked of methods that get coloured: testing every method call
+  // against every method of its name costs more than type-checking the program.
+  const methodSites = new Map<string, CallSite[]>();
+  const siteOrder = new Map<CallSite, number>();
 
   for (const site of inv.calls) {
+    siteOrder.set(site, siteOrder.size);
     const t = resolveCallTarget(checker, site.call);
     targets.set(site, t);
-    const callees = t.kind === 'static' ? [t.fn] : t.kind === 'method' ? methodCandidates(checker, inv, t.name, t.receiver, t.declared) : [];
+    const callback = t.kind === 'builtin' ? functionOfArgument(checker, site.call.arguments[t.callbackIndex]) : undefined;
+    if (callback) {
+      let list = builtinSitesOf.get(callback);
+      if (!list) builtinSitesOf.set(callback, (list = []));
+      list.push(site);
+    }
+    const callees = t.kind === 'static' ? [t.fn] : t.kind === 'method' ? [...new Set(t.declared)] : callback ? [callback] : [];
     calleesOf.set(site, callees);
     for (const fn of callees) {
       let list = callers.get(fn);
       if (!list) callers.set(fn, (list = []));
       list.push(site);
     }
+    if (t.kind === 'method') {
+      let list = methodSites.get(t.name);
+      if (!list) methodSites.set(t.name, (list = []));
+      list.push(site);
+    }
     if (t.kind === 'value') valueSites.push(site);
   }
+  const methodNames = new Map<FunctionNode, string>();
+  for (const [name, fns] of inv.methodsByName) for (const fn of fns) methodNames.set(fn, name);
 
   const coloured = new Set<FunctionNode>();
   const suspending = new Set<CallSite>();
@@ -76,7 +99,8 @@ export function analyse(program: ts.Program): Analysis {
     if (!isColourable(fn) || coloured.has(fn)) continue;
     coloured.add(fn);
     reasons.set(fn, { site: site.call, callee });
-    for (const caller of callers.get(fn) ?? []) work.push([caller, fn]);
+    for (const caller of callersOf(fn)) work.push([caller, fn]);
+    for (const bs of builtinSitesOf.get(fn) ?? []) work.push([bs, fn]);
     if (inv.functionValues.has(fn)) {
       // Where the value flows: the contextual type at each use (a parameter's, a variable's, an
       // array's element type), else its own. A call through a value is a candidate when its
@@ -125,7 +149,13 @@ export function analyse(program: ts.Program): Analysis {
     }
     const fn = ctx.fn;
     files.add(fn.getSourceFile());
-    if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+    const t = targets.get(site)!;
+    const inAsync = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    if (t.kind === 'builtin' && (inAsync || coloured.has(fn))) {
+      plans.set(site.call, { kind: 'builtin', helper: t.helper, inAsync });
+      continue;
+    }
+    if (inAsync) {
       plans.set(site.call, { kind: 'await' });
       continue;
     }
@@ -135,7 +165,6 @@ export function analyse(program: ts.Program): Analysis {
     }
     const callees = calleesOf.get(site)!;
     const explicit = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
-    const t = targets.get(site)!;
     if (t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)) {
       plans.set(site.call, { kind: 'direct', fn: t.fn, explicit });
     } else {
@@ -147,6 +176,26 @@ export function analyse(program: ts.Program): Analysis {
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;
+
+  /**
+   * The sites that may call `fn`, in program order: its static and declared-method edges, and the
+   * method calls of its name whose receiver its owner fits (recorded as callees of those sites).
+   * Asked once, when `fn` is coloured.
+   */
+  function callersOf(fn: FunctionNode): CallSite[] {
+    const known = callers.get(fn) ?? [];
+    const name = methodNames.get(fn);
+    if (name === undefined) return known;
+    const found: CallSite[] = [];
+    for (const site of methodSites.get(name) ?? []) {
+      const t = targets.get(site) as Extract<CallTarget, { kind: 'method' }>;
+      if (t.declared.includes(fn) || !methodFits(checker, inv, fn, t.receiver)) continue;
+      calleesOf.get(site)!.push(fn);
+      found.push(site);
+    }
+    if (!found.length) return known;
+    return [...known, ...found].sort((a, b) => siteOrder.get(a)! - siteOrder.get(b)!);
+  }
 
   function colourPath(fn: FunctionNode): string[] {
     const out: string[] = [];
@@ -183,7 +232,7 @@ function passedToUntransformed(
   coloured: Set<FunctionNode>,
   colourPath: (fn: FunctionNode) => string[],
 ): DiagnosticSpec[] {
-  if (target.kind === 'static' || target.kind === 'suspend' || call.arguments.length === 0) return [];
+  if (target.kind === 'static' || target.kind === 'suspend' || target.kind === 'builtin' || call.arguments.length === 0) return [];
   const callee = skipParens(call.expression);
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
@@ -199,7 +248,7 @@ function passedToUntransformed(
       code: Codes.PassedToUntransformed,
       node: arg,
       path: colourPath(fn),
-      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a for...of loop rather than forEach/map, say), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
+      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
     });
   }
   return out;

@@ -124,6 +124,15 @@ function callBody(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan | und
     fnValue = chainValue(rw, callee, visit, guards);
   }
   const args = call.arguments.map((a) => visit(a) as ts.Expression);
+  if (plan?.kind === 'builtin') {
+    // `ids.map(cb)` → `(yield* __tsg.builtins.map(_a = ids, cb))`; the method is the builtin by type
+    const helper = f.createPropertyAccessExpression(rw.helper('builtins'), plan.helper);
+    const target = ts.isPropertyAccessExpression(fnValue) || ts.isElementAccessExpression(fnValue) ? fnValue.expression : f.createVoidZero();
+    if (plan.inAsync) {
+      return f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [helper, f.createVoidZero(), f.createArrayLiteralExpression([target, ...args])]));
+    }
+    return delegate(f, f.createCallExpression(helper, undefined, [target, ...args]), false);
+  }
   if (plan?.kind === 'direct' && recv && ts.isPropertyAccessExpression(fnValue) && ts.isPrivateIdentifier(callee.kind === ts.SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name : fnValue.name)) {
     // `this.#m(x)` → `(yield* (_a = this).#m$twin(x))`: private methods are never overridden
     const twin = f.createPrivateIdentifier(rw.twinName(plan.fn)!.text);
