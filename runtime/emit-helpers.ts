@@ -10,7 +10,7 @@
  */
 import { Greenlet } from './greenlet';
 import { runPlain } from './run-plain';
-import { FRAME_NAME, setTwin, Twin } from './protocol';
+import { FRAME_NAME, setTwin, Twin, twinOf } from './protocol';
 
 /** The plain entry for a function-expression twin: `this` is the caller's. */
 export function fnTwin(twin: Twin, name: string): Function {
@@ -55,6 +55,32 @@ export function methodTwins<T extends object>(target: T, keys: readonly Property
 /** Runs `fn` (a coloured function, usually) as a greenlet: how an `async` function awaits it. */
 export function callInGreenlet(fn: Function, thisArg: unknown, args: unknown[]): Promise<unknown> {
   return new Greenlet(fn).start(thisArg, args);
+}
+
+const plainTwins = new WeakMap<Function, Twin>();
+
+/**
+ * What a dynamic call site delegates to: the callee's twin, or, for a plain function, a
+ * generator that calls it (made once per function). One call expression, so the arguments are
+ * emitted once: `yield* __tsg.dispatch(f).call(thisArg, ...args)`.
+ */
+export function dispatch(fn: unknown): Twin {
+  const twin = twinOf(fn);
+  if (twin) return twin;
+  if (typeof fn !== 'function') throw new TypeError(`${typeof fn === 'object' ? Object.prototype.toString.call(fn) : String(fn)} is not a function`);
+  let wrapper = plainTwins.get(fn);
+  if (!wrapper) {
+    wrapper = function* (this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+      return (fn as Function).apply(this, args);
+    };
+    plainTwins.set(fn, wrapper);
+  }
+  return wrapper;
+}
+
+/** The tag that hands back a tagged template's arguments: `[strings, ...values]`. */
+export function templateArgs(strings: TemplateStringsArray, ...values: unknown[]): unknown[] {
+  return [strings, ...values];
 }
 
 function defineLength(plain: Function, twin: Function): void {

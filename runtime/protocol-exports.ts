@@ -1,6 +1,6 @@
 /** What transformed code imports (`ts-greenlet/protocol`); see `protocol.ts` for the protocol. */
 export { TWIN, setTwin, twinOf, isThenable, isGeneratorObject } from './protocol';
 export { runPlain } from './run-plain';
-export { fnTwin, arrowTwin, methodTwins, callInGreenlet } from './emit-helpers';
+export { fnTwin, arrowTwin, methodTwins, callInGreenlet, templateArgs, dispatch } from './emit-helpers';
 import * as builtins from './builtins';
 export { builtins };

@@ -11,7 +11,7 @@
  * ```
  */
 import ts from 'typescript';
-import { FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
+import { calleeOf, CallLike, FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 
 export type CallTarget =
@@ -23,8 +23,8 @@ export type CallTarget =
   | { kind: 'builtin'; helper: string; callbackIndex: number }
   | { kind: 'opaque' };
 
-export function resolveCallTarget(checker: ts.TypeChecker, call: ts.CallExpression): CallTarget {
-  const callee = skipParens(call.expression);
+export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): CallTarget {
+  const callee = skipParens(calleeOf(call));
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };
   const calleeType = checker.getTypeAtLocation(callee);
@@ -37,7 +37,7 @@ export function resolveCallTarget(checker: ts.TypeChecker, call: ts.CallExpressi
   if (decls.some((d) => isSynchronizeDecorated(checker, d))) return { kind: 'suspend' };
 
   const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
-  const builtin = isMember ? builtinOf(decls) : undefined;
+  const builtin = isMember && ts.isCallExpression(call) ? builtinOf(decls) : undefined;
   if (builtin) return { kind: 'builtin', helper: builtin[0], callbackIndex: builtin[1] };
   if (isMember && sym && decls.length && decls.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) {
     const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);

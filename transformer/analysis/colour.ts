@@ -13,7 +13,7 @@
  */
 import ts from 'typescript';
 import { CallTarget, functionOfArgument, methodFits, resolveCallTarget } from './call-targets';
-import { buildInventory, CallSite, FunctionNode, functionName, Inventory, skipParens } from './inventory';
+import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 
 /** How a call that may suspend is emitted inside a coloured function. */
@@ -31,9 +31,9 @@ export interface Analysis {
   program: ts.Program;
   inventory: Inventory;
   coloured: Set<FunctionNode>;
-  plans: Map<ts.CallExpression, CallPlan>;
+  plans: Map<ts.Node, CallPlan>;
   /** Why each function is coloured: the call that made it so. */
-  reasons: Map<FunctionNode, { site: ts.CallExpression; callee: FunctionNode | 'suspension point' }>;
+  reasons: Map<FunctionNode, { site: CallLike; callee: FunctionNode | 'suspension point' }>;
   diagnostics: ts.Diagnostic[];
   /** Files with something to rewrite; every other file is emitted untouched. */
   files: Set<ts.SourceFile>;
@@ -59,7 +59,7 @@ export function analyse(program: ts.Program): Analysis {
     siteOrder.set(site, siteOrder.size);
     const t = resolveCallTarget(checker, site.call);
     targets.set(site, t);
-    const callback = t.kind === 'builtin' ? functionOfArgument(checker, site.call.arguments[t.callbackIndex]) : undefined;
+    const callback = t.kind === 'builtin' && ts.isCallExpression(site.call) ? functionOfArgument(checker, site.call.arguments[t.callbackIndex]) : undefined;
     if (callback) {
       let list = builtinSitesOf.get(callback);
       if (!list) builtinSitesOf.set(callback, (list = []));
@@ -119,7 +119,7 @@ export function analyse(program: ts.Program): Analysis {
     (inv.callsByFunction.get(fn) ?? []).filter((s) => suspending.has(s)).flatMap((s) => calleesOf.get(s)!.filter((c) => coloured.has(c))),
   );
 
-  const plans = new Map<ts.CallExpression, CallPlan>();
+  const plans = new Map<ts.Node, CallPlan>();
   const specs: DiagnosticSpec[] = [];
   const files = new Set<ts.SourceFile>();
   const analysis: Analysis = { program, inventory: inv, coloured, plans, reasons, diagnostics: [], files, colourPath };
@@ -227,12 +227,12 @@ export function analyse(program: ts.Program): Analysis {
  */
 function passedToUntransformed(
   checker: ts.TypeChecker,
-  call: ts.CallExpression,
+  call: CallLike,
   target: CallTarget,
   coloured: Set<FunctionNode>,
   colourPath: (fn: FunctionNode) => string[],
 ): DiagnosticSpec[] {
-  if (target.kind === 'static' || target.kind === 'suspend' || target.kind === 'builtin' || call.arguments.length === 0) return [];
+  if (!ts.isCallExpression(call) || target.kind === 'static' || target.kind === 'suspend' || target.kind === 'builtin' || call.arguments.length === 0) return [];
   const callee = skipParens(call.expression);
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
@@ -286,13 +286,13 @@ function isColourable(fn: FunctionNode): boolean {
  * A direct call delegates to a twin declared in the same file, with no lookup: a named function
  * declaration, or a `#private` method (which no subclass can override).
  */
-function isDirectlyCallable(fn: FunctionNode, call: ts.CallExpression): boolean {
-  if (call.questionDotToken) return false;
+function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
+  if (ts.isCallExpression(call) && call.questionDotToken) return false;
   if (ts.isFunctionDeclaration(fn)) return !!fn.name;
   return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
 }
 
-function uncolourableSpec(fn: FunctionNode, call: ts.CallExpression, path: string[]): DiagnosticSpec {
+function uncolourableSpec(fn: FunctionNode, call: CallLike, path: string[]): DiagnosticSpec {
   const name = functionName(fn);
   if (ts.isConstructorDeclaration(fn)) {
     return {
@@ -318,8 +318,8 @@ function uncolourableSpec(fn: FunctionNode, call: ts.CallExpression, path: strin
   };
 }
 
-function calleeText(call: ts.CallExpression): string {
-  const text = call.expression.getText();
+function calleeText(call: CallLike): string {
+  const text = calleeOf(call).getText();
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 

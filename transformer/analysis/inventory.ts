@@ -20,8 +20,11 @@ export type Context =
   | { kind: 'module'; file: ts.SourceFile }
   | { kind: 'class-initializer'; node: ts.Node }; // field initialiser or static block
 
+/** A call, or a tagged template (which calls its tag). */
+export type CallLike = ts.CallExpression | ts.TaggedTemplateExpression;
+
 export interface CallSite {
-  call: ts.CallExpression;
+  call: CallLike;
   context: Context;
 }
 
@@ -80,7 +83,7 @@ export function buildInventory(program: ts.Program): Inventory {
       return;
     }
     if (ts.isIdentifier(node) && isValuePosition(node)) noteReference(node);
-    if (ts.isCallExpression(node)) {
+    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
       const site = { call: node, context };
       inv.calls.push(site);
       if (context.kind === 'function') inv.callsByFunction.get(context.fn)!.push(site);
@@ -156,6 +159,11 @@ function isValuePosition(id: ts.Identifier): boolean {
 
 function isConstBinding(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && ts.isIdentifier(decl.name);
+}
+
+/** What a call calls: `f` in `f(x)` and in ``f`x` ``. */
+export function calleeOf(call: CallLike): ts.Expression {
+  return ts.isCallExpression(call) ? call.expression : call.tag;
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {

@@ -5,14 +5,14 @@
  * ```js
  * load(id)        →  (yield* load$twin(id))                               // direct
  * fact(n - 1)     →  (yield fact$twin(n - 1))                             // direct, recursive edge
- * repo.find(id)   →  (_a = repo, _b = _a.find,
- *                     (_c = __tsg.twinOf(_b)) ? yield* _c.call(_a, id) : _b.call(_a, id))
- * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : <dispatch _b on _a>
+ * repo.find(id)   →  (yield* __tsg.dispatch((_a = repo).find).call(_a, id))
+ * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))
  * await-side:        (_a = repo, _b = _a.find, await __tsg.callInGreenlet(_b, _a, [id]))
  * ```
  */
 import ts from 'typescript';
 import type { CallPlan } from '../analysis/colour';
+import { calleeOf, CallLike } from '../analysis/inventory';
 import type { FileRewrite } from './file';
 
 type Visit = (node: ts.Node) => ts.Node;
@@ -94,13 +94,15 @@ function chainValue(rw: FileRewrite, e: ts.Expression, visit: Visit, guards: Gua
  * A call split into receiver, function and arguments, each evaluated once, in order; `plan`
  * undefined means a plain call (a link of a chain that does not suspend).
  */
-function callBody(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan | undefined, visit: Visit, guards: Guard[]): ts.Expression {
+function callBody(rw: FileRewrite, call: CallLike, plan: CallPlan | undefined, visit: Visit, guards: Guard[]): ts.Expression {
   const f = rw.factory;
-  if (plan?.kind === 'direct' && !call.questionDotToken) {
+  const visitArgs = () => (ts.isCallExpression(call) ? call.arguments.map((a) => visit(a) as ts.Expression) : templateArguments(rw, call, visit));
+  const optionalCall = ts.isCallExpression(call) && !!call.questionDotToken;
+  if (plan?.kind === 'direct' && !optionalCall) {
     const twin = rw.directTwinRef(plan.fn);
-    if (twin) return delegate(f, f.createCallExpression(twin, undefined, call.arguments.map((a) => visit(a) as ts.Expression)), plan.explicit);
+    if (twin) return delegate(f, f.createCallExpression(twin, undefined, visitArgs()), plan.explicit);
   }
-  const callee = skipOuter(call.expression);
+  const callee = skipOuter(calleeOf(call));
   let recv: ts.Expression | undefined;
   let fnValue: ts.Expression;
   if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
@@ -123,7 +125,7 @@ function callBody(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan | und
   } else {
     fnValue = chainValue(rw, callee, visit, guards);
   }
-  const args = call.arguments.map((a) => visit(a) as ts.Expression);
+  const args = visitArgs();
   if (plan?.kind === 'builtin') {
     // `ids.map(cb)` → `(yield* __tsg.builtins.map(_a = ids, cb))`; the method is the builtin by type
     const helper = f.createPropertyAccessExpression(rw.helper('builtins'), plan.helper);
@@ -140,11 +142,10 @@ function callBody(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan | und
   }
   let fn: ts.Expression;
   const steps: ts.Expression[] = [];
-  if (call.questionDotToken) {
+  if (optionalCall) {
     fn = guarded(rw, fnValue, true, guards);
   } else {
-    fn = f.createTempVariable(rw.hoist);
-    steps.push(f.createAssignment(fn, fnValue));
+    fn = fnValue; // used once, before the arguments: no temp needed
   }
   let last: ts.Expression;
   if (!plan) {
@@ -156,7 +157,23 @@ function callBody(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan | und
   } else {
     last = dispatch(rw, fn, recv, args, plan.explicit);
   }
-  return f.createParenthesizedExpression(steps.length ? f.createCommaListExpression([...steps, last]) : last);
+  return steps.length ? f.createParenthesizedExpression(f.createCommaListExpression([...steps, last])) : last;
+}
+
+/**
+ * A tagged template's arguments, with the same template object as the original site:
+ * ``tag`a${x}b` `` → `...__tsg.templateArgs`a${x}b`` (which returns `[strings, x]`).
+ */
+function templateArguments(rw: FileRewrite, call: ts.TaggedTemplateExpression, visit: Visit): ts.Expression[] {
+  const f = rw.factory;
+  const template = visit(call.template) as ts.TemplateLiteral;
+  return [f.createSpreadElement(f.createTaggedTemplateExpression(rw.helper('templateArgs'), undefined, template))];
+}
+
+/** Emits a tagged template whose tag may suspend. */
+export function emitTagged(rw: FileRewrite, node: ts.TaggedTemplateExpression, plan: CallPlan, visit: Visit): ts.Expression {
+  const guards: Guard[] = [];
+  return wrapGuards(rw.factory, callBody(rw, node, plan, visit, guards), guards);
 }
 
 function skipOuter(e: ts.Expression): ts.Expression {
@@ -166,17 +183,11 @@ function skipOuter(e: ts.Expression): ts.Expression {
   return e;
 }
 
-/** `(t = twinOf(fn)) ? yield* t.call(thisArg, ...args) : fn.call(thisArg, ...args)` */
+/** `yield* __tsg.dispatch(fn).call(thisArg, ...args)`: the twin if there is one, else a plain call. */
 function dispatch(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[], explicit: boolean): ts.Expression {
   const f = rw.factory;
-  const t = f.createTempVariable(rw.hoist);
-  const recv = thisArg ?? f.createVoidZero();
-  const twinCall = f.createCallExpression(f.createPropertyAccessExpression(t, 'call'), undefined, [recv, ...args]);
-  const plainCall = thisArg
-    ? f.createCallExpression(f.createPropertyAccessExpression(fn, 'call'), undefined, [recv, ...args])
-    : f.createCallExpression(fn, undefined, args);
-  const test = f.createParenthesizedExpression(f.createAssignment(t, f.createCallExpression(rw.helper('twinOf'), undefined, [fn])));
-  return f.createConditionalExpression(test, undefined, delegate(f, twinCall, explicit), undefined, plainCall);
+  const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
+  return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]), explicit);
 }
 
 /** `await __tsg.callInGreenlet(fn, thisArg, [...args])`: an async function awaits the call. */

@@ -9,7 +9,7 @@
 import ts from 'typescript';
 import type { Analysis } from '../analysis/colour';
 import { FunctionNode, isFunctionNode } from '../analysis/inventory';
-import { chainCalls, emitCall, emitChain, isChainOuter } from './calls';
+import { chainCalls, emitCall, emitChain, emitTagged, isChainOuter } from './calls';
 import { emitColouredFunction } from './functions';
 
 export interface RewriteOptions {
@@ -155,6 +155,10 @@ export class FileRewrite {
     if (ts.isCallExpression(node)) {
       const plan = this.analysis.plans.get(node);
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
+    }
+    if (ts.isTaggedTemplateExpression(node)) {
+      const plan = this.analysis.plans.get(node);
+      if (plan) return emitTagged(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
     }
     if (ts.isClassLike(node) || ts.isObjectLiteralExpression(node)) {
       return this.withMethodTwins(node, ts.visitEachChild(node, this.visit, this.context));
