@@ -4,3 +4,4 @@ export { runPlain } from './run-plain';
 export { fnTwin, arrowTwin, methodTwins, callInGreenlet, templateArgs, dispatch } from './emit-helpers';
 import * as builtins from './builtins';
 export { builtins };
+export { getProperty, setProperty, accessorTwins } from './accessors';

@@ -11,7 +11,7 @@
  * ```
  */
 import ts from 'typescript';
-import { calleeOf, CallLike, FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
+import { accessedProperty, calleeOf, CallLike, FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 
 export type CallTarget =
@@ -21,9 +21,12 @@ export type CallTarget =
   | { kind: 'value'; type: ts.Type }
   /** A builtin taking a callback (`Array.prototype.map`, ...): a suspending version exists. */
   | { kind: 'builtin'; helper: string; callbackIndex: number }
+  /** A property read or write that runs a getter or setter declared in the program. */
+  | { kind: 'accessor'; fns: FunctionNode[] }
   | { kind: 'opaque' };
 
 export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): CallTarget {
+  if (ts.isPropertyAccessExpression(call) || ts.isElementAccessExpression(call)) return accessorTarget(checker, call);
   const callee = skipParens(calleeOf(call));
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };
@@ -156,6 +159,49 @@ function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefin
   }
   if (ts.isObjectLiteralExpression(owner)) return checker.getTypeAtLocation(owner);
   return undefined;
+}
+
+/**
+ * The accessors an access may run: a read runs getters, a write setters, `+=` both; overrides
+ * of the same name whose class fits the receiver are dispatched at run time like methods.
+ */
+function accessorTarget(checker: ts.TypeChecker, access: ts.PropertyAccessExpression | ts.ElementAccessExpression): CallTarget {
+  const sym = accessedProperty(checker, access);
+  const mode = accessMode(access);
+  const fns = (sym?.declarations ?? []).filter(
+    (d): d is ts.GetAccessorDeclaration | ts.SetAccessorDeclaration =>
+      !!(d as ts.FunctionLikeDeclaration).body &&
+      ((ts.isGetAccessorDeclaration(d) && mode !== 'write') || (ts.isSetAccessorDeclaration(d) && mode !== 'read')),
+  );
+  return { kind: 'accessor', fns };
+}
+
+/** How an expression is used: read, written (`=`, destructuring target), or both (`+=`, `++`). */
+export function accessMode(node: ts.Expression): 'read' | 'write' | 'readwrite' {
+  let inner: ts.Node = node;
+  let outer: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(outer) || ts.isNonNullExpression(outer)) {
+    inner = outer;
+    outer = outer.parent;
+  }
+  if (ts.isBinaryExpression(outer) && outer.left === inner) {
+    const op = outer.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsToken) return 'write';
+    if (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment) return 'readwrite';
+  }
+  if ((ts.isPrefixUnaryExpression(outer) || ts.isPostfixUnaryExpression(outer)) && (outer.operator === ts.SyntaxKind.PlusPlusToken || outer.operator === ts.SyntaxKind.MinusMinusToken)) return 'readwrite';
+  if (ts.isShorthandPropertyAssignment(outer) || ts.isPropertyAssignment(outer) || ts.isArrayLiteralExpression(outer) || ts.isSpreadElement(outer)) {
+    // inside a destructuring assignment target?
+    let p: ts.Node = outer;
+    while (ts.isObjectLiteralExpression(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p)) {
+      const up: ts.Node = p.parent;
+      if (ts.isBinaryExpression(up) && up.left === p && up.operatorToken.kind === ts.SyntaxKind.EqualsToken) return 'write';
+      if (ts.isForOfStatement(up) && up.initializer === p) return 'write';
+      p = up;
+    }
+  }
+  if ((ts.isForOfStatement(outer) || ts.isForInStatement(outer)) && outer.initializer === inner) return 'write';
+  return 'read';
 }
 
 const ARRAY_METHODS: Record<string, [string, number]> = Object.fromEntries(

@@ -12,8 +12,8 @@
  * ```
  */
 import ts from 'typescript';
-import { CallTarget, functionOfArgument, methodFits, resolveCallTarget } from './call-targets';
-import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, skipParens } from './inventory';
+import { accessMode, CallTarget, functionOfArgument, methodFits, resolveCallTarget } from './call-targets';
+import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, propertyNameText, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 
 /** How a call that may suspend is emitted inside a coloured function. */
@@ -24,6 +24,8 @@ export type CallPlan =
   | { kind: 'dispatch'; explicit: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
+  /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
+  | { kind: 'accessor'; mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }
   /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */
   | { kind: 'builtin'; helper: string; inAsync: boolean };
 
@@ -65,7 +67,7 @@ export function analyse(program: ts.Program): Analysis {
       if (!list) builtinSitesOf.set(callback, (list = []));
       list.push(site);
     }
-    const callees = t.kind === 'static' ? [t.fn] : t.kind === 'method' ? [...new Set(t.declared)] : callback ? [callback] : [];
+    const callees = t.kind === 'static' ? [t.fn] : t.kind === 'method' ? [...new Set(t.declared)] : t.kind === 'accessor' ? t.fns : callback ? [callback] : [];
     calleesOf.set(site, callees);
     for (const fn of callees) {
       let list = callers.get(fn);
@@ -151,6 +153,17 @@ export function analyse(program: ts.Program): Analysis {
     files.add(fn.getSourceFile());
     const t = targets.get(site)!;
     const inAsync = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    if (t.kind === 'accessor') {
+      const problem = unsupportedAccess(site.call as ts.PropertyAccessExpression | ts.ElementAccessExpression);
+      if (problem) {
+        specs.push({ code: Codes.UnsupportedCall, node: site.call, path, message: `This property access runs an accessor that may suspend, but ${problem}` });
+        continue;
+      }
+      if (inAsync || coloured.has(fn)) {
+        plans.set(site.call, { kind: 'accessor', mode: accessMode(site.call as ts.Expression) as 'read' | 'write' | 'readwrite', inAsync });
+        continue;
+      }
+    }
     if (t.kind === 'builtin' && (inAsync || coloured.has(fn))) {
       plans.set(site.call, { kind: 'builtin', helper: t.helper, inAsync });
       continue;
@@ -274,9 +287,26 @@ function isRuntimeFile(fileName: string): boolean {
   return /[\\/]runtime[\\/]/.test(fileName) && /ts-greenlet|[\\/]dist[\\/]runtime[\\/]/.test(fileName);
 }
 
+/** Why an access that runs a suspending accessor cannot be rewritten, or undefined if it can. */
+function unsupportedAccess(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
+  if (node.expression.kind === ts.SyntaxKind.SuperKeyword) return 'it is reached through `super`. Call a method of the base class instead.';
+  if (node.flags & ts.NodeFlags.OptionalChain) return 'it is inside an optional chain. Test for null/undefined first, then read the property.';
+  const mode = accessMode(node);
+  let outer: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(outer) || ts.isNonNullExpression(outer)) outer = outer.parent;
+  if (mode === 'readwrite' && !ts.isBinaryExpression(outer)) return 'it is incremented or decremented. Write `o.p = o.p + 1` instead.';
+  if (mode !== 'read' && !(ts.isBinaryExpression(outer))) return 'it is a destructuring or loop target. Assign it with `o.p = value` instead.';
+  if (ts.isBinaryExpression(outer) && [ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken].includes(outer.operatorToken.kind)) {
+    return 'it is the target of a logical assignment. Write `if (!o.p) o.p = value` instead.';
+  }
+  return undefined;
+}
+
 /** Functions that can become generators. The rest report a diagnostic when a call in them may suspend. */
 function isColourable(fn: FunctionNode): boolean {
-  if (ts.isConstructorDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) return false;
+  if (ts.isConstructorDeclaration(fn)) return false;
+  // accessors get twins too, but a `#private` one cannot be found by an access site's dispatch
+  if ((ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && (ts.isPrivateIdentifier(fn.name) || propertyNameText(fn.name) === undefined)) return false;
   if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) return false;
   return true;

@@ -20,8 +20,11 @@ export type Context =
   | { kind: 'module'; file: ts.SourceFile }
   | { kind: 'class-initializer'; node: ts.Node }; // field initialiser or static block
 
-/** A call, or a tagged template (which calls its tag). */
-export type CallLike = ts.CallExpression | ts.TaggedTemplateExpression;
+/**
+ * A call, a tagged template (which calls its tag), or a property access that runs a getter or
+ * setter declared in the program (an accessor site).
+ */
+export type CallLike = ts.CallExpression | ts.TaggedTemplateExpression | ts.PropertyAccessExpression | ts.ElementAccessExpression;
 
 export interface CallSite {
   call: CallLike;
@@ -62,9 +65,22 @@ export function buildInventory(program: ts.Program): Inventory {
     valueUses: new Map(),
     methodsByName: new Map(),
   };
+  // Property reads and writes that may run a program accessor; resolved after the walk, and only
+  // for names some accessor in the program has (most programs have few accessors).
+  const accessCandidates: CallSite[] = [];
+  const accessorNames = new Set<string>();
   for (const file of program.getSourceFiles()) {
     if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
     visit(file, { kind: 'module', file });
+  }
+  for (const site of accessCandidates) {
+    const access = site.call as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+    if (ts.isElementAccessExpression(access) && !accessorNames.size) continue;
+    const sym = accessedProperty(checker, access);
+    if (!sym || !accessorNames.has(sym.name)) continue;
+    if (!sym?.declarations?.some((d) => (ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d)) && d.body)) continue;
+    inv.calls.push(site);
+    if (site.context.kind === 'function') inv.callsByFunction.get(site.context.fn)!.push(site);
   }
   return inv;
 
@@ -87,6 +103,8 @@ export function buildInventory(program: ts.Program): Inventory {
       const site = { call: node, context };
       inv.calls.push(site);
       if (context.kind === 'function') inv.callsByFunction.get(context.fn)!.push(site);
+    } else if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !isCalleeOrDeleted(node)) {
+      accessCandidates.push({ call: node, context });
     }
     ts.forEachChild(node, (child) => visit(child, context));
   }
@@ -125,6 +143,10 @@ export function buildInventory(program: ts.Program): Inventory {
   }
 
   function noteMethod(fn: FunctionNode): void {
+    if ((ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && !ts.isPrivateIdentifier(fn.name)) {
+      const n = propertyNameText(fn.name);
+      if (n !== undefined) accessorNames.add(n);
+    }
     let name: string | undefined;
     if ((ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && fn.name) {
       name = propertyNameText(fn.name);
@@ -161,9 +183,29 @@ function isConstBinding(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && ts.isIdentifier(decl.name);
 }
 
-/** What a call calls: `f` in `f(x)` and in ``f`x` ``. */
+/** The property an access reads or writes: `o.p`, `o["p"]`, `o[k]` with `k` of a literal type. */
+export function accessedProperty(checker: ts.TypeChecker, access: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Symbol | undefined {
+  if (ts.isPropertyAccessExpression(access)) return checker.getSymbolAtLocation(access.name);
+  const keyType = checker.getTypeAtLocation(access.argumentExpression);
+  if (!keyType.isStringLiteral() && !keyType.isNumberLiteral()) return undefined;
+  return checker.getPropertyOfType(checker.getTypeAtLocation(access.expression), String(keyType.value));
+}
+
+/** What a call calls: `f` in `f(x)` and in ``f`x` ``; an accessor site is its own callee. */
 export function calleeOf(call: CallLike): ts.Expression {
-  return ts.isCallExpression(call) ? call.expression : call.tag;
+  return ts.isCallExpression(call) ? call.expression : ts.isTaggedTemplateExpression(call) ? call.tag : call;
+}
+
+/** A property access that is called (`o.m()`: a method call, not an accessor read) or deleted. */
+function isCalleeOrDeleted(node: ts.Expression): boolean {
+  let outer: ts.Node = node.parent;
+  let inner: ts.Node = node;
+  while (ts.isParenthesizedExpression(outer) || ts.isNonNullExpression(outer)) {
+    inner = outer;
+    outer = outer.parent;
+  }
+  if ((ts.isCallExpression(outer) || ts.isTaggedTemplateExpression(outer)) && calleeOf(outer) === inner) return true;
+  return ts.isDeleteExpression(outer);
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {

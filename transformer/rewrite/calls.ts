@@ -94,7 +94,7 @@ function chainValue(rw: FileRewrite, e: ts.Expression, visit: Visit, guards: Gua
  * A call split into receiver, function and arguments, each evaluated once, in order; `plan`
  * undefined means a plain call (a link of a chain that does not suspend).
  */
-function callBody(rw: FileRewrite, call: CallLike, plan: CallPlan | undefined, visit: Visit, guards: Guard[]): ts.Expression {
+function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateExpression, plan: CallPlan | undefined, visit: Visit, guards: Guard[]): ts.Expression {
   const f = rw.factory;
   const visitArgs = () => (ts.isCallExpression(call) ? call.arguments.map((a) => visit(a) as ts.Expression) : templateArguments(rw, call, visit));
   const optionalCall = ts.isCallExpression(call) && !!call.questionDotToken;
@@ -155,7 +155,7 @@ function callBody(rw: FileRewrite, call: CallLike, plan: CallPlan | undefined, v
   } else if (plan.kind === 'await') {
     last = awaitInGreenlet(rw, fn, recv, args);
   } else {
-    last = dispatch(rw, fn, recv, args, plan.explicit);
+    last = dispatch(rw, fn, recv, args, 'explicit' in plan ? plan.explicit : false);
   }
   return steps.length ? f.createParenthesizedExpression(f.createCommaListExpression([...steps, last])) : last;
 }
@@ -188,6 +188,56 @@ function dispatch(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | u
   const f = rw.factory;
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
   return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]), explicit);
+}
+
+/**
+ * An access that runs an accessor which may suspend; the accessor is found at run time, so a
+ * plain override stays plain.
+ *
+ * ```js
+ * o.p         →  (yield* __tsg.getProperty(o, "p"))
+ * o.p = v     →  (yield* __tsg.setProperty(o, "p", v))
+ * o[k] += v   →  (yield* __tsg.setProperty(_a = o, _b = k, (yield* __tsg.getProperty(_a, _b)) + v))
+ * ```
+ */
+export function emitAccess(rw: FileRewrite, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, plan: { mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }, visit: Visit, assignment?: ts.BinaryExpression): ts.Expression {
+  const f = rw.factory;
+  const run = (helper: string, args: ts.Expression[]): ts.Expression =>
+    plan.inAsync
+      ? f.createParenthesizedExpression(f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [rw.helper(helper), f.createVoidZero(), f.createArrayLiteralExpression(args)])))
+      : delegate(f, f.createCallExpression(rw.helper(helper), undefined, args), false);
+  let obj = visit(access.expression) as ts.Expression;
+  let key: ts.Expression = ts.isPropertyAccessExpression(access) ? f.createStringLiteral(access.name.text) : (visit(access.argumentExpression) as ts.Expression);
+  if (!assignment) return run('getProperty', [obj, key]);
+  const right = visit(assignment.right) as ts.Expression;
+  if (assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) return run('setProperty', [obj, key, right]);
+  const objTemp = f.createTempVariable(rw.hoist);
+  const keyTemp = f.createTempVariable(rw.hoist);
+  const current = run('getProperty', [objTemp, keyTemp]);
+  const op = compoundToBinary(assignment.operatorToken.kind);
+  obj = f.createAssignment(objTemp, obj);
+  key = f.createAssignment(keyTemp, key);
+  return run('setProperty', [obj, key, f.createBinaryExpression(current, op, right)]);
+}
+
+function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
+  const map: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+    [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
+    [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
+    [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
+    [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
+    [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
+    [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
+    [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
+    [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+    [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+    [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
+    [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
+    [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+  };
+  const op = map[kind];
+  if (op === undefined) throw new Error(`ts-greenlet: unexpected compound operator ${ts.SyntaxKind[kind]}`);
+  return op;
 }
 
 /** `await __tsg.callInGreenlet(fn, thisArg, [...args])`: an async function awaits the call. */

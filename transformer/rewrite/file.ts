@@ -8,8 +8,8 @@
  */
 import ts from 'typescript';
 import type { Analysis } from '../analysis/colour';
-import { FunctionNode, isFunctionNode } from '../analysis/inventory';
-import { chainCalls, emitCall, emitChain, emitTagged, isChainOuter } from './calls';
+import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory';
+import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, isChainOuter } from './calls';
 import { emitColouredFunction } from './functions';
 
 export interface RewriteOptions {
@@ -26,6 +26,8 @@ export class FileRewrite {
   private readonly twinNames = new Map<FunctionNode, ts.Identifier>();
   /** Coloured methods of each class or object literal, registered when the owner is emitted. */
   private readonly methods = new Map<ts.Node, Array<{ key: string; label: string; isStatic: boolean }>>();
+  /** Coloured accessors of each class or object literal: their twins' symbol keys. */
+  private readonly accessors = new Map<ts.Node, Map<string, { isStatic: boolean; get?: ts.Identifier; set?: ts.Identifier }>>();
   /** Registration statements to put at the top of each scope (keyed by its statement list's owner). */
   readonly registrations = new Map<ts.Node, ts.Statement[]>();
 
@@ -74,6 +76,31 @@ export class FileRewrite {
     list.push(m);
   }
 
+  /**
+   * A file-level `const _get_p = Symbol("C.p get")`: the key of an accessor twin, unique to this
+   * declaration so a subclass's twin of the same property can never shadow it.
+   */
+  accessorTwinKey(owner: ts.Node, key: string, kind: 'get' | 'set', label: string, isStatic: boolean): ts.Identifier {
+    const f = this.factory;
+    const id = f.createUniqueName(`_${kind}_${key.replace(/\W/g, '_')}`);
+    const symbolCall = f.createCallExpression(f.createIdentifier('Symbol'), undefined, [f.createStringLiteral(`${label} ${kind}`)]);
+    this.register(this.file, f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, symbolCall)], ts.NodeFlags.Const)));
+    let byKey = this.accessors.get(owner);
+    if (!byKey) this.accessors.set(owner, (byKey = new Map()));
+    const entry = byKey.get(key) ?? { isStatic };
+    entry[kind] = id;
+    byKey.set(key, entry);
+    return id;
+  }
+
+  /** `__tsg.accessorTwins(target, "p", _get_p, _set_p)`: the getter and setter carry their twins. */
+  private accessorTwinsCalls(owner: ts.Node, target: (isStatic: boolean) => ts.Expression): ts.Expression[] {
+    const f = this.factory;
+    return [...(this.accessors.get(owner) ?? [])].map(([key, a]) =>
+      f.createCallExpression(this.helper('accessorTwins'), undefined, [target(a.isStatic), f.createStringLiteral(key), a.get ?? f.createVoidZero(), a.set ?? f.createVoidZero()]),
+    );
+  }
+
   /** `__tsg.methodTwins(target, ["m"], ["C.m"])`: plain entries for a class's or literal's generator methods. */
   private methodTwinsCall(target: ts.Expression, list: Array<{ key: string; label: string }>): ts.Expression {
     const f = this.factory;
@@ -86,11 +113,18 @@ export class FileRewrite {
 
   /** Classes get a static block first thing; object literals are wrapped. */
   private withMethodTwins(original: ts.Node, visited: ts.Node): ts.Node {
-    const list = this.methods.get(original);
-    if (!list) return visited;
+    const list = this.methods.get(original) ?? [];
+    if (!list.length && !this.accessors.has(original)) return visited;
     const f = this.factory;
-    if (ts.isObjectLiteralExpression(visited)) return this.methodTwinsCall(visited, list);
-    const stmts: ts.Statement[] = [];
+    if (ts.isObjectLiteralExpression(visited)) {
+      // accessorTwins and methodTwins both return the object they are given
+      let wrapped: ts.Expression = list.length ? this.methodTwinsCall(visited, list) : visited;
+      for (const call of this.accessorTwinsCalls(original, () => f.createIdentifier('__placeholder__'))) {
+        wrapped = f.updateCallExpression(call as ts.CallExpression, (call as ts.CallExpression).expression, undefined, [wrapped, ...(call as ts.CallExpression).arguments.slice(1)]);
+      }
+      return wrapped;
+    }
+    const stmts: ts.Statement[] = this.accessorTwinsCalls(original, (isStatic) => (isStatic ? f.createThis() : f.createPropertyAccessExpression(f.createThis(), 'prototype'))).map((c) => f.createExpressionStatement(c));
     const inst = list.filter((m) => !m.isStatic);
     const stat = list.filter((m) => m.isStatic);
     if (inst.length) stmts.push(f.createExpressionStatement(this.methodTwinsCall(f.createPropertyAccessExpression(f.createThis(), 'prototype'), inst)));
@@ -155,6 +189,17 @@ export class FileRewrite {
     if (ts.isCallExpression(node)) {
       const plan = this.analysis.plans.get(node);
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const target = skipParens(node.left);
+      const plan = this.analysis.plans.get(target);
+      if (plan?.kind === 'accessor' && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) {
+        return emitAccess(this, target, plan, this.visit as (n: ts.Node) => ts.Node, node);
+      }
+    }
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      const plan = this.analysis.plans.get(node);
+      if (plan?.kind === 'accessor') return emitAccess(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
     }
     if (ts.isTaggedTemplateExpression(node)) {
       const plan = this.analysis.plans.get(node);

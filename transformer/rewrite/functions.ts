@@ -26,6 +26,7 @@ export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node
   if (ts.isFunctionExpression(fn)) return emitExpression(rw, fn);
   if (ts.isArrowFunction(fn)) return emitArrow(rw, fn);
   if (ts.isMethodDeclaration(fn)) return emitMethod(rw, fn);
+  if (ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) return emitAccessor(rw, fn);
   return ts.visitEachChild(fn, rw.visit, rw.context); // not colourable; the analysis reported it
 }
 
@@ -128,6 +129,28 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
   const isStatic = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
   rw.pendingMethod(fn.parent, { key, label: name, isStatic });
   return gen;
+}
+
+/**
+ * `get p() {...}` → `get p() { return __tsg.runPlain(this[_get_p](), "C.p"); }` plus the twin
+ * `*[_get_p]() {...}`; likewise for setters. The owner registers both with the accessor.
+ */
+function emitAccessor(rw: FileRewrite, fn: ts.GetAccessorDeclaration | ts.SetAccessorDeclaration): ts.Node[] {
+  const f = rw.factory;
+  const label = functionName(fn);
+  const key = propertyNameText(fn.name)!;
+  const isStatic = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  const twinKey = rw.accessorTwinKey(fn.parent, key, ts.isGetAccessorDeclaration(fn) ? 'get' : 'set', label, isStatic);
+  const { parameters, body } = twinParametersAndBody(rw, fn);
+  const plainCall = plainBody(rw, f.createElementAccessExpression(f.createThis(), twinKey), label);
+  const plain = ts.isGetAccessorDeclaration(fn)
+    ? f.updateGetAccessorDeclaration(fn, fn.modifiers, fn.name, fn.parameters, fn.type, plainCall)
+    : f.updateSetAccessorDeclaration(fn, fn.modifiers, fn.name, fn.parameters, plainCall);
+  const modifiers = fn.modifiers?.filter((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+  const gen = f.createMethodDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(twinKey), undefined, undefined, parameters, undefined, body);
+  ts.setOriginalNode(gen, fn);
+  ts.setTextRange(gen, fn);
+  return [plain, gen];
 }
 
 /** Plain parameters: the names up to the first default or rest (so `length` stays), no defaults. */
