@@ -27,7 +27,23 @@ export type CallTarget =
 
 export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): CallTarget {
   if (ts.isPropertyAccessExpression(call) || ts.isElementAccessExpression(call)) return accessorTarget(checker, call);
-  const callee = skipParens(calleeOf(call));
+  return resolveCallee(checker, skipParens(calleeOf(call)), call);
+}
+
+/**
+ * `f.call(thisArg, ...args)` / `f.apply(thisArg, args)` (Function.prototype's): the call of `f`
+ * they stand for, or undefined.
+ */
+export function viaCallOrApply(checker: ts.TypeChecker, call: CallLike): { how: 'call' | 'apply'; fn: ts.Expression } | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const callee = skipParens(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'call' && callee.name.text !== 'apply')) return undefined;
+  const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
+  const fromFunction = decls.length > 0 && decls.every((d) => ts.isInterfaceDeclaration(d.parent) && /^(Callable|Newable)?Function$/.test(d.parent.name.text) && d.getSourceFile().isDeclarationFile);
+  return fromFunction ? { how: callee.name.text as 'call' | 'apply', fn: skipParens(callee.expression) } : undefined;
+}
+
+export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, call: CallLike | undefined): CallTarget {
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };
   const calleeType = checker.getTypeAtLocation(callee);
@@ -40,7 +56,7 @@ export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): Call
   if (decls.some((d) => isSynchronizeDecorated(checker, d))) return { kind: 'suspend' };
 
   const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
-  const builtin = isMember && ts.isCallExpression(call) ? builtinOf(decls) : undefined;
+  const builtin = isMember && call && ts.isCallExpression(call) ? builtinOf(decls) : undefined;
   if (builtin) return { kind: 'builtin', helper: builtin[0], callbackIndex: builtin[1] };
   if (isMember && sym && decls.length && decls.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) {
     const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);

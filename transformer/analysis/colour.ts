@@ -12,7 +12,7 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, CallTarget, functionOfArgument, methodFits, resolveCallTarget } from './call-targets';
+import { accessMode, CallTarget, functionOfArgument, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, propertyNameText, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 
@@ -24,6 +24,8 @@ export type CallPlan =
   | { kind: 'dispatch'; explicit: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
+  /** `f.call(t, ...args)` / `f.apply(t, args)` of a function that may suspend. */
+  | { kind: 'via'; how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
   | { kind: 'accessor'; mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }
   /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */
@@ -56,10 +58,14 @@ export function analyse(program: ts.Program): Analysis {
   // against every method of its name costs more than type-checking the program.
   const methodSites = new Map<string, CallSite[]>();
   const siteOrder = new Map<CallSite, number>();
+  const viaOf = new Map<CallSite, 'call' | 'apply'>();
 
   for (const site of inv.calls) {
     siteOrder.set(site, siteOrder.size);
-    const t = resolveCallTarget(checker, site.call);
+    // `f.call(t, x)` is a call of `f`: analysed as one, emitted through `dispatch(f).call(t, x)`
+    const via = viaCallOrApply(checker, site.call);
+    if (via) viaOf.set(site, via.how);
+    const t = via ? resolveCallee(checker, via.fn, undefined) : resolveCallTarget(checker, site.call);
     targets.set(site, t);
     const callback = t.kind === 'builtin' && ts.isCallExpression(site.call) ? functionOfArgument(checker, site.call.arguments[t.callbackIndex]) : undefined;
     if (callback) {
@@ -153,6 +159,18 @@ export function analyse(program: ts.Program): Analysis {
     files.add(fn.getSourceFile());
     const t = targets.get(site)!;
     const inAsync = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    const how = viaOf.get(site);
+    if (how) {
+      if (site.call.flags & ts.NodeFlags.OptionalChain) {
+        specs.push({ code: Codes.UnsupportedCall, node: site.call, path, message: `This ${how}() may suspend, but it is inside an optional chain. Test for null/undefined first, then call it.` });
+      } else if (inAsync || coloured.has(fn)) {
+        const explicit = calleesOf.get(site)!.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
+        plans.set(site.call, { kind: 'via', how, inAsync, explicit });
+      } else {
+        specs.push(uncolourableSpec(fn, site.call, path));
+      }
+      continue;
+    }
     if (t.kind === 'accessor') {
       const problem = unsupportedAccess(site.call as ts.PropertyAccessExpression | ts.ElementAccessExpression);
       if (problem) {

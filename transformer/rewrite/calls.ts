@@ -240,6 +240,23 @@ function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
   return op;
 }
 
+/**
+ * `f.call(t, a)` → `(yield* __tsg.dispatch(f).call(t, a))`; `f.apply(t, xs)` →
+ * `(yield* __tsg.dispatch(f).apply(t, xs))`; in an async function, awaited through a greenlet.
+ */
+export function emitVia(rw: FileRewrite, call: ts.CallExpression, plan: { how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }, visit: Visit): ts.Expression {
+  const f = rw.factory;
+  const fn = visit((skipOuter(call.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
+  const args = call.arguments.map((a) => visit(a) as ts.Expression);
+  if (plan.inAsync) {
+    const thisArg = args[0] ?? f.createVoidZero();
+    const list = plan.how === 'call' ? f.createArrayLiteralExpression(args.slice(1)) : f.createBinaryExpression(args[1] ?? f.createVoidZero(), ts.SyntaxKind.QuestionQuestionToken, f.createArrayLiteralExpression([]));
+    return f.createParenthesizedExpression(f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg, list])));
+  }
+  const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
+  return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args), plan.explicit);
+}
+
 /** `await __tsg.callInGreenlet(fn, thisArg, [...args])`: an async function awaits the call. */
 function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[]): ts.Expression {
   const f = rw.factory;

@@ -9,7 +9,7 @@
 import ts from 'typescript';
 import type { Analysis } from '../analysis/colour';
 import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory';
-import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, isChainOuter } from './calls';
+import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
 import { emitColouredFunction } from './functions';
 
 export interface RewriteOptions {
@@ -188,6 +188,7 @@ export class FileRewrite {
     }
     if (ts.isCallExpression(node)) {
       const plan = this.analysis.plans.get(node);
+      if (plan?.kind === 'via') return emitVia(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
