@@ -61,7 +61,9 @@ export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, ca
   if (isMember && sym && decls.length && decls.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) {
     const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);
     const declared = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
-    if (ts.isPrivateIdentifier(nameNode) && declared.length === 1) return { kind: 'static', fn: declared[0] };
+    // `#m()` is never overridden, and `super.m()` always runs the base class's `m`
+    const exact = ts.isPrivateIdentifier(nameNode) || (callee as ts.PropertyAccessExpression).expression.kind === ts.SyntaxKind.SuperKeyword;
+    if (exact && declared.length === 1) return { kind: 'static', fn: declared[0] };
     return { kind: 'method', name: sym.name, receiver: objectType, declared };
   }
   if (decls.length > 0 && (!isMember || decls.every((d) => ts.isFunctionDeclaration(d) || ts.isVariableDeclaration(d)))) {

@@ -104,12 +104,15 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
   }
   const callee = skipOuter(calleeOf(call));
   let recv: ts.Expression | undefined;
-  let fnValue: ts.Expression;
+  let fnValue!: ts.Expression;
   if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
     let obj: ts.Expression;
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      // `super.m(x)`: the method runs on `this`; inside a coloured arrow `super` comes in captured
       recv = f.createThis();
-      obj = f.createSuper();
+      const key = ts.isPropertyAccessExpression(callee) ? f.createStringLiteral(callee.name.text) : (visit(callee.argumentExpression) as ts.Expression);
+      fnValue = rw.superMember(callee, key);
+      obj = fnValue;
     } else {
       const value = guarded(rw, chainValue(rw, callee.expression, visit, guards), !!callee.questionDotToken, guards);
       if (ts.isIdentifier(value) && guards.some((g) => g.temp === value)) {
@@ -119,7 +122,7 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
         obj = f.createParenthesizedExpression(f.createAssignment(recv, value));
       }
     }
-    fnValue = ts.isPropertyAccessExpression(callee)
+    if (callee.expression.kind !== ts.SyntaxKind.SuperKeyword) fnValue = ts.isPropertyAccessExpression(callee)
       ? f.createPropertyAccessExpression(obj, visit(callee.name) as ts.MemberName)
       : f.createElementAccessExpression(obj, visit(callee.argumentExpression) as ts.Expression);
   } else {

@@ -168,18 +168,43 @@ export class FileRewrite {
     return [...statements.slice(0, i), ...regs, ...statements.slice(i)];
   }
 
-  /** While inside a coloured arrow's twin: what the enclosing function's `arguments` is read from. */
-  argumentsId: ts.Identifier | undefined;
+  /**
+   * While inside a coloured arrow's twin (a generator, which has its own): where the enclosing
+   * function's `arguments`, `new.target` and `super` are read from.
+   */
+  lexical: LexicalCapture | undefined;
+
+  /** `super.m` / `super[k]` inside a coloured arrow: `_superGet("m")`; otherwise as it is. */
+  superMember(access: ts.PropertyAccessExpression | ts.ElementAccessExpression, key: ts.Expression): ts.Expression {
+    const f = this.factory;
+    if (this.lexical?.superGet) return f.createCallExpression(this.lexical.superGet, undefined, [key]);
+    return ts.isPropertyAccessExpression(access) ? f.createPropertyAccessExpression(f.createSuper(), access.name) : f.createElementAccessExpression(f.createSuper(), key);
+  }
 
   readonly visit = (node: ts.Node): ts.Node | ts.Node[] => {
-    if (this.argumentsId && ts.isIdentifier(node) && node.text === 'arguments' && isArgumentsRead(node)) return this.argumentsId;
-    if (this.argumentsId && ts.isFunctionLike(node) && !ts.isArrowFunction(node)) {
-      const saved = this.argumentsId; // a nested function has its own `arguments`
-      this.argumentsId = undefined;
-      try {
-        return this.visit(node);
-      } finally {
-        this.argumentsId = saved;
+    const lex = this.lexical;
+    if (lex) {
+      if (lex.arguments && ts.isIdentifier(node) && node.text === 'arguments' && isArgumentsRead(node)) return lex.arguments;
+      if (lex.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return lex.newTarget;
+      if (lex.superGet && ts.isCallExpression(node) && !this.analysis.plans.has(node)) {
+        const callee = skipParens(node.expression);
+        if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+          // `super.m(x)` → `_superGet("m").call(this, x)`: the method still runs on this `this`
+          const fn = this.visit(callee) as ts.Expression;
+          return this.factory.createCallExpression(this.factory.createPropertyAccessExpression(fn, 'call'), undefined, [this.factory.createThis(), ...node.arguments.map((a) => this.visit(a) as ts.Expression)]);
+        }
+      }
+      if (lex.superGet && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        const key = ts.isPropertyAccessExpression(node) ? this.factory.createStringLiteral(node.name.text) : (this.visit(node.argumentExpression) as ts.Expression);
+        return this.superMember(node, key);
+      }
+      if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) {
+        this.lexical = undefined; // a nested function has its own
+        try {
+          return this.visit(node);
+        } finally {
+          this.lexical = lex;
+        }
       }
     }
     if (isFunctionNode(node) && this.isColoured(node)) return emitColouredFunction(this, node);
@@ -220,6 +245,12 @@ export class FileRewrite {
     }
     return ts.visitEachChild(node, this.visit, this.context);
   };
+}
+
+export interface LexicalCapture {
+  arguments?: ts.Identifier;
+  newTarget?: ts.Identifier;
+  superGet?: ts.Identifier;
 }
 
 function isArgumentsRead(id: ts.Identifier): boolean {

@@ -17,9 +17,10 @@
  * `function* f$twin(...args) { var [a, b = (yield* g$twin())] = args; ... }`.
  */
 import ts from 'typescript';
+import { accessMode } from '../analysis/call-targets';
 import { FunctionNode, functionName, propertyNameText } from '../analysis/inventory';
 import { Codes, createDiagnostic } from '../diagnostics';
-import type { FileRewrite } from './file';
+import type { FileRewrite, LexicalCapture } from './file';
 
 export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node | ts.Node[] {
   if (ts.isFunctionDeclaration(fn)) return emitDeclaration(rw, fn);
@@ -76,26 +77,36 @@ function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expressi
 function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
   const f = rw.factory;
   const name = functionName(fn);
-  for (const bad of lexicalOnly(fn.body)) {
+  const uses = lexicalUses(fn);
+  for (const bad of uses.superWrites) {
     rw.analysis.diagnostics.push(
       createDiagnostic({
         code: Codes.SuperInArrow,
         node: bad,
-        message: `'${bad.getText()}' inside the arrow function ${name}, which may suspend, cannot be carried into its generator. Read it into a local variable outside the arrow and use that.`,
+        message: `'${bad.getText()}' assigns through super inside the arrow function ${name}, which may suspend; a generator cannot do that. Assign it in the method, outside the arrow.`,
         path: rw.analysis.colourPath(fn),
       }),
     );
   }
-  const usesArguments = referencesArguments(fn.body);
-  const argsId = usesArguments ? f.createUniqueName('_arguments') : undefined;
-  const { parameters, body } = twinParametersAndBody(rw, fn, argsId);
+  // What the generator cannot see itself comes in through an arrow wrapper made where the arrow was:
+  // ((_arguments, _newTarget, _superGet) => arrowTwin(function* ... , "f", this))(arguments, new.target, (k) => super[k])
+  const captured: Array<[ts.Identifier, ts.Expression]> = [];
+  const lexical: LexicalCapture = {};
+  if (uses.arguments) captured.push([(lexical.arguments = f.createUniqueName('_arguments')), f.createIdentifier('arguments')]);
+  if (uses.newTarget) captured.push([(lexical.newTarget = f.createUniqueName('_newTarget')), f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target'))]);
+  if (uses.superReads) {
+    const k = f.createUniqueName('k');
+    const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
+    captured.push([(lexical.superGet = f.createUniqueName('_superGet')), getter]);
+  }
+  const { parameters, body } = twinParametersAndBody(rw, fn, captured.length ? lexical : undefined);
   const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
   const made = f.createCallExpression(rw.helper('arrowTwin'), undefined, [gen, f.createStringLiteral(name), f.createThis()]);
-  if (!argsId) return made;
-  const param = f.createParameterDeclaration(undefined, undefined, argsId);
-  return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, [param], undefined, undefined, made)), undefined, [f.createIdentifier('arguments')]);
+  if (!captured.length) return made;
+  const params = captured.map(([id]) => f.createParameterDeclaration(undefined, undefined, id));
+  return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, made)), undefined, captured.map(([, v]) => v));
 }
 
 /** Methods of classes and object literals become generator methods; a registration makes plain entries. */
@@ -180,15 +191,15 @@ function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block
  * when a default may suspend all parameters move into a `var` destructuring of `...args`, which
  * evaluates defaults left to right exactly as parameters would.
  */
-function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, argumentsId?: ts.Identifier): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
+function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, lexical?: LexicalCapture): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
   const f = rw.factory;
   const visit = rw.visit;
-  const savedArguments = rw.argumentsId;
-  rw.argumentsId = argumentsId;
+  const savedLexical = rw.lexical;
+  rw.lexical = lexical;
   try {
     return twinParts(rw, fn, visit);
   } finally {
-    rw.argumentsId = savedArguments;
+    rw.lexical = savedLexical;
   }
 }
 
@@ -241,25 +252,19 @@ function isExpressionUse(id: ts.Identifier): boolean {
   return !(ts.isPropertyAccessExpression(p) && p.name === id) && !(ts.isPropertyAssignment(p) && p.name === id);
 }
 
-function referencesArguments(body: ts.Node): boolean {
-  let found = false;
+/** What an arrow's body (not its nested functions) reads of its enclosing function's scope. */
+function lexicalUses(fn: ts.ArrowFunction): { arguments: boolean; newTarget: boolean; superReads: boolean; superWrites: ts.Node[] } {
+  const out = { arguments: false, newTarget: false, superReads: false, superWrites: [] as ts.Node[] };
   const walk = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && n.text === 'arguments' && isExpressionUse(n)) found = true;
-    else if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
+    if (ts.isIdentifier(n) && n.text === 'arguments' && isExpressionUse(n)) out.arguments = true;
+    else if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword) out.newTarget = true;
+    else if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      if (accessMode(n) === 'read') out.superReads = true;
+      else out.superWrites.push(n);
+    }
+    if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
   };
-  walk(body);
-  return found;
-}
-
-/** `super` and `new.target` in an arrow's body (not in nested functions): they cannot move into a generator. */
-function lexicalOnly(body: ts.Node): ts.Node[] {
-  const out: ts.Node[] = [];
-  const walk = (n: ts.Node): void => {
-    if (n.kind === ts.SyntaxKind.SuperKeyword || (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword)) out.push(n.kind === ts.SyntaxKind.SuperKeyword ? n.parent : n);
-    else if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
-  };
-  walk(body);
+  ts.forEachChild(fn, walk);
   return out;
 }
 
