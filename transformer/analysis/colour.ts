@@ -355,7 +355,7 @@ function uncolourableSpec(fn: FunctionNode, call: CallLike, path: string[]): Dia
       code: Codes.AccessorSuspends,
       node: call,
       path,
-      message: `This call may suspend, but it is in the accessor ${name}, and accessors are read by code that cannot wait. Make it a method.`,
+      message: `This call may suspend, but it is in the accessor ${name}, which is #private or has a computed name, so its twin cannot be found where it is read. Give it a plain name, or make it a method.`,
     };
   }
   return {
