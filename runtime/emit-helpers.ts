@@ -10,7 +10,7 @@
  */
 import { Greenlet } from './greenlet';
 import { runPlain } from './run-plain';
-import { FRAME_NAME, setTwin, Twin, twinOf } from './protocol';
+import { FRAME_NAME, setTwin, TWIN, Twin, twinOf } from './protocol';
 
 /** The plain entry for a function-expression twin: `this` is the caller's. */
 export function fnTwin(twin: Twin, name: string): Function {
@@ -76,6 +76,14 @@ export function dispatch(fn: unknown): Twin {
     plainTwins.set(fn, wrapper);
   }
   return wrapper;
+}
+
+/** `fn.bind(thisArg, ...args)` that keeps a twin, bound the same way, when `fn` has one. */
+export function bindTwin(fn: Function, thisArg: unknown, ...args: unknown[]): Function {
+  const bound = fn.bind(thisArg, ...args);
+  const twin = twinOf(fn);
+  if (twin) Object.defineProperty(bound, TWIN, { value: twin.bind(thisArg, ...args), configurable: true });
+  return bound;
 }
 
 /** The tag that hands back a tagged template's arguments: `[strings, ...values]`. */

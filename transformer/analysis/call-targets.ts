@@ -43,6 +43,16 @@ export function viaCallOrApply(checker: ts.TypeChecker, call: CallLike): { how: 
   return fromFunction ? { how: callee.name.text as 'call' | 'apply', fn: skipParens(callee.expression) } : undefined;
 }
 
+/** `f` of `f.bind(...)` (Function.prototype's bind), or undefined. */
+export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(e)) return undefined;
+  const callee = skipParens(e.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'bind') return undefined;
+  const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
+  const fromFunction = decls.length > 0 && decls.every((d) => ts.isInterfaceDeclaration(d.parent) && /^(Callable|Newable)?Function$/.test(d.parent.name.text) && d.getSourceFile().isDeclarationFile);
+  return fromFunction ? skipParens(callee.expression) : undefined;
+}
+
 export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, call: CallLike | undefined): CallTarget {
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };
@@ -256,6 +266,8 @@ export function functionOfArgument(checker: ts.TypeChecker, arg: ts.Expression |
   if (!arg) return undefined;
   const e = skipParens(arg);
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  const bound = boundFunction(checker, e);
+  if (bound) return functionOfArgument(checker, bound);
   if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);

@@ -12,7 +12,7 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, CallTarget, functionOfArgument, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
+import { accessMode, boundFunction, CallTarget, functionOfArgument, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, propertyNameText, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 
@@ -24,6 +24,8 @@ export type CallPlan =
   | { kind: 'dispatch'; explicit: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
+  /** `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`. */
+  | { kind: 'bind' }
   /** `f.call(t, ...args)` / `f.apply(t, args)` of a function that may suspend. */
   | { kind: 'via'; how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
@@ -203,6 +205,13 @@ export function analyse(program: ts.Program): Analysis {
     }
   }
   for (const fn of coloured) files.add(fn.getSourceFile());
+  // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
+  for (const site of inv.calls) {
+    if (!ts.isCallExpression(site.call) || !boundFunction(checker, site.call)) continue;
+    if (!colouredFunctionOf(checker, site.call, coloured)) continue;
+    plans.set(site.call, { kind: 'bind' });
+    files.add(site.call.getSourceFile());
+  }
   for (const site of inv.calls) specs.push(...passedToUntransformed(checker, site.call, targets.get(site)!, coloured, colourPath));
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
@@ -286,19 +295,8 @@ function passedToUntransformed(
 }
 
 function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
-  const e = skipParens(arg);
-  if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && coloured.has(e)) return e;
-  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
-  let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
-  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-  for (const d of sym?.declarations ?? []) {
-    if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && coloured.has(d)) return d;
-    if ((ts.isVariableDeclaration(d) || ts.isPropertyAssignment(d)) && d.initializer) {
-      const init = skipParens(d.initializer);
-      if ((ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && coloured.has(init)) return init;
-    }
-  }
-  return undefined;
+  const fn = functionOfArgument(checker, arg);
+  return fn && coloured.has(fn) ? fn : undefined;
 }
 
 function isRuntimeFile(fileName: string): boolean {

@@ -214,6 +214,11 @@ export class FileRewrite {
     if (ts.isCallExpression(node)) {
       const plan = this.analysis.plans.get(node);
       if (plan?.kind === 'via') return emitVia(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
+      if (plan?.kind === 'bind') {
+        // `f.bind(t, a)` → `__tsg.bindTwin(f, t, a)`: the bound function keeps a bound twin
+        const fn = this.visit((skipParens(node.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
+        return this.factory.createCallExpression(this.helper('bindTwin'), undefined, [fn, ...node.arguments.map((a) => this.visit(a) as ts.Expression)]);
+      }
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
