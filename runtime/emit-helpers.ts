@@ -67,7 +67,13 @@ const plainTwins = new WeakMap<Function, Twin>();
 export function dispatch(fn: unknown): Twin {
   const twin = twinOf(fn);
   if (twin) return twin;
-  if (typeof fn !== 'function') throw new TypeError(`${typeof fn === 'object' ? Object.prototype.toString.call(fn) : String(fn)} is not a function`);
+  if (typeof fn !== 'function') {
+    // thrown when the call runs, after its arguments are evaluated, as for a plain call
+    const message = `${typeof fn === 'object' && fn !== null ? Object.prototype.toString.call(fn) : String(fn)} is not a function`;
+    return function* (): Generator<unknown, unknown, unknown> {
+      throw new TypeError(message);
+    };
+  }
   let wrapper = plainTwins.get(fn);
   if (!wrapper) {
     wrapper = function* (this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import type { Analysis } from '../analysis/colour';
 import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory';
 import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
-import { emitColouredFunction } from './functions';
+import { emitAsyncWithSuspendingDefaults, emitColouredFunction } from './functions';
 
 export interface RewriteOptions {
   /** Where transformed code imports the protocol helpers from. */
@@ -208,6 +208,10 @@ export class FileRewrite {
       }
     }
     if (isFunctionNode(node) && this.isColoured(node)) return emitColouredFunction(this, node);
+    if (isFunctionNode(node) && node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+      const moved = emitAsyncWithSuspendingDefaults(this, node);
+      if (moved) return moved;
+    }
     if (isChainOuter(node) && chainCalls(node).some((c) => this.analysis.plans.has(c))) {
       return emitChain(this, node, this.visit as (n: ts.Node) => ts.Node);
     }

@@ -50,7 +50,7 @@ function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expressi
   const f = rw.factory;
   const name = functionName(fn);
   const { parameters, body } = twinParametersAndBody(rw, fn);
-  const selfRef = fn.name && referencesName(fn.body, fn.name.text) ? fn.name : undefined;
+  const selfRef = fn.name && referencesName(fn, fn.name.text) ? fn.name : undefined; // body or parameter defaults
   const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), selfRef ? undefined : fn.name, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
@@ -92,11 +92,13 @@ function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
   // ((_arguments, _newTarget, _superGet) => arrowTwin(function* ... , "f", this))(arguments, new.target, (k) => super[k])
   const captured: Array<[ts.Identifier, ts.Expression]> = [];
   const lexical: LexicalCapture = {};
-  if (uses.arguments) captured.push([(lexical.arguments = f.createUniqueName('_arguments')), f.createIdentifier('arguments')]);
-  if (uses.newTarget) captured.push([(lexical.newTarget = f.createUniqueName('_newTarget')), f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target'))]);
+  // inside another coloured arrow's twin, these are that arrow's captures, not the generator's own
+  const outer = rw.lexical;
+  if (uses.arguments) captured.push([(lexical.arguments = f.createUniqueName('_arguments')), outer?.arguments ?? f.createIdentifier('arguments')]);
+  if (uses.newTarget) captured.push([(lexical.newTarget = f.createUniqueName('_newTarget')), outer?.newTarget ?? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target'))]);
   if (uses.superReads) {
     const k = f.createUniqueName('k');
-    const getter = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
+    const getter = outer?.superGet ?? f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
     captured.push([(lexical.superGet = f.createUniqueName('_superGet')), getter]);
   }
   const { parameters, body } = twinParametersAndBody(rw, fn, captured.length ? lexical : undefined);
@@ -162,6 +164,22 @@ function emitAccessor(rw: FileRewrite, fn: ts.GetAccessorDeclaration | ts.SetAcc
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
   return [plain, gen];
+}
+
+/**
+ * An `async` function whose parameter default may suspend awaits it, and `await` is not allowed
+ * in parameters: the parameters move into the body, as for twins.
+ * `async function f(a, b = g(a)) {}` → `async function f(...args) { var [a, b = await ...] = args; }`
+ */
+export function emitAsyncWithSuspendingDefaults(rw: FileRewrite, fn: FunctionNode): ts.Node | undefined {
+  if (!fn.body || !fn.parameters.some((p) => containsPlannedCall(rw, p))) return undefined;
+  const { parameters, body } = twinParametersAndBody(rw, fn);
+  const f = rw.factory;
+  if (ts.isFunctionDeclaration(fn)) return f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body);
+  if (ts.isFunctionExpression(fn)) return f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body);
+  if (ts.isArrowFunction(fn)) return f.updateArrowFunction(fn, fn.modifiers, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
+  if (ts.isMethodDeclaration(fn)) return f.updateMethodDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.questionToken, fn.typeParameters, parameters, fn.type, body);
+  return undefined;
 }
 
 /** Plain parameters: the names up to the first default or rest (so `length` stays), no defaults. */
@@ -240,7 +258,7 @@ function containsPlannedCall(rw: FileRewrite, node: ts.Node): boolean {
   let found = false;
   const walk = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(n) && rw.analysis.plans.has(n)) found = true;
+    if (rw.analysis.plans.has(n)) found = true; // a call, tagged template or accessor site
     else if (!ts.isFunctionLike(n)) ts.forEachChild(n, walk);
   };
   walk(node);
