@@ -1,6 +1,6 @@
 /** The notes service: Koa 3 with sync-style handlers on a GreenletRouter. */
 import Koa from 'koa';
-import { synchronize } from 'ts-greenlet';
+import { GreenletExit, synchronize } from 'ts-greenlet';
 import { greenlet, GreenletRouter, type SyncNext } from 'ts-greenlet/koa';
 import { createNote, deleteNote, findNote, listNotes, ValidationError } from './notes';
 
@@ -29,6 +29,7 @@ export function createApp(): Koa {
       try {
         next();
       } catch (err) {
+        if (err instanceof GreenletExit) throw err; // the client went away: nothing to answer or log
         const e = err as { status?: number; expose?: boolean; message: string };
         ctx.status = e.status ?? 500;
         ctx.body = { error: e.expose ? e.message : 'internal error' };

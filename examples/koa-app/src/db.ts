@@ -1,6 +1,7 @@
 /**
  * The database: embedded PGlite (real Postgres in WASM) by default, or a real Postgres through
- * `pg` when DATABASE_URL is set. `query` is synchronized: handlers call it like a plain function.
+ * `pg` when DATABASE_URL is set. `query` is synchronized: handlers call it like a plain function;
+ * `queryAsync` is the promise-returning form for async/await code.
  */
 import { synchronize } from 'ts-greenlet';
 
@@ -38,3 +39,9 @@ export const query = synchronize(async function query(sql: string, params: unkno
   if (!runner) throw new Error('openDatabase() first');
   return (await runner.query(sql, params)).rows;
 });
+
+/** The same as a plain async function, for native async/await code (`async-app.ts`, the HTTP benchmark). */
+export async function queryAsync(sql: string, params: unknown[] = []): Promise<Row[]> {
+  if (!runner) throw new Error('openDatabase() first');
+  return (await runner.query(sql, params)).rows;
+}
