@@ -10,7 +10,7 @@
  */
 import { Greenlet } from './greenlet';
 import { runPlain } from './run-plain';
-import { FRAME_NAME, setTwin, TWIN, Twin, twinOf } from './protocol';
+import { setTwin, TWIN, Twin, twinOf } from './protocol';
 
 /** The plain entry for a function-expression twin: `this` is the caller's. */
 export function fnTwin(twin: Twin, name: string): Function {
@@ -101,4 +101,3 @@ function defineLength(plain: Function, twin: Function): void {
   if (plain.length !== twin.length) Object.defineProperty(plain, 'length', { value: twin.length, configurable: true });
 }
 
-export { FRAME_NAME };

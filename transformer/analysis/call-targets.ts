@@ -36,21 +36,22 @@ export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): Call
  */
 export function viaCallOrApply(checker: ts.TypeChecker, call: CallLike): { how: 'call' | 'apply'; fn: ts.Expression } | undefined {
   if (!ts.isCallExpression(call)) return undefined;
+  const fn = functionPrototypeCall(checker, call, 'call') ?? functionPrototypeCall(checker, call, 'apply');
+  return fn && { how: (skipParens(call.expression) as ts.PropertyAccessExpression).name.text as 'call' | 'apply', fn };
+}
+
+/** `f` of `f.<method>(...)` when `<method>` is Function.prototype's (lib's `Function` interfaces). */
+function functionPrototypeCall(checker: ts.TypeChecker, call: ts.CallExpression, method: 'call' | 'apply' | 'bind'): ts.Expression | undefined {
   const callee = skipParens(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'call' && callee.name.text !== 'apply')) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== method) return undefined;
   const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
   const fromFunction = decls.length > 0 && decls.every((d) => ts.isInterfaceDeclaration(d.parent) && /^(Callable|Newable)?Function$/.test(d.parent.name.text) && d.getSourceFile().isDeclarationFile);
-  return fromFunction ? { how: callee.name.text as 'call' | 'apply', fn: skipParens(callee.expression) } : undefined;
+  return fromFunction ? skipParens(callee.expression) : undefined;
 }
 
 /** `f` of `f.bind(...)` (Function.prototype's bind), or undefined. */
 export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
-  if (!ts.isCallExpression(e)) return undefined;
-  const callee = skipParens(e.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'bind') return undefined;
-  const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
-  const fromFunction = decls.length > 0 && decls.every((d) => ts.isInterfaceDeclaration(d.parent) && /^(Callable|Newable)?Function$/.test(d.parent.name.text) && d.getSourceFile().isDeclarationFile);
-  return fromFunction ? skipParens(callee.expression) : undefined;
+  return ts.isCallExpression(e) ? functionPrototypeCall(checker, e, 'bind') : undefined;
 }
 
 export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, call: CallLike | undefined): CallTarget {
@@ -112,21 +113,20 @@ function isOpaqueType(t: ts.Type): boolean {
 }
 
 /**
- * Per inventory (one per analysis) and checker: each method's owner type, and which methods of a
- * name fit a receiver type. Many call sites share a receiver type (`this.items.find`, `cache.get`),
+ * Per inventory (one per analysis) and checker: each method's owner type, and whether a method
+ * fits a receiver type. Many call sites share a receiver type (`this.items.find`, `cache.get`),
  * and `getTypeAtLocation` on an object literal re-checks it on every call, so both are computed once.
  */
 interface CandidateMemo {
   checker: ts.TypeChecker;
   owners: Map<FunctionNode, ts.Type | undefined>;
-  fits: Map<ts.Type, Map<string, FunctionNode[]>>;
   fitsOne: Map<FunctionNode, Map<ts.Type, boolean>>;
 }
 const memos = new WeakMap<Inventory, CandidateMemo>();
 
 function memoFor(checker: ts.TypeChecker, inv: Inventory): CandidateMemo {
   let memo = memos.get(inv);
-  if (!memo || memo.checker !== checker) memos.set(inv, (memo = { checker, owners: new Map(), fits: new Map(), fitsOne: new Map() }));
+  if (!memo || memo.checker !== checker) memos.set(inv, (memo = { checker, owners: new Map(), fitsOne: new Map() }));
   return memo;
 }
 
@@ -137,8 +137,8 @@ function memoOwnerType(memo: CandidateMemo, fn: FunctionNode): ts.Type | undefin
 
 /**
  * One program method `fn` (listed in `inv.methodsByName` under the call's name) against one method
- * call's receiver: true exactly when `methodCandidates` would add it beyond the declared ones.
- * Lets the analysis test only coloured methods against the calls of their name.
+ * call's receiver: can the call dispatch to it at run time? The analysis asks this only of
+ * methods that get coloured, against the calls of their name.
  */
 export function methodFits(checker: ts.TypeChecker, inv: Inventory, fn: FunctionNode, receiver: ts.Type): boolean {
   const r = checker.getNonNullableType(receiver);
@@ -152,27 +152,6 @@ export function methodFits(checker: ts.TypeChecker, inv: Inventory, fn: Function
     byReceiver.set(r, (fits = !!owner && checker.isTypeAssignableTo(owner, r)));
   }
   return fits;
-}
-
-/** Candidates of a method call: every program method of that name whose owner fits the receiver. */
-export function methodCandidates(checker: ts.TypeChecker, inv: Inventory, name: string, receiver: ts.Type, declared: FunctionNode[]): FunctionNode[] {
-  const out = new Set<FunctionNode>(declared);
-  const r = checker.getNonNullableType(receiver);
-  if (r.flags & ts.TypeFlags.Any) return [...out];
-  const memo = memoFor(checker, inv);
-  let byName = memo.fits.get(r);
-  if (!byName) memo.fits.set(r, (byName = new Map()));
-  let fits = byName.get(name);
-  if (!fits) {
-    fits = [];
-    for (const fn of inv.methodsByName.get(name) ?? []) {
-      const owner = memoOwnerType(memo, fn);
-      if (owner && checker.isTypeAssignableTo(owner, r)) fits.push(fn);
-    }
-    byName.set(name, fits);
-  }
-  for (const fn of fits) out.add(fn);
-  return [...out];
 }
 
 /** The type whose member `fn` is: a class's instance or static side, or an object literal. */

@@ -56,7 +56,7 @@ export function analyse(program: ts.Program): Analysis {
   const calleesOf = new Map<CallSite, FunctionNode[]>();
   const builtinSitesOf = new Map<FunctionNode, CallSite[]>(); // callback → builtin calls passing it
   // Method calls by name. Which other program methods of that name a call may dispatch to
-  // (`methodCandidates`) is only asked of methods that get coloured: testing every method call
+  // (`methodFits`) is only asked of methods that get coloured: testing every method call
   // against every method of its name costs more than type-checking the program.
   const methodSites = new Map<string, CallSite[]>();
   const siteOrder = new Map<CallSite, number>();
