@@ -66,6 +66,12 @@ export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, ca
   const decls = sym?.declarations ?? [];
   if (decls.some((d) => isSynchronizeDecorated(checker, d))) return { kind: 'suspend' };
 
+  // `f.bind(t)(x)`, or `const g = f.bind(t); g(x)`: a call of `f` (through its bound twin)
+  const boundInit = decls.length === 1 && ts.isVariableDeclaration(decls[0]) && decls[0].initializer && (decls[0].parent.flags & ts.NodeFlags.Const) !== 0 ? boundFunction(checker, skipParens(decls[0].initializer)) : undefined;
+  const bound = boundFunction(checker, callee) ?? boundInit;
+  const boundFn = bound && functionOfArgument(checker, bound);
+  if (boundFn) return { kind: 'static', fn: boundFn };
+
   const isMember = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
   const builtin = isMember && call && ts.isCallExpression(call) ? builtinOf(decls) : undefined;
   if (builtin) return { kind: 'builtin', helper: builtin[0], callbackIndex: builtin[1] };

@@ -334,7 +334,8 @@ function isColourable(fn: FunctionNode): boolean {
  */
 function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
   if (ts.isCallExpression(call) && call.questionDotToken) return false;
-  if (ts.isFunctionDeclaration(fn)) return !!fn.name;
+  const callee = skipParens(calleeOf(call));
+  if (ts.isFunctionDeclaration(fn)) return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text; // not a bound copy
   return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
 }
 
