@@ -257,6 +257,8 @@ export function functionOfArgument(checker: ts.TypeChecker, arg: ts.Expression |
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
   for (const d of sym?.declarations ?? []) {
+    // `o.g` of a getter passes what the getter returns, not the getter (that read is an accessor site)
+    if (ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d)) return undefined;
     const fn = functionOfDeclaration(d);
     if (fn) return fn;
   }

@@ -212,7 +212,11 @@ export function analyse(program: ts.Program): Analysis {
     plans.set(site.call, { kind: 'bind' });
     files.add(site.call.getSourceFile());
   }
-  for (const site of inv.calls) specs.push(...passedToUntransformed(checker, site.call, targets.get(site)!, coloured, colourPath));
+  for (const site of inv.calls) {
+    const t = targets.get(site)!;
+    if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin') specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath));
+  }
+  for (const construction of inv.constructions) specs.push(...passedToUntransformed(checker, construction, coloured, colourPath));
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;
@@ -267,12 +271,11 @@ export function analyse(program: ts.Program): Analysis {
  */
 function passedToUntransformed(
   checker: ts.TypeChecker,
-  call: CallLike,
-  target: CallTarget,
+  call: ts.CallExpression | ts.NewExpression,
   coloured: Set<FunctionNode>,
   colourPath: (fn: FunctionNode) => string[],
 ): DiagnosticSpec[] {
-  if (!ts.isCallExpression(call) || target.kind === 'static' || target.kind === 'suspend' || target.kind === 'builtin' || call.arguments.length === 0) return [];
+  if (!call.arguments?.length) return [];
   const callee = skipParens(call.expression);
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
@@ -288,7 +291,7 @@ function passedToUntransformed(
       code: Codes.PassedToUntransformed,
       node: arg,
       path: colourPath(fn),
-      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
+      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
     });
   }
   return out;
@@ -365,8 +368,8 @@ function uncolourableSpec(fn: FunctionNode, call: CallLike, path: string[]): Dia
   };
 }
 
-function calleeText(call: CallLike): string {
-  const text = calleeOf(call).getText();
+function calleeText(call: CallLike | ts.NewExpression): string {
+  const text = (ts.isNewExpression(call) ? call.expression : calleeOf(call)).getText();
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 

@@ -41,6 +41,8 @@ export interface Inventory {
   valueUses: Map<FunctionNode, ts.Expression[]>;
   /** Methods and function-valued properties by name, for calls dispatched at run time. */
   methodsByName: Map<string, FunctionNode[]>;
+  /** `new C(...)` with arguments: a constructor not compiled here may call a function passed to it. */
+  constructions: ts.NewExpression[];
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
@@ -64,6 +66,7 @@ export function buildInventory(program: ts.Program): Inventory {
     functionValues: new Set(),
     valueUses: new Map(),
     methodsByName: new Map(),
+    constructions: [],
   };
   // Property reads and writes that may run a program accessor; resolved after the walk, and only
   // for names some accessor in the program has (most programs have few accessors).
@@ -105,6 +108,8 @@ export function buildInventory(program: ts.Program): Inventory {
       if (context.kind === 'function') inv.callsByFunction.get(context.fn)!.push(site);
     } else if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !isCalleeOrDeleted(node)) {
       accessCandidates.push({ call: node, context });
+    } else if (ts.isNewExpression(node) && node.arguments?.length) {
+      inv.constructions.push(node);
     }
     ts.forEachChild(node, (child) => visit(child, context));
   }
