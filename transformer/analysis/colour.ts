@@ -116,7 +116,13 @@ export function analyse(program: ts.Program): Analysis {
       // array's element type), else its own. A call through a value is a candidate when its
       // callee's type and one of those are mutually assignable: `(x) => void` alone would let
       // almost any function flow everywhere.
-      const flows = (inv.valueUses.get(fn) ?? []).map((u: ts.Expression) => checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn)));
+      // An argument of a generic function also flows into the parameter as declared
+      // (`f: (t: T) => number`), which its contextual type (`(t: string) => number`) does not match.
+      const flows = (inv.valueUses.get(fn) ?? []).flatMap((u: ts.Expression) => {
+        const contextual = checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn));
+        const declared = declaredParameterType(checker, u);
+        return declared ? [contextual, checker.getNonNullableType(declared)] : [contextual];
+      });
       for (const vs of valueSites) {
         if (suspending.has(vs)) continue;
         const t = checker.getNonNullableType((targets.get(vs) as { type: ts.Type }).type);
@@ -295,6 +301,23 @@ function passedToUntransformed(
     });
   }
   return out;
+}
+
+/** The declared type of the parameter an argument is passed to, when the callee is generic. */
+function declaredParameterType(checker: ts.TypeChecker, arg: ts.Expression): ts.Type | undefined {
+  let inner: ts.Node = arg;
+  let call: ts.Node = arg.parent;
+  while (ts.isParenthesizedExpression(call)) {
+    inner = call;
+    call = call.parent;
+  }
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments) return undefined;
+  const index = call.arguments.indexOf(inner as ts.Expression);
+  const decl = index < 0 ? undefined : checker.getResolvedSignature(call)?.getDeclaration();
+  if (!decl || !decl.typeParameters?.length) return undefined;
+  const param = decl.parameters[Math.min(index, decl.parameters.length - 1)];
+  if (!param || (index >= decl.parameters.length && !param.dotDotDotToken) || param.dotDotDotToken || !ts.isIdentifier(param.name)) return undefined;
+  return checker.getTypeAtLocation(param);
 }
 
 function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
