@@ -5,42 +5,16 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { expect } from 'chai';
 import { createTransformer } from '../../transformer';
+import { makeProject, repo } from '../helpers/project';
 
-const repo = path.resolve(__dirname, '../../..');
 const tspc = path.join(repo, 'node_modules/ts-patch/bin/tspc.js');
 
 const seedSource = fs.readFileSync(path.join(repo, 'fixtures/seed/doctest/input.ts'), 'utf8');
 const seedLines = fs.readFileSync(path.join(repo, 'fixtures/seed/doctest/exec.txt'), 'utf8');
-
-function makeProject(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsg-project-'));
-  fs.mkdirSync(path.join(dir, 'src'));
-  fs.mkdirSync(path.join(dir, 'node_modules'));
-  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'node20',
-      strict: true,
-      skipLibCheck: true,
-      sourceMap: true,
-      rootDir: 'src',
-      outDir: 'dist',
-      types: ['node'],
-      typeRoots: [path.join(repo, 'node_modules/@types')],
-      plugins: [{ transform: 'ts-greenlet/transformer' }],
-    },
-    include: ['src'],
-  };
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, 'src', name), text);
-  return dir;
-}
 
 describe('build routes', function () {
   this.timeout(60_000);

@@ -191,8 +191,8 @@ function plainParameters(rw: FileRewrite, fn: ts.SignatureDeclarationBase): ts.P
       out.push(p);
       continue;
     }
-    if (p.initializer || p.dotDotDotToken || p.questionToken) break;
-    out.push(f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : f.createUniqueName('_p'), undefined, p.type));
+    if (p.initializer || p.dotDotDotToken) break; // `b?: T` counts in `length`, as in the source
+    out.push(f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : f.createUniqueName('_p'), p.questionToken, p.type));
   }
   return out;
 }

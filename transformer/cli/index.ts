@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The `ts-greenlet` command: `build`, `generate`, `explain` over a tsconfig project.
+ * Exit status: 0 on success, 1 when something is reported as an error.
+ */
+import { CliError, parseArgs } from './args';
+import { build } from './build';
+import { explain } from './explain';
+import { generate } from './generate';
+import { loadProject } from './project';
+
+const USAGE = `Usage: ts-greenlet <command> [-p <tsconfig.json or its directory>] [options]
+
+Commands:
+  build                  emit JavaScript through the transform, as tspc with the plugin does
+  generate [--outDir d]  write the transformed TypeScript to d (default: generated/ beside the tsconfig),
+                         for compilers that run no transformers (TypeScript 7, esbuild, swc, Vite)
+  explain [names] [--json]
+                         list the coloured functions and the calls from each to its suspension point
+
+-p defaults to the tsconfig.json in the working directory.`;
+
+export function main(argv: readonly string[], out: (line: string) => void = console.log): number {
+  try {
+    const args = parseArgs(argv);
+    if (args.help || args.command === undefined) {
+      out(USAGE);
+      return args.help ? 0 : 1;
+    }
+    if (!['build', 'generate', 'explain'].includes(args.command)) throw new CliError(`Unknown command ${args.command}.\n\n${USAGE}`);
+    if (args.outDir !== undefined && args.command !== 'generate') throw new CliError(`--outDir is for generate; build writes to the tsconfig's outDir.`);
+    if (args.names.length && args.command !== 'explain') throw new CliError(`Unexpected argument ${args.names[0]}: only explain takes function names.`);
+    const loaded = loadProject(args.project);
+    if (args.command === 'build') return build(loaded, out);
+    if (args.command === 'generate') return generate(loaded, args.outDir, out);
+    return explain(loaded, args.names, args.json, out);
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    out(`ts-greenlet: ${e.message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
