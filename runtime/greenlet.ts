@@ -27,6 +27,15 @@ export interface GreenletOptions {
 
 type Frame = Generator<unknown, unknown, unknown>;
 
+/**
+ * Told when a greenlet ends, before its promise settles (integrations only: one object serves
+ * many greenlets, so watching one costs no promise, reaction or closure of its own). Returning
+ * true for an error settles the promise with `undefined` instead of rejecting it.
+ */
+export interface FinishObserver {
+  greenletFinished(g: Greenlet<any>, value: unknown, isError: boolean): boolean;
+}
+
 export class Greenlet<T = unknown> {
   /** The greenlet that was running when this one was spawned, or `null`. */
   readonly parent: Greenlet<any> | null;
@@ -54,6 +63,7 @@ export class Greenlet<T = unknown> {
   private readonly onFulfilled = (value: unknown) => { if (this.epoch === 0) this.step(value, false); };
   private readonly onRejected = (error: unknown) => { if (this.epoch === 0) this.step(error, true); };
   private removeAbortListener: (() => void) | null = null;
+  private observer: FinishObserver | null = null;
 
   /**
    * Makes a greenlet for `fn` without starting it; `spawnGreenlet` is the usual way in.
@@ -130,6 +140,11 @@ export class Greenlet<T = unknown> {
       this.parked = false;
     }
     this.step(exit, true);
+  }
+
+  /** Tells `observer` when this greenlet ends (one observer at a time; for integrations). */
+  observeFinish(observer: FinishObserver): void {
+    this.observer = observer;
   }
 
   toString(): string {
@@ -242,6 +257,13 @@ export class Greenlet<T = unknown> {
     this.below = null;
     this.fn = null;
     this.removeAbortListener?.();
+    const observer = this.observer;
+    this.observer = null;
+    if (observer !== null && observer.greenletFinished(this, value, isError) && isError) {
+      this.unwound = null;
+      this.resolve(undefined as T);
+      return;
+    }
     if (isError) {
       appendCallChain(value, this.unwound ?? [], this.name);
       this.reject(value);

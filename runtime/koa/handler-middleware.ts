@@ -75,7 +75,8 @@ export function runHandlerGreenlet(
 ): Promise<unknown> {
   const g = new Greenlet(handler, options);
   const promise = g.start(thisArg, args);
-  return g.dead ? promise : cancelOnDisconnect(ctx, g, promise);
+  if (!g.dead) cancelOnDisconnect(ctx, g);
+  return promise;
 }
 
 function checkHandler(handler: unknown): asserts handler is Function {

@@ -15,6 +15,7 @@ import ts from 'typescript';
 import { accessMode, boundFunction, CallTarget, functionOfArgument, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, propertyNameText, skipParens } from './inventory';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
+import { lexicalUses } from './lexical-uses';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
@@ -210,7 +211,26 @@ export function analyse(program: ts.Program): Analysis {
       plans.set(site.call, { kind: 'dispatch', explicit });
     }
   }
-  for (const fn of coloured) files.add(fn.getSourceFile());
+  for (const fn of coloured) {
+    files.add(fn.getSourceFile());
+    if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
+      specs.push({
+        code: Codes.UnsupportedCall,
+        node: fn.name,
+        path: colourPath(fn),
+        message: `The method ${functionName(fn)} may suspend, but its name is computed; ts-greenlet cannot register its twin. Give it a plain name, or move the suspending work into a named method.`,
+      });
+    }
+    if (!ts.isArrowFunction(fn)) continue;
+    for (const bad of lexicalUses(fn).superWrites) {
+      specs.push({
+        code: Codes.SuperInArrow,
+        node: bad,
+        path: colourPath(fn),
+        message: `'${bad.getText()}' assigns through super inside the arrow function ${functionName(fn)}, which may suspend; a generator cannot do that. Assign it in the method, outside the arrow.`,
+      });
+    }
+  }
   // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
   for (const site of inv.calls) {
     if (!ts.isCallExpression(site.call) || !boundFunction(checker, site.call)) continue;

@@ -221,6 +221,8 @@ export function skipParens(e: ts.Expression): ts.Expression {
 }
 
 export function propertyNameText(name: ts.PropertyName): string | undefined {
+  // `['literal']() {}` is named `literal`, like `literal() {}`
+  if (ts.isComputedPropertyName(name) && (ts.isStringLiteralLike(name.expression) || ts.isNumericLiteral(name.expression))) return name.expression.text;
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) {
     return name.text;
   }

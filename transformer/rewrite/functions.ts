@@ -17,9 +17,8 @@
  * `function* f$twin(...args) { var [a, b = (yield* g$twin())] = args; ... }`.
  */
 import ts from 'typescript';
-import { accessMode } from '../analysis/call-targets';
 import { FunctionNode, functionName, propertyNameText } from '../analysis/inventory';
-import { Codes, createDiagnostic } from '../diagnostics';
+import { isExpressionUse, lexicalUses } from '../analysis/lexical-uses';
 import type { FileRewrite, LexicalCapture } from './file';
 
 export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node | ts.Node[] {
@@ -78,16 +77,7 @@ function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
   const f = rw.factory;
   const name = functionName(fn);
   const uses = lexicalUses(fn);
-  for (const bad of uses.superWrites) {
-    rw.analysis.diagnostics.push(
-      createDiagnostic({
-        code: Codes.SuperInArrow,
-        node: bad,
-        message: `'${bad.getText()}' assigns through super inside the arrow function ${name}, which may suspend; a generator cannot do that. Assign it in the method, outside the arrow.`,
-        path: rw.analysis.colourPath(fn),
-      }),
-    );
-  }
+  // a super write in it was reported by the analysis (TSG9005)
   // What the generator cannot see itself comes in through an arrow wrapper made where the arrow was:
   // ((_arguments, _newTarget, _superGet) => arrowTwin(function* ... , "f", this))(arguments, new.target, (k) => super[k])
   const captured: Array<[ts.Identifier, ts.Expression]> = [];
@@ -126,17 +116,7 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
     return [plain, gen];
   }
   const key = propertyNameText(fn.name);
-  if (key === undefined) {
-    rw.analysis.diagnostics.push(
-      createDiagnostic({
-        code: Codes.UnsupportedCall,
-        node: fn.name,
-        message: `The method ${name} may suspend, but its name is computed; ts-greenlet cannot register its twin. Give it a plain name, or move the suspending work into a named method.`,
-        path: rw.analysis.colourPath(fn),
-      }),
-    );
-    return ts.visitEachChild(fn, rw.visit, rw.context);
-  }
+  if (key === undefined) return ts.visitEachChild(fn, rw.visit, rw.context); // computed name: the analysis reported it (TSG9006)
   const gen = f.updateMethodDeclaration(fn, fn.modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), fn.name, undefined, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   const isStatic = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
@@ -263,27 +243,6 @@ function containsPlannedCall(rw: FileRewrite, node: ts.Node): boolean {
   };
   walk(node);
   return found;
-}
-
-function isExpressionUse(id: ts.Identifier): boolean {
-  const p = id.parent;
-  return !(ts.isPropertyAccessExpression(p) && p.name === id) && !(ts.isPropertyAssignment(p) && p.name === id);
-}
-
-/** What an arrow's body (not its nested functions) reads of its enclosing function's scope. */
-function lexicalUses(fn: ts.ArrowFunction): { arguments: boolean; newTarget: boolean; superReads: boolean; superWrites: ts.Node[] } {
-  const out = { arguments: false, newTarget: false, superReads: false, superWrites: [] as ts.Node[] };
-  const walk = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n.text === 'arguments' && isExpressionUse(n)) out.arguments = true;
-    else if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword) out.newTarget = true;
-    else if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
-      if (accessMode(n) === 'read') out.superReads = true;
-      else out.superWrites.push(n);
-    }
-    if (!(ts.isFunctionLike(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
-  };
-  ts.forEachChild(fn, walk);
-  return out;
 }
 
 function referencesName(body: ts.Node | undefined, name: string): boolean {
