@@ -42,5 +42,10 @@ export function accessorTwins<T extends object>(target: T, key: string, getKey?:
   const d = Object.getOwnPropertyDescriptor(target, key);
   if (d?.get && getKey) setTwin(d.get, (target as any)[getKey] as Twin, d.get.name);
   if (d?.set && setKey) setTwin(d.set, (target as any)[setKey] as Twin, d.set.name);
+  // On an object literal the twins are own enumerable properties: spread and Object.assign
+  // would copy them. They stay reachable by their symbols only.
+  for (const k of [getKey, setKey]) {
+    if (k && Object.getOwnPropertyDescriptor(target, k)?.enumerable) Object.defineProperty(target, k, { enumerable: false });
+  }
   return target;
 }

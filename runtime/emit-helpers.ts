@@ -10,7 +10,7 @@
  */
 import { Greenlet } from './greenlet';
 import { runPlain } from './run-plain';
-import { setTwin, TWIN, Twin, twinOf } from './protocol';
+import { isGeneratorFunction, setTwin, TWIN, Twin, twinOf } from './protocol';
 
 /** The plain entry for a function-expression twin: `this` is the caller's. */
 export function fnTwin(twin: Twin, name: string): Function {
@@ -32,12 +32,29 @@ export function arrowTwin(twin: Twin, name: string, thisArg: unknown): Function 
 }
 
 /**
+ * `arrowTwin` for an arrow in a derived class's constructor, which may be made before `super()`
+ * has run: `this` is read when the arrow is called, as the arrow itself would read it.
+ */
+export function arrowTwinLazyThis(twin: Twin, name: string, getThis: () => unknown): Function {
+  setTwin(function () {}, twin, name);
+  const bound = function (this: unknown, ...args: unknown[]) {
+    return twin.apply(getThis(), args);
+  } as Twin;
+  const plain = (...args: unknown[]) => runPlain(twin.apply(getThis(), args), name);
+  defineLength(plain, twin);
+  Object.defineProperty(bound, 'prototype', { value: twin.prototype });
+  return setTwin(plain, bound, name);
+}
+
+/**
  * Turns the generator methods `keys` of `target` (a prototype, a constructor, an object literal)
  * into plain entries carrying their twins. Attributes and key order stay as they were.
  */
 export function methodTwins<T extends object>(target: T, keys: readonly PropertyKey[], labels: readonly string[]): T {
   keys.forEach((key, i) => {
-    const desc = Object.getOwnPropertyDescriptor(target, key)!;
+    const desc = Object.getOwnPropertyDescriptor(target, key);
+    // `{ m() {...}, ...over }`: a later property or spread replaced the method; it stays as it is
+    if (!desc || !isGeneratorFunction(desc.value)) return;
     const twin = desc.value as Twin;
     const label = labels[i]; // `C.m`, for ScopeError messages; the function keeps its own name
     const plain = {

@@ -99,8 +99,9 @@ export function twinOf(fn: unknown): Twin | undefined {
  */
 export function setTwin<F extends Function>(plain: F, twin: Twin, name: string): F {
   Object.defineProperty(plain, TWIN, { value: twin, configurable: true });
+  const jsName = name === '<anonymous>' ? '' : name; // `.name` as the untransformed function has it
   if (twin.name !== name) Object.defineProperty(twin, 'name', { value: name, configurable: true });
-  if (name && plain.name !== name) Object.defineProperty(plain, 'name', { value: name, configurable: true });
+  if (plain.name !== jsName) Object.defineProperty(plain, 'name', { value: jsName, configurable: true });
   Object.defineProperty(twin.prototype, FRAME_NAME, { value: name || '<anonymous>' });
   return plain;
 }

@@ -159,8 +159,9 @@ export function analyse(program: ts.Program): Analysis {
         code: Codes.UncolourableContext,
         node: site.call,
         path,
-        message:
-          'This call may suspend, but it runs in a class field initialiser or static block, which cannot wait. Initialise the field in a method (or a static factory) instead.',
+        message: ts.isEnumMember(ctx.node)
+          ? "This call may suspend, but it runs in an enum member's initialiser, which cannot wait. Compute the value into a variable before the enum and use that."
+          : 'This call may suspend, but it runs in a class field initialiser or static block, which cannot wait. Initialise the field in a method (or a static factory) instead.',
       });
       continue;
     }
@@ -211,6 +212,7 @@ export function analyse(program: ts.Program): Analysis {
       plans.set(site.call, { kind: 'dispatch', explicit });
     }
   }
+  specs.push(...redeclaredParameters(plans, suspending));
   for (const fn of coloured) {
     files.add(fn.getSourceFile());
     if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
@@ -309,9 +311,10 @@ function passedToUntransformed(
   if (decls.length === 0 || decls.some((d) => isRuntimeFile(d.getSourceFile().fileName))) return [];
   if (!decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
   const out: DiagnosticSpec[] = [];
-  for (const arg of call.arguments) {
+  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  call.arguments.forEach((arg, index) => {
     const fn = colouredFunctionOf(checker, arg, coloured);
-    if (!fn) continue;
+    if (!fn || !mayCallArgument(checker, declaration, index)) return;
     const name = functionName(fn);
     out.push({
       code: Codes.PassedToUntransformed,
@@ -319,8 +322,27 @@ function passedToUntransformed(
       path: colourPath(fn),
       message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
     });
-  }
+  });
   return out;
+}
+
+/**
+ * Whether the untransformed callee may call what it gets at `index`: it declares a function
+ * there (`setTimeout(handler: TimerHandler)`, `then(onfulfilled?: (value: T) => ...)`). One that
+ * takes any value (`push(...items: T[])`, `Map.set(key: K, value: V)`, `console.log(...data:
+ * any[])`) stores or shows it; where it flows from there is followed like any function value.
+ */
+function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): boolean {
+  if (!declaration || !ts.isFunctionLike(declaration)) return true;
+  const params = declaration.parameters;
+  const last = params[params.length - 1];
+  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
+  if (!param) return false; // an extra argument nobody reads
+  let type = checker.getTypeAtLocation(param);
+  if (param.dotDotDotToken) type = checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : checker.getAnyType();
+  const callable = (t: ts.Type): boolean => t.getCallSignatures().length > 0 || t.symbol?.name === 'Function';
+  const nonNull = checker.getNonNullableType(type);
+  return nonNull.isUnion() ? nonNull.types.some(callable) : callable(nonNull);
 }
 
 /** The declared type of the parameter an argument is passed to, when the callee is generic. */
@@ -381,8 +403,61 @@ function isColourable(fn: FunctionNode): boolean {
 function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
   if (ts.isCallExpression(call) && call.questionDotToken) return false;
   const callee = skipParens(calleeOf(call));
-  if (ts.isFunctionDeclaration(fn)) return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text; // not a bound copy
+  // by its own name (not a bound copy), from inside the scope that declares its twin beside it
+  // (not from another block of a merged namespace, where the name is `N.f` under the hood)
+  if (ts.isFunctionDeclaration(fn)) return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text && isWithin(call, fn.parent);
   return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
+}
+
+/**
+ * A parameter default that may suspend moves the parameters into the body (`var [a, b = f()] =
+ * args`: a generator cannot wait in its parameter list). Their scope is then the body's, so a
+ * body `var a` or `function a` that redeclares one would be the same binding, which it is not
+ * in the source (a closure in a default sees the parameter). Reported instead.
+ */
+function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<CallSite>): DiagnosticSpec[] {
+  const moved = new Set<FunctionNode>();
+  for (const site of sites) {
+    if (site.context.kind !== 'function' || !plans.has(site.call)) continue;
+    const fn = site.context.fn;
+    if (fn.parameters.some((p) => isWithin(site.call, p))) moved.add(fn);
+  }
+  const out: DiagnosticSpec[] = [];
+  for (const fn of moved) {
+    if (!fn.body || !ts.isBlock(fn.body)) continue;
+    const params = new Set(fn.parameters.flatMap((p) => bindingNames(p.name)));
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionDeclaration(n) && n.parent === fn.body && n.name && params.has(n.name.text)) out.push(spec(n.name));
+      if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) {
+        for (const d of n.declarations) for (const id of bindingIdentifiers(d.name)) if (params.has(id.text)) out.push(spec(id));
+      }
+      if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, walk);
+    };
+    fn.body.statements.forEach(walk);
+  }
+  return out;
+
+  function spec(id: ts.Identifier): DiagnosticSpec {
+    return {
+      code: Codes.UnsupportedCall,
+      node: id,
+      message: `'${id.text}' redeclares a parameter of a function whose parameter defaults may suspend; those parameters move into the body, where the two would become one variable. Rename the variable in the body.`,
+    };
+  }
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  return bindingIdentifiers(name).map((id) => id.text);
+}
+
+function bindingIdentifiers(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingIdentifiers(e.name)));
+}
+
+function isWithin(node: ts.Node, scope: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === scope) return true;
+  return false;
 }
 
 function uncolourableSpec(fn: FunctionNode, call: CallLike, path: string[]): DiagnosticSpec {

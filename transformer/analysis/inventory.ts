@@ -18,7 +18,7 @@ export type FunctionNode =
 export type Context =
   | { kind: 'function'; fn: FunctionNode }
   | { kind: 'module'; file: ts.SourceFile }
-  | { kind: 'class-initializer'; node: ts.Node }; // field initialiser or static block
+  | { kind: 'class-initializer'; node: ts.Node }; // field initialiser, static block or enum member
 
 /**
  * A call, a tagged template (which calls its tag), or a property access that runs a getter or
@@ -94,10 +94,13 @@ export function buildInventory(program: ts.Program): Inventory {
       inv.callsByFunction.set(node, []);
       noteValueUse(node);
       noteMethod(node);
-      ts.forEachChild(node, (child) => visit(child, { kind: 'function', fn: node }));
+      // a computed name and decorators are evaluated where the function is defined, not in it
+      const inner: Context = { kind: 'function', fn: node };
+      ts.forEachChild(node, (child) => visit(child, child === node.name || ts.isDecorator(child) ? context : inner));
       return;
     }
-    if ((ts.isPropertyDeclaration(node) && node.initializer) || ts.isClassStaticBlockDeclaration(node)) {
+    // also enum members: TypeScript emits an enum as an IIFE, which cannot wait
+    if ((ts.isPropertyDeclaration(node) && node.initializer) || ts.isClassStaticBlockDeclaration(node) || (ts.isEnumMember(node) && node.initializer)) {
       ts.forEachChild(node, (child) => visit(child, { kind: 'class-initializer', node }));
       return;
     }
@@ -240,6 +243,10 @@ export function functionName(fn: FunctionNode): string {
   const p = fn.parent;
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p))) return propertyNameText(p.name) ?? '<anonymous>';
+  // the other places JavaScript names an anonymous function after: `x = () => {}`, `(f = () => {})`
+  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === fn && ts.isIdentifier(p.left)) return p.left.text;
+  if (p && (ts.isParameter(p) || ts.isBindingElement(p)) && p.initializer === fn && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && ts.isExportAssignment(p)) return 'default';
   return '<anonymous>';
 }
 

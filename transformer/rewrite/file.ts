@@ -9,6 +9,7 @@
 import ts from 'typescript';
 import type { Analysis } from '../analysis/colour';
 import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory';
+import { isExpressionUse } from '../analysis/lexical-uses';
 import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
 import { emitAsyncWithSuspendingDefaults, emitColouredFunction } from './functions';
 
@@ -184,7 +185,7 @@ export class FileRewrite {
   readonly visit = (node: ts.Node): ts.Node | ts.Node[] => {
     const lex = this.lexical;
     if (lex) {
-      if (lex.arguments && ts.isIdentifier(node) && node.text === 'arguments' && isArgumentsRead(node)) return lex.arguments;
+      if (lex.arguments && ts.isIdentifier(node) && node.text === 'arguments' && isExpressionUse(node)) return lex.arguments;
       if (lex.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return lex.newTarget;
       if (lex.superGet && ts.isCallExpression(node) && !this.analysis.plans.has(node)) {
         const callee = skipParens(node.expression);
@@ -260,11 +261,6 @@ export interface LexicalCapture {
   arguments?: ts.Identifier;
   newTarget?: ts.Identifier;
   superGet?: ts.Identifier;
-}
-
-function isArgumentsRead(id: ts.Identifier): boolean {
-  const p = id.parent;
-  return !(ts.isPropertyAccessExpression(p) && p.name === id) && !(ts.isPropertyAssignment(p) && p.name === id);
 }
 
 /** The per-file transformer: rewrites files the analysis touched, returns the others as they are. */

@@ -33,15 +33,22 @@ export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node
 function emitDeclaration(rw: FileRewrite, fn: ts.FunctionDeclaration): ts.Node[] {
   const f = rw.factory;
   const name = fn.name ? fn.name.text : 'default';
-  const plainName = fn.name ?? f.createUniqueName('_default');
+  const plainName = fn.name ?? f.createIdentifier('__tsg_default'); // TypeScript renames a generated one (`default_1`)
   const twin = rw.twinName(fn) ?? f.createUniqueName(`${name}$twin`);
-  const plain = f.updateFunctionDeclaration(fn, fn.modifiers, undefined, plainName, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, twin, name));
+  // `export default function () {}`: TypeScript's module transform exports an anonymous default
+  // under a name made for the original node (`default_1`), so its plain entry is a new node.
+  const plain = fn.name
+    ? f.updateFunctionDeclaration(fn, fn.modifiers, undefined, plainName, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, twin, name))
+    : ts.setTextRange(f.createFunctionDeclaration(fn.modifiers, undefined, plainName, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, twin, name)), fn);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
   const { parameters, body } = twinParametersAndBody(rw, fn);
   const gen = f.createFunctionDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), twin, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
-  rw.register(fn.parent, f.createExpressionStatement(f.createCallExpression(rw.helper('setTwin'), undefined, [plainName, twin, f.createStringLiteral(name)])));
+  // A declaration in a `case` clause is visible in every clause of its switch, and any one of
+  // them may run first: each registers it (setTwin is idempotent).
+  const owners = ts.isCaseOrDefaultClause(fn.parent) ? fn.parent.parent.clauses : [fn.parent];
+  for (const owner of owners) rw.register(owner, f.createExpressionStatement(f.createCallExpression(rw.helper('setTwin'), undefined, [plainName, twin, f.createStringLiteral(name)])));
   return [plain, gen];
 }
 
@@ -95,10 +102,22 @@ function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
   const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
-  const made = f.createCallExpression(rw.helper('arrowTwin'), undefined, [gen, f.createStringLiteral(name), f.createThis()]);
+  const made = inDerivedConstructor(fn)
+    ? f.createCallExpression(rw.helper('arrowTwinLazyThis'), undefined, [gen, f.createStringLiteral(name), f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createThis())])
+    : f.createCallExpression(rw.helper('arrowTwin'), undefined, [gen, f.createStringLiteral(name), f.createThis()]);
   if (!captured.length) return made;
   const params = captured.map(([id]) => f.createParameterDeclaration(undefined, undefined, id));
   return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, made)), undefined, captured.map(([, v]) => v));
+}
+
+/** An arrow whose `this` is a derived class constructor's, which `super(() => ...)` may read before it exists. */
+function inDerivedConstructor(fn: ts.ArrowFunction): boolean {
+  let n: ts.Node = fn.parent;
+  while (ts.isArrowFunction(n) || !ts.isFunctionLike(n)) {
+    if (ts.isSourceFile(n) || ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n)) return false;
+    n = n.parent;
+  }
+  return ts.isConstructorDeclaration(n) && !!n.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
 }
 
 /** Methods of classes and object literals become generator methods; a registration makes plain entries. */
@@ -209,12 +228,17 @@ function twinParts(rw: FileRewrite, fn: FunctionNode, visit: FileRewrite['visit'
   let parameters: ts.ParameterDeclaration[];
   const prologue: ts.Statement[] = [];
   if (paramsSuspend) {
+    // `function* (_p, ...args) { var [a, b = f()] = [_p, ...args]; }`: the leading parameters
+    // stay named so the twin's (and so the plain entry's) `length` is the source's
     const args = f.createUniqueName('args');
-    parameters = [f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)];
+    const firstOptional = params.findIndex((p) => p.initializer || p.dotDotDotToken);
+    const leading = params.slice(0, firstOptional < 0 ? params.length : firstOptional).map(() => f.createUniqueName('_p'));
+    parameters = [...leading.map((id) => f.createParameterDeclaration(undefined, undefined, id)), f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)];
     const elements = params.map((p) =>
       f.createBindingElement(p.dotDotDotToken, undefined, ts.visitNode(p.name, visit) as ts.BindingName, p.initializer ? (ts.visitNode(p.initializer, visit) as ts.Expression) : undefined),
     );
-    prologue.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(f.createArrayBindingPattern(elements), undefined, undefined, args)])));
+    const source = leading.length ? f.createArrayLiteralExpression([...leading, f.createSpreadElement(args)]) : args;
+    prologue.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(f.createArrayBindingPattern(elements), undefined, undefined, source)])));
   } else {
     parameters = params.map((p) => ts.visitNode(p, visit) as ts.ParameterDeclaration);
   }
