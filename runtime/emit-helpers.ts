@@ -69,6 +69,22 @@ export function methodTwins<T extends object>(target: T, keys: readonly Property
   return target;
 }
 
+/**
+ * The decorator the transformer applies first to a decorated coloured method (standard or
+ * `experimentalDecorators`): the plain method gets a twin that runs the generator stored under
+ * `key`, before other decorators see (and perhaps wrap) it. It returns nothing: the method stays.
+ */
+export function methodTwinDecorator(key: symbol, label: string) {
+  return function (value: unknown, _context: unknown, descriptor?: PropertyDescriptor): void {
+    const method = descriptor && typeof descriptor.value === 'function' ? descriptor.value : value; // legacy: (target, key, descriptor)
+    if (typeof method !== 'function') return;
+    const twin = function* (this: any, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+      return yield* this[key](...args);
+    };
+    setTwin(method, twin, label);
+  };
+}
+
 /** Runs `fn` (a coloured function, usually) as a greenlet: how an `async` function awaits it. */
 export function callInGreenlet(fn: Function, thisArg: unknown, args: unknown[]): Promise<unknown> {
   return new Greenlet(fn).start(thisArg, args);

@@ -112,18 +112,25 @@ export function analyse(program: ts.Program): Analysis {
     reasons.set(fn, { site: site.call, callee });
     for (const caller of callersOf(fn)) work.push([caller, fn]);
     for (const bs of builtinSitesOf.get(fn) ?? []) work.push([bs, fn]);
-    if (inv.functionValues.has(fn)) {
+    const decorators = (ts.canHaveDecorators(fn) && ts.getDecorators(fn)) || [];
+    if (inv.functionValues.has(fn) || decorators.length) {
       // Where the value flows: the contextual type at each use (a parameter's, a variable's, an
       // array's element type), else its own. A call through a value is a candidate when its
       // callee's type and one of those are mutually assignable: `(x) => void` alone would let
       // almost any function flow everywhere.
       // An argument of a generic function also flows into the parameter as declared
       // (`f: (t: T) => number`), which its contextual type (`(t: string) => number`) does not match.
+      // A decorated method flows into each decorator's first parameter: a wrapper the decorator
+      // returns calls it there (`return function (...a) { ...; return fn.apply(this, a); }`).
       const flows = (inv.valueUses.get(fn) ?? []).flatMap((u: ts.Expression) => {
         const contextual = checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn));
         const declared = declaredParameterType(checker, u);
         return declared ? [contextual, checker.getNonNullableType(declared)] : [contextual];
       });
+      for (const d of decorators) {
+        const param = checker.getResolvedSignature(d)?.getDeclaration()?.parameters[0];
+        if (param) flows.push(checker.getNonNullableType(checker.getTypeAtLocation(param)));
+      }
       for (const vs of valueSites) {
         if (suspending.has(vs)) continue;
         const t = checker.getNonNullableType((targets.get(vs) as { type: ts.Type }).type);
@@ -245,6 +252,7 @@ export function analyse(program: ts.Program): Analysis {
     if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin') specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath));
   }
   for (const construction of inv.constructions) specs.push(...passedToUntransformed(checker, construction, coloured, colourPath));
+  for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;
@@ -324,6 +332,29 @@ function passedToUntransformed(
     });
   });
   return out;
+}
+
+/**
+ * A coloured method decorated by a decorator from a package: if that decorator wraps the method,
+ * the wrapper (not compiled here) calls it as a plain function. ts-greenlet's own decorators
+ * (`@get`, ...) only record it. A decorator written in the program is compiled, and its wrapper
+ * is coloured through the value it is given.
+ */
+function decoratedByUntransformed(checker: ts.TypeChecker, fn: FunctionNode, colourPath: (fn: FunctionNode) => string[]): DiagnosticSpec[] {
+  if (!ts.canHaveDecorators(fn)) return [];
+  return (ts.getDecorators(fn) ?? []).flatMap((d) => {
+    const decl = checker.getResolvedSignature(d)?.getDeclaration();
+    const file = decl?.getSourceFile();
+    if (!file || !file.isDeclarationFile || isRuntimeFile(file.fileName)) return [];
+    return [
+      {
+        code: Codes.PassedToUntransformed,
+        node: d,
+        path: colourPath(fn),
+        message: `${functionName(fn)} may suspend, but it is decorated by ${d.expression.getText()}, which was not compiled by ts-greenlet: a wrapper it returns would call the method as a plain function (ScopeError when it suspends). Move the work that suspends into an undecorated method and call that from this one.`,
+      },
+    ];
+  });
 }
 
 /**

@@ -82,15 +82,21 @@ export class FileRewrite {
    * declaration so a subclass's twin of the same property can never shadow it.
    */
   accessorTwinKey(owner: ts.Node, key: string, kind: 'get' | 'set', label: string, isStatic: boolean): ts.Identifier {
-    const f = this.factory;
-    const id = f.createUniqueName(`_${kind}_${key.replace(/\W/g, '_')}`);
-    const symbolCall = f.createCallExpression(f.createIdentifier('Symbol'), undefined, [f.createStringLiteral(`${label} ${kind}`)]);
-    this.register(this.file, f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, symbolCall)], ts.NodeFlags.Const)));
+    const id = this.twinKey(`_${kind}_${key}`, `${label} ${kind}`);
     let byKey = this.accessors.get(owner);
     if (!byKey) this.accessors.set(owner, (byKey = new Map()));
     const entry = byKey.get(key) ?? { isStatic };
     entry[kind] = id;
     byKey.set(key, entry);
+    return id;
+  }
+
+  /** A file-level `const _m = Symbol("C.m twin")`: the key a twin method is stored under. */
+  twinKey(base: string, description: string): ts.Identifier {
+    const f = this.factory;
+    const id = f.createUniqueName(base.replace(/\W/g, '_'));
+    const symbolCall = f.createCallExpression(f.createIdentifier('Symbol'), undefined, [f.createStringLiteral(description)]);
+    this.register(this.file, f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, symbolCall)], ts.NodeFlags.Const)));
     return id;
   }
 

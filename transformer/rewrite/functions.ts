@@ -136,11 +136,37 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
   }
   const key = propertyNameText(fn.name);
   if (key === undefined) return ts.visitEachChild(fn, rw.visit, rw.context); // computed name: the analysis reported it (TSG9006)
+  if (ts.getDecorators(fn)?.length) return emitDecoratedMethod(rw, fn, key, parameters, body);
   const gen = f.updateMethodDeclaration(fn, fn.modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), fn.name, undefined, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   const isStatic = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
   rw.pendingMethod(fn.parent, { key, label: name, isStatic });
   return gen;
+}
+
+/**
+ * A decorated method stays a plain method, so its decorators get (and may wrap) a plain function;
+ * its twin is stored under a symbol, and a decorator of ts-greenlet's, applied first, hangs the
+ * twin on the plain method before the others see it.
+ *
+ * ```js
+ * @log m(x) {...}   →   @log @__tsg.methodTwinDecorator(_m, "C.m") m(x) { return __tsg.runPlain(this[_m].apply(this, arguments), "C.m"); }
+ *                       *[_m](x) {...}
+ * ```
+ */
+function emitDecoratedMethod(rw: FileRewrite, fn: ts.MethodDeclaration, key: string, parameters: ts.ParameterDeclaration[], body: ts.Block): ts.Node[] {
+  const f = rw.factory;
+  const label = functionName(fn);
+  const twinKey = rw.twinKey(`_${key}`, `${label} twin`);
+  const ours = f.createDecorator(f.createCallExpression(rw.helper('methodTwinDecorator'), undefined, [twinKey, f.createStringLiteral(label)]));
+  const mods = fn.modifiers ?? [];
+  const lastDecorator = mods.reduce((at, m, i) => (ts.isDecorator(m) ? i : at), -1);
+  const modifiers = [...mods.slice(0, lastDecorator + 1), ours, ...mods.slice(lastDecorator + 1)];
+  const plain = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, f.createElementAccessExpression(f.createThis(), twinKey), label));
+  const gen = f.createMethodDeclaration(mods.filter((m) => m.kind === ts.SyntaxKind.StaticKeyword) as ts.Modifier[], f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(twinKey), undefined, undefined, parameters, undefined, body);
+  ts.setOriginalNode(gen, fn);
+  ts.setTextRange(gen, fn);
+  return [plain, gen];
 }
 
 /**
