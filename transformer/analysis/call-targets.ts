@@ -21,8 +21,11 @@ export type CallTarget =
   | { kind: 'value'; type: ts.Type }
   /** A builtin taking a callback (`Array.prototype.map`, ...): a suspending version exists. */
   | { kind: 'builtin'; helper: string; callbackIndex: number }
-  /** A property read or write that runs a getter or setter declared in the program. */
-  | { kind: 'accessor'; fns: FunctionNode[] }
+  /**
+   * A property read or write that may run a getter or setter declared in the program: `fns` are
+   * the declared property's own; an override whose class fits `receiver` may run instead.
+   */
+  | { kind: 'accessor'; fns: FunctionNode[]; name: string; receiver: ts.Type; mode: 'read' | 'write' | 'readwrite' }
   | { kind: 'opaque' };
 
 export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): CallTarget {
@@ -186,7 +189,7 @@ function accessorTarget(checker: ts.TypeChecker, access: ts.PropertyAccessExpres
       !!(d as ts.FunctionLikeDeclaration).body &&
       ((ts.isGetAccessorDeclaration(d) && mode !== 'write') || (ts.isSetAccessorDeclaration(d) && mode !== 'read')),
   );
-  return { kind: 'accessor', fns };
+  return { kind: 'accessor', fns, name: sym?.name ?? '', receiver: checker.getTypeAtLocation(access.expression), mode };
 }
 
 /** How an expression is used: read, written (`=`, destructuring target), or both (`+=`, `++`). */

@@ -83,7 +83,7 @@ export function analyse(program: ts.Program): Analysis {
       if (!list) callers.set(fn, (list = []));
       list.push(site);
     }
-    if (t.kind === 'method') {
+    if (t.kind === 'method' || t.kind === 'accessor') {
       let list = methodSites.get(t.name);
       if (!list) methodSites.set(t.name, (list = []));
       list.push(site);
@@ -267,9 +267,13 @@ export function analyse(program: ts.Program): Analysis {
     const name = methodNames.get(fn);
     if (name === undefined) return known;
     const found: CallSite[] = [];
+    const isGetter = ts.isGetAccessorDeclaration(fn);
+    const isSetter = ts.isSetAccessorDeclaration(fn);
     for (const site of methodSites.get(name) ?? []) {
-      const t = targets.get(site) as Extract<CallTarget, { kind: 'method' }>;
-      if (t.declared.includes(fn) || !methodFits(checker, inv, fn, t.receiver)) continue;
+      const t = targets.get(site) as Extract<CallTarget, { kind: 'method' | 'accessor' }>;
+      // a method for a call, a getter for a read, a setter for a write
+      if (t.kind === 'method' ? isGetter || isSetter : (!isGetter || t.mode === 'write') && (!isSetter || t.mode === 'read')) continue;
+      if ((t.kind === 'method' ? t.declared : t.fns).includes(fn) || !methodFits(checker, inv, fn, t.receiver)) continue;
       calleesOf.get(site)!.push(fn);
       found.push(site);
     }

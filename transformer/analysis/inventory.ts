@@ -79,9 +79,10 @@ export function buildInventory(program: ts.Program): Inventory {
   for (const site of accessCandidates) {
     const access = site.call as ts.PropertyAccessExpression | ts.ElementAccessExpression;
     if (ts.isElementAccessExpression(access) && !accessorNames.size) continue;
+    // a property of the name of some accessor: it may run that accessor (an override of a plain
+    // getter, an implementation of an interface's property); methods are calls, not accesses
     const sym = accessedProperty(checker, access);
-    if (!sym || !accessorNames.has(sym.name)) continue;
-    if (!sym?.declarations?.some((d) => (ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d)) && d.body)) continue;
+    if (!sym || !accessorNames.has(sym.name) || sym.flags & ts.SymbolFlags.Method) continue;
     inv.calls.push(site);
     if (site.context.kind === 'function') inv.callsByFunction.get(site.context.fn)!.push(site);
   }
