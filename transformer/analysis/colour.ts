@@ -220,6 +220,7 @@ export function analyse(program: ts.Program): Analysis {
     }
   }
   specs.push(...redeclaredParameters(plans, suspending));
+  specs.push(...implicitGetterReads(checker, inv, coloured, colourPath));
   for (const fn of coloured) {
     files.add(fn.getSourceFile());
     if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
@@ -479,6 +480,53 @@ function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<CallSite
       message: `'${id.text}' redeclares a parameter of a function whose parameter defaults may suspend; those parameters move into the body, where the two would become one variable. Rename the variable in the body.`,
     };
   }
+}
+
+/**
+ * Destructuring and spread read properties with no access site to delegate from: a getter that
+ * may suspend would run plainly there (ScopeError when it suspends). Reported instead.
+ *
+ * ```ts
+ * const { total } = order;   // TSG9006: `const total = order.total`
+ * const copy = { ...order }; // TSG9006: spread reads order.total
+ * ```
+ */
+function implicitGetterReads(checker: ts.TypeChecker, inv: Inventory, coloured: Set<FunctionNode>, colourPath: (fn: FunctionNode) => string[]): DiagnosticSpec[] {
+  const colouredGetter = (sym: ts.Symbol | undefined) => sym?.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && coloured.has(d));
+  const out: DiagnosticSpec[] = [];
+  for (const { node } of inv.implicitReads) {
+    if (ts.isSpreadAssignment(node)) {
+      const props = checker.getPropertiesOfType(checker.getTypeAtLocation(node.expression));
+      const getter = props.map(colouredGetter).find((g) => g);
+      if (!getter) continue;
+      out.push({
+        code: Codes.UnsupportedCall,
+        node,
+        path: colourPath(getter),
+        message: `Spreading ${node.expression.getText()} reads ${propertyNameText(getter.name) ?? getter.name.getText()} through its getter, which may suspend, outside any place that can wait. Read the property into a variable first and build the object from named properties.`,
+      });
+      continue;
+    }
+    const sym = ts.isBindingElement(node) ? bindingElementProperty(checker, node) : ts.isShorthandPropertyAssignment(node) || ts.isPropertyAssignment(node) ? checker.getPropertyOfType(checker.getTypeOfAssignmentPattern(node.parent as ts.ObjectLiteralExpression), node.name.getText()) : undefined;
+    const getter = colouredGetter(sym);
+    if (!getter) continue;
+    const name = propertyNameText(getter.name) ?? getter.name.getText();
+    out.push({
+      code: Codes.UnsupportedCall,
+      node,
+      path: colourPath(getter),
+      message: `This destructuring reads ${name} through its getter, which may suspend, where nothing can wait. Read it as a property instead: \`const ${name} = o.${name}\`.`,
+    });
+  }
+  return out;
+}
+
+/** The property a binding element of an object pattern reads, from the type being destructured. */
+function bindingElementProperty(checker: ts.TypeChecker, element: ts.BindingElement): ts.Symbol | undefined {
+  const key = element.propertyName ?? element.name;
+  const text = ts.isIdentifier(key) || ts.isStringLiteral(key) || ts.isNumericLiteral(key) ? key.text : undefined;
+  if (text === undefined) return undefined;
+  return checker.getPropertyOfType(checker.getTypeAtLocation(element.parent), text);
 }
 
 function bindingNames(name: ts.BindingName): string[] {

@@ -43,6 +43,11 @@ export interface Inventory {
   methodsByName: Map<string, FunctionNode[]>;
   /** `new C(...)` with arguments: a constructor not compiled here may call a function passed to it. */
   constructions: ts.NewExpression[];
+  /**
+   * Reads of properties that no access site stands for: `{ p } = o` and `const { p } = o`
+   * (each binding element or property of the pattern), and `{ ...o }` (every property of `o`).
+   */
+  implicitReads: Array<{ node: ts.BindingElement | ts.ObjectLiteralElementLike | ts.SpreadAssignment; context: Context }>;
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
@@ -67,6 +72,7 @@ export function buildInventory(program: ts.Program): Inventory {
     valueUses: new Map(),
     methodsByName: new Map(),
     constructions: [],
+    implicitReads: [],
   };
   // Property reads and writes that may run a program accessor; resolved after the walk, and only
   // for names some accessor in the program has (most programs have few accessors).
@@ -114,6 +120,12 @@ export function buildInventory(program: ts.Program): Inventory {
       accessCandidates.push({ call: node, context });
     } else if (ts.isNewExpression(node) && node.arguments?.length) {
       inv.constructions.push(node);
+    } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && !node.dotDotDotToken) {
+      inv.implicitReads.push({ node, context });
+    } else if (ts.isSpreadAssignment(node)) {
+      inv.implicitReads.push({ node, context });
+    } else if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && isDestructuringTarget(node.parent)) {
+      inv.implicitReads.push({ node, context });
     }
     ts.forEachChild(node, (child) => visit(child, context));
   }
@@ -186,6 +198,17 @@ function isValuePosition(id: ts.Identifier): boolean {
   if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p)) return false;
   if (ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isClassDeclaration(p) || ts.isInterfaceDeclaration(p)) return false;
   return ts.isExpression(id);
+}
+
+/** An object literal on the left of `=` (or in one that is), or a `for (... of` target. */
+function isDestructuringTarget(node: ts.Node): boolean {
+  let inner: ts.Node = node;
+  for (let p = node.parent; p; inner = p, p = p.parent) {
+    if (ts.isBinaryExpression(p)) return p.left === inner && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+    if (ts.isForOfStatement(p) || ts.isForInStatement(p)) return p.initializer === inner;
+    if (!(ts.isObjectLiteralExpression(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isParenthesizedExpression(p))) return false;
+  }
+  return false;
 }
 
 function isConstBinding(decl: ts.VariableDeclaration): boolean {
