@@ -60,7 +60,7 @@ export function explain(loaded: LoadedProject, names: string[], json: boolean, o
   }
   for (const e of wanted) {
     out(`${e.file}:${e.line}:${e.column}  ${e.name}`);
-    for (const h of e.path) out(`    ${h.file}:${h.line}:${h.column}  calls ${h.calls}${h.reaches === true ? ' (suspends)' : h.reaches === h.calls || h.calls.endsWith(`.${h.reaches.split('.').pop()}`) ? '' : ` (${h.reaches})`}`);
+    for (const h of e.path) out(`    ${h.file}:${h.line}:${h.column}  calls ${h.calls}${reachesNote(h)}`);
   }
   if (names.length && !wanted.length) {
     out(`ts-greenlet: no coloured function is named ${names.join(' or ')}: it cannot reach a suspension point, so it is left as it is.`);
@@ -70,6 +70,13 @@ export function explain(loaded: LoadedProject, names: string[], json: boolean, o
   out(`ts-greenlet: ${count(all.length, 'function')} coloured in ${count(files, 'file')}${loaded.tsgErrors.length ? `; ${count(loaded.tsgErrors.length, 'error')}:` : '.'}`);
   printDiagnostics(loaded.tsgErrors, out);
   return 0;
+}
+
+/** ` (suspends)` at the end; the function reached when the call text does not name it (`cb` → `(fetchIt)`). */
+function reachesNote(h: Hop): string {
+  if (h.reaches === true) return ' (suspends)';
+  const member = h.reaches.split('.').pop()!; // `Repo.find` is what `this.repo.find` names
+  return h.calls === h.reaches || h.calls.endsWith(`.${member}`) ? '' : ` (${h.reaches})`;
 }
 
 function place(node: ts.Node): Place {
