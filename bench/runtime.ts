@@ -11,8 +11,8 @@
  * - a chain of D calls whose leaf awaits an already-resolved promise, per call of the chain,
  *   driven by one loop inside one async function (native) or one greenlet (ts-greenlet). The
  *   greenlet forms are what the transformer can emit: `yield*` delegation or explicit call
- *   records on the chain's edges, and at the leaf either `yield* awaitSync[TWIN](p)` or the
- *   inline `yield p` it emits for a value typed as a Promise;
+ *   records on the chain's edges, and at the leaf the inline wait it emits for a call of a
+ *   suspension point, or (for comparison) a delegation to awaitSync's twin, which it emitted before;
  * - the same chains when the leaf does not wait, against plain synchronous calls;
  * - heap bytes per suspended chain of depth 10 (many suspended at once);
  * - the deepest recursion with a suspension at the leaf, up to 1,000,000 frames.
@@ -30,7 +30,7 @@ if (typeof global.gc !== 'function') {
 }
 const gc = global.gc as () => void;
 
-const { TWIN, setTwin } = protocol;
+const { TWIN, setTwin, markInlineWait, resumeInline, rawOf } = protocol;
 const JSON_OUT = process.argv.includes('--json');
 /** `--only=suspending,heap`: run some sections (a development aid; the README figures are a full run). */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -43,7 +43,8 @@ type Gen<R = number> = Generator<unknown, R, unknown>;
 // A resolved promise, as at a leaf whose I/O already completed: the cheapest possible wait,
 // so the figures show the machinery's cost, not the I/O's.
 const resolved = Promise.resolve(1);
-// Emitted code reads the twin at each call, `yield* awaitSync[TWIN](p)`: so does the bench.
+// The twin forms delegate to awaitSync's generator twin at each wait (`yield* awaitSync[TWIN](p)`,
+// what the transformer emitted before inline waits), for comparison.
 const awaitSyncFn = awaitSync as unknown as { [TWIN]: (p: unknown) => Gen };
 
 // ---- native async/await -----------------------------------------------------------------------
@@ -66,14 +67,17 @@ function* starAwaitSync(d: number): Gen {
   if (d === 1) return (yield* awaitSyncFn[TWIN](resolved)) as number;
   return (yield* starAwaitSync(d - 1)) + 0;
 }
-/** `yield*` on every edge; the leaf yields the promise inline (`awaitSync(p)` with p: Promise). */
+/**
+ * `yield*` on every edge; the leaf waits inline, as the transformer emits a call of a suspension
+ * point (`awaitSync(p)`, `query(sql)`): `resumeInline(yield markInlineWait(rawOf(f).call(...)))`.
+ */
 function* starInline(d: number): Gen {
-  if (d === 1) return (yield resolved) as number;
+  if (d === 1) return resumeInline(yield markInlineWait(rawOf(awaitSync).call(void 0, resolved))) as number;
   return (yield* starInline(d - 1)) + 0;
 }
-/** Explicit call records on every edge, inline leaf. */
+/** Explicit call records on every edge, inline wait at the leaf. */
 function* recordInline(d: number): Gen {
-  if (d === 1) return (yield resolved) as number;
+  if (d === 1) return resumeInline(yield markInlineWait(rawOf(awaitSync).call(void 0, resolved))) as number;
   return ((yield recordInline(d - 1)) as number) + 0;
 }
 /** Explicit call records on every edge, awaitSync twin at the leaf. */
@@ -155,9 +159,9 @@ async function measure(runners: Record<string, Runner>, n: number): Promise<Reco
 
 const SUSPENDING_FORMS = {
   'yield* + awaitSync twin': (n: number, d: number) => spawnGreenlet(starDriver as never, starAwaitSync, n, d),
-  'yield* + inline yield': (n: number, d: number) => spawnGreenlet(starDriver as never, starInline, n, d),
+  'yield* + inline wait': (n: number, d: number) => spawnGreenlet(starDriver as never, starInline, n, d),
   'records + awaitSync twin': (n: number, d: number) => spawnGreenlet(recordDriver as never, recordAwaitSync, n, d),
-  'records + inline yield': (n: number, d: number) => spawnGreenlet(recordDriver as never, recordInline, n, d),
+  'records + inline wait': (n: number, d: number) => spawnGreenlet(recordDriver as never, recordInline, n, d),
 };
 const SYNC_FORMS = {
   'yield*': (n: number, d: number) => spawnGreenlet(starSyncDriver as never, n, d),

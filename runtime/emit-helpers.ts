@@ -10,7 +10,7 @@
  */
 import { Greenlet } from './greenlet';
 import { runPlain } from './run-plain';
-import { isGeneratorFunction, setTwin, TWIN, Twin, twinOf } from './protocol';
+import { isGeneratorFunction, RAW, setTwin, TWIN, Twin, twinOf } from './protocol';
 
 /** The plain entry for a function-expression twin: `this` is the caller's. */
 export function fnTwin(twin: Twin, name: string): Function {
@@ -115,6 +115,32 @@ export function dispatch(fn: unknown): Twin {
     plainTwins.set(fn, wrapper);
   }
   return wrapper;
+}
+
+const rawFallbacks = new WeakMap<Function, Function>();
+
+/**
+ * What an inline wait calls for a suspension point `fn`: the promise-returning function it
+ * wraps (`fn[RAW]`, kept by `synchronize`). A suspension point without one (a value typed
+ * `Synchronized` by hand, `spawnGreenletOnScopeError(...)`) gets a function returning its
+ * twin's generator, which the yield then runs as an explicit call record.
+ *
+ * ```js
+ * query(sql)  →  __tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))
+ * ```
+ */
+export function rawOf(fn: unknown): Function {
+  const raw = typeof fn === 'function' ? (fn as any)[RAW] : undefined;
+  if (raw !== undefined) return raw;
+  if (typeof fn !== 'function') return dispatch(fn); // throws the TypeError when called, after the arguments
+  let fallback = rawFallbacks.get(fn);
+  if (!fallback) {
+    fallback = function (this: unknown, ...args: unknown[]) {
+      return dispatch(fn).apply(this, args);
+    };
+    rawFallbacks.set(fn, fallback);
+  }
+  return fallback;
 }
 
 /** `fn.bind(thisArg, ...args)` that keeps a twin, bound the same way, when `fn` has one. */

@@ -8,10 +8,37 @@
  * grows with the greenlet's logical depth.
  */
 import { GreenletExit } from './errors';
-import { appendCallChain } from './call-chain';
+import { appendCallChain, noteSuspendedFrames } from './call-chain';
 import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, TWIN } from './protocol';
 
 let current: Greenlet<any> | null = null;
+
+/**
+ * Inline waits (see `protocol.ts`): `markInlineWait(p)` names the promise the frame yields next;
+ * the trampoline that takes it (or `runPlain`, which cannot wait) clears the mark. A rejection
+ * of a marked wait resumes the frame with `REJECTED`, and `resumeInline` throws the error there.
+ */
+let inlineMarked: unknown = undefined;
+const REJECTED: unique symbol = Symbol('ts-greenlet.rejected');
+
+export function markInlineWait<T>(value: T): T {
+  inlineMarked = value;
+  return value;
+}
+
+/** Called by `runPlain` when it meets a yielded promise it cannot wait for. */
+export function clearInlineWait(): void {
+  inlineMarked = undefined;
+}
+
+export function resumeInline(value: unknown): unknown {
+  if (value !== REJECTED) return value;
+  const g = current!;
+  const error = g.rejection;
+  g.rejection = undefined;
+  noteSuspendedFrames(error); // here the frames delegating with `yield*` are on the native stack
+  throw error;
+}
 
 /** The greenlet running now, or `null` in code that runs outside any greenlet. */
 export function getcurrent(): Greenlet<any> | null {
@@ -60,8 +87,12 @@ export class Greenlet<T = unknown> {
   private pendingExit: GreenletExit | null = null;
   /** Frames an error has unwound through so far, innermost first (for the logical call chain). */
   private unwound: string[] | null = null;
+  /** The parked wait is an inline one: its rejection comes back through `resumeInline`. */
+  private parkedInline = false;
+  /** @internal The rejection `resumeInline` throws. */
+  rejection: unknown = undefined;
   private readonly onFulfilled = (value: unknown) => { if (this.epoch === 0) this.step(value, false); };
-  private readonly onRejected = (error: unknown) => { if (this.epoch === 0) this.step(error, true); };
+  private readonly onRejected = (error: unknown) => { if (this.epoch === 0) this.resumeRejected(error); };
   private removeAbortListener: (() => void) | null = null;
   private observer: FinishObserver | null = null;
 
@@ -201,6 +232,8 @@ export class Greenlet<T = unknown> {
           continue;
         }
         let wait: Promise<unknown>;
+        const inline = value === inlineMarked && value !== undefined;
+        if (inline) inlineMarked = undefined;
         // A promise first: the one check on the hot suspension path.
         if (value instanceof Promise) {
           wait = value;
@@ -228,6 +261,7 @@ export class Greenlet<T = unknown> {
           continue;
         }
         this.top = top;
+        this.parkedInline = inline;
         return this.park(wait);
       }
     } finally {
@@ -245,9 +279,15 @@ export class Greenlet<T = unknown> {
       const epoch = this.epoch;
       p.then(
         (v) => { if (this.epoch === epoch) this.step(v, false); },
-        (e) => { if (this.epoch === epoch) this.step(e, true); },
+        (e) => { if (this.epoch === epoch) this.resumeRejected(e); },
       );
     }
+  }
+
+  private resumeRejected(error: unknown): void {
+    if (!this.parkedInline) return this.step(error, true);
+    this.rejection = error;
+    this.step(REJECTED, false);
   }
 
   private finish(value: unknown, isError: boolean): void {

@@ -1,7 +1,8 @@
 /** What transformed code imports (`ts-greenlet/protocol`); see `protocol.ts` for the protocol. */
 export { TWIN, setTwin, twinOf, isThenable, isGeneratorObject } from './protocol';
 export { runPlain } from './run-plain';
-export { fnTwin, arrowTwin, arrowTwinLazyThis, methodTwins, methodTwinDecorator, callInGreenlet, templateArgs, dispatch, bindTwin } from './emit-helpers';
+export { markInlineWait, resumeInline } from './greenlet';
+export { fnTwin, arrowTwin, arrowTwinLazyThis, methodTwins, methodTwinDecorator, callInGreenlet, templateArgs, dispatch, rawOf, bindTwin } from './emit-helpers';
 import * as builtins from './builtins';
 export { builtins };
 export { getProperty, setProperty, accessorTwins } from './accessors';

@@ -28,6 +28,10 @@
  * |                      | O(1) per resume and no native stack: used on recursive edges.        |
  * | `yield* twin(...)`   | direct delegation: fastest for shallow, non-recursive edges, but     |
  * |                      | each resume walks every delegating frame and V8 overflows ~10k deep. |
+ * | `resumeInline(yield  | an inline wait, what a call of a suspension point compiles to: like  |
+ * | markInlineWait(p))`  | `yield p`, but a rejection comes back as a marker that `resumeInline`|
+ * |                      | throws from inside the frame, where the `yield*` chain is on the     |
+ * |                      | native stack for the error's call chain. No generator per wait.      |
  *
  * Any other yielded value resumes the generator at once with that value (`awaitSync(42)` is 42).
  * A yielded value is a call record when its `next` is `%GeneratorPrototype%.next` (any generator
@@ -47,6 +51,12 @@
  * Synchronized functions carry a runtime-made twin (`function* (...a) { return yield fn(...a) }`),
  * so a call of one from transformed code is an ordinary delegation.
  */
+
+/**
+ * The promise-returning function behind a suspension point (`synchronize(fn)` keeps `fn` here),
+ * which an inline wait calls directly: `resumeInline(yield markInlineWait(fn[RAW](...args)))`.
+ */
+export const RAW: unique symbol = Symbol.for('ts-greenlet.raw') as never;
 
 /** The property that holds a function's generator twin. Shared across copies of the runtime. */
 export const TWIN: unique symbol = Symbol.for('ts-greenlet.twin') as never;

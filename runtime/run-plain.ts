@@ -12,7 +12,7 @@
  * handled so it cannot surface as an unhandled rejection.
  */
 import { outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
-import { getcurrent } from './greenlet';
+import { clearInlineWait, getcurrent } from './greenlet';
 import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
@@ -48,6 +48,7 @@ export function runPlain(gen: Frame, name: string): unknown {
       top = y as Frame;
       value = undefined;
     } else if (isThenable(y)) {
+      clearInlineWait(); // it will not be waited for: the mark must not stay for a later wait
       Promise.resolve(y).catch(() => {});
       const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
       value = new ScopeError(name, message);

@@ -8,7 +8,7 @@
 import { noteSuspendedFrames } from './call-chain';
 import { ConfigurationError, ScopeError, outsideGreenletMessage, untransformedCallerMessage } from './errors';
 import { getcurrent, Greenlet } from './greenlet';
-import { isGeneratorFunction, isThenable, setTwin, TWIN, twinOf } from './protocol';
+import { GeneratorNext, isGeneratorFunction, isThenable, RAW, setTwin, TWIN, twinOf } from './protocol';
 
 /**
  * The brand the transformer finds by type: any value whose type has this property is a
@@ -108,6 +108,7 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
       throw error;
     }
   };
+  Object.defineProperty(plain, RAW, { value: inner });
   return setTwin(plain, twin, name);
 }
 
@@ -139,6 +140,9 @@ export const awaitSync: (<T>(value: T) => Awaited<T>) & { readonly [SYNCHRONIZED
   },
   'awaitSync',
 ) as never;
+// An inline `awaitSync(v)` yields `v` itself; a generator object would be read as a call record,
+// so it is waited for as a settled promise of itself (a microtask later, where the twin is at once).
+Object.defineProperty(awaitSync, RAW, { value: (v: unknown) => (v !== null && typeof v === 'object' && (v as Generator).next === GeneratorNext ? Promise.resolve(v) : v) });
 
 /**
  * A non-strict synchronized form of a sync-style function: called from greenlet code it runs

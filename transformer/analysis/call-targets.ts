@@ -18,7 +18,8 @@ export type CallTarget =
   | { kind: 'suspend' }
   | { kind: 'static'; fn: FunctionNode }
   | { kind: 'method'; name: string; receiver: ts.Type; declared: FunctionNode[] }
-  | { kind: 'value'; type: ts.Type }
+  /** A call through a value; `o.run(x)` through a function-typed property also has its `member`. */
+  | { kind: 'value'; type: ts.Type; member?: { name: string; receiver: ts.Type } }
   /** A builtin taking a callback (`Array.prototype.map`, ...): a suspending version exists. */
   | { kind: 'builtin'; helper: string; callbackIndex: number }
   /**
@@ -94,7 +95,9 @@ export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, ca
     if (decls.every((d) => ts.isFunctionDeclaration(d) && !d.body)) return { kind: 'opaque' };
   }
   if (isOpaqueType(calleeType)) return { kind: 'opaque' };
-  return { kind: 'value', type: calleeType };
+  // `p.run(x)` with `run: (x: number) => number`: a method named `run` of a fitting class may be it
+  const member = isMember && sym ? { name: sym.name, receiver: checker.getTypeAtLocation((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression) } : undefined;
+  return { kind: 'value', type: calleeType, member };
 }
 
 /** The function a declaration stands for, if it is one with a body in the program. */
@@ -158,9 +161,39 @@ export function methodFits(checker: ts.TypeChecker, inv: Inventory, fn: Function
   let fits = byReceiver.get(r);
   if (fits === undefined) {
     const owner = memoOwnerType(memo, fn);
-    byReceiver.set(r, (fits = !!owner && checker.isTypeAssignableTo(owner, r)));
+    byReceiver.set(r, (fits = !!owner && ownerFits(checker, owner, r)));
   }
   return fits;
+}
+
+/**
+ * Can an object of `owner` (the class or literal declaring a method) be what `receiver` holds?
+ * `this` and `T extends Base` stand for their constraint; a generic owner (`DbBox<T>`) fits a
+ * receiver whose class or interface it extends or implements (`Box<string>`), which
+ * assignability alone would deny for its unbound `T`.
+ */
+function ownerFits(checker: ts.TypeChecker, owner: ts.Type, receiver: ts.Type): boolean {
+  let r = receiver;
+  if (r.flags & ts.TypeFlags.TypeParameter) r = checker.getBaseConstraintOfType(r) ?? r;
+  if (r.flags & ts.TypeFlags.Unknown || r.flags & ts.TypeFlags.TypeParameter) return false;
+  if (checker.isTypeAssignableTo(owner, r)) return true;
+  const targets = new Set((r.isUnionOrIntersection() ? r.types : [r]).map((t) => t.getSymbol()).filter((x): x is ts.Symbol => !!x));
+  return targets.size > 0 && derivesFrom(checker, owner, targets, new Set());
+}
+
+/** `type`'s class or interface, or one it extends or implements, is one of `targets`. */
+function derivesFrom(checker: ts.TypeChecker, type: ts.Type, targets: Set<ts.Symbol>, seen: Set<ts.Symbol>): boolean {
+  const sym = type.getSymbol();
+  if (!sym || seen.has(sym)) return false;
+  if (targets.has(sym)) return true;
+  seen.add(sym);
+  const bases: ts.Type[] = [];
+  if (type.isClassOrInterface()) bases.push(...(checker.getBaseTypes(type) ?? []));
+  for (const decl of sym.declarations ?? []) {
+    if (!ts.isClassLike(decl)) continue;
+    for (const clause of decl.heritageClauses ?? []) for (const t of clause.types) bases.push(checker.getTypeAtLocation(t));
+  }
+  return bases.some((b) => derivesFrom(checker, (b as ts.TypeReference).target ?? b, targets, seen));
 }
 
 /** The type whose member `fn` is: a class's instance or static side, or an object literal. */

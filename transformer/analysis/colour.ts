@@ -23,6 +23,8 @@ export type CallPlan =
   | { kind: 'direct'; fn: FunctionNode; explicit: boolean }
   /** Look the twin up at run time (`TWIN`), delegate if there is one, else call plainly. */
   | { kind: 'dispatch'; explicit: boolean }
+  /** A suspension point: call the promise-returning function behind it and wait inline (`RAW`). */
+  | { kind: 'wait' }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
   /** `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`. */
@@ -83,9 +85,10 @@ export function analyse(program: ts.Program): Analysis {
       if (!list) callers.set(fn, (list = []));
       list.push(site);
     }
-    if (t.kind === 'method' || t.kind === 'accessor') {
-      let list = methodSites.get(t.name);
-      if (!list) methodSites.set(t.name, (list = []));
+    const memberName = t.kind === 'method' || t.kind === 'accessor' ? t.name : t.kind === 'value' ? t.member?.name : undefined;
+    if (memberName !== undefined) {
+      let list = methodSites.get(memberName);
+      if (!list) methodSites.set(memberName, (list = []));
       list.push(site);
     }
     if (t.kind === 'value') valueSites.push(site);
@@ -134,7 +137,7 @@ export function analyse(program: ts.Program): Analysis {
       for (const vs of valueSites) {
         if (suspending.has(vs)) continue;
         const t = checker.getNonNullableType((targets.get(vs) as { type: ts.Type }).type);
-        if (flows.some((c) => checker.isTypeAssignableTo(c, t) && checker.isTypeAssignableTo(t, c))) work.push([vs, fn]);
+        if (flows.some((c) => sameFunctionType(checker, c, t))) work.push([vs, fn]);
       }
     }
   }
@@ -213,7 +216,9 @@ export function analyse(program: ts.Program): Analysis {
     }
     const callees = calleesOf.get(site)!;
     const explicit = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
-    if (t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)) {
+    if (t.kind === 'suspend') {
+      plans.set(site.call, { kind: 'wait' });
+    } else if (t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)) {
       plans.set(site.call, { kind: 'direct', fn: t.fn, explicit });
     } else {
       plans.set(site.call, { kind: 'dispatch', explicit });
@@ -271,10 +276,12 @@ export function analyse(program: ts.Program): Analysis {
     const isGetter = ts.isGetAccessorDeclaration(fn);
     const isSetter = ts.isSetAccessorDeclaration(fn);
     for (const site of methodSites.get(name) ?? []) {
-      const t = targets.get(site) as Extract<CallTarget, { kind: 'method' | 'accessor' }>;
+      const t = targets.get(site) as Extract<CallTarget, { kind: 'method' | 'accessor' | 'value' }>;
       // a method for a call, a getter for a read, a setter for a write
-      if (t.kind === 'method' ? isGetter || isSetter : (!isGetter || t.mode === 'write') && (!isSetter || t.mode === 'read')) continue;
-      if ((t.kind === 'method' ? t.declared : t.fns).includes(fn) || !methodFits(checker, inv, fn, t.receiver)) continue;
+      if (t.kind !== 'accessor' ? isGetter || isSetter : (!isGetter || t.mode === 'write') && (!isSetter || t.mode === 'read')) continue;
+      const declared = t.kind === 'method' ? t.declared : t.kind === 'accessor' ? t.fns : [];
+      const receiver = t.kind === 'value' ? t.member!.receiver : t.receiver;
+      if (declared.includes(fn) || !methodFits(checker, inv, fn, receiver)) continue;
       calleesOf.get(site)!.push(fn);
       found.push(site);
     }
@@ -381,7 +388,29 @@ function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDecla
   return nonNull.isUnion() ? nonNull.types.some(callable) : callable(nonNull);
 }
 
-/** The declared type of the parameter an argument is passed to, when the callee is generic. */
+/**
+ * Whether a function value typed `a` may be what a call through `b` calls: mutually assignable,
+ * or the same shape with type parameters where the other has type parameters (`() => T` of an
+ * interface's generic method and `() => T` of its implementation's are two different `T`s).
+ */
+function sameFunctionType(checker: ts.TypeChecker, a: ts.Type, b: ts.Type): boolean {
+  if (checker.isTypeAssignableTo(a, b) && checker.isTypeAssignableTo(b, a)) return true;
+  const [sa, sb] = [a.getCallSignatures(), b.getCallSignatures()];
+  if (sa.length !== 1 || sb.length !== 1 || sa[0].parameters.length !== sb[0].parameters.length) return false;
+  const generic = (t: ts.Type) => !!(t.flags & ts.TypeFlags.TypeParameter);
+  // a type parameter stands for another one only: `(x: T) => R` is not every one-parameter function
+  const alike = (x: ts.Type, y: ts.Type) => (generic(x) && generic(y)) || (checker.isTypeAssignableTo(x, y) && checker.isTypeAssignableTo(y, x));
+  const paramTypes = (s: ts.Signature) => s.parameters.map((p) => checker.getTypeOfSymbol(p));
+  const [pa, pb] = [paramTypes(sa[0]), paramTypes(sb[0])];
+  const [ra, rb] = [sa[0].getReturnType(), sb[0].getReturnType()];
+  if (![...pa, ...pb, ra, rb].some(generic)) return false;
+  return pa.every((t, i) => alike(t, pb[i])) && alike(ra, rb);
+}
+
+/**
+ * The declared type of the parameter an argument is passed to (`f: (t: T) => number` of a generic
+ * function, or of a generic class's method or constructor): what a call through it inside has.
+ */
 function declaredParameterType(checker: ts.TypeChecker, arg: ts.Expression): ts.Type | undefined {
   let inner: ts.Node = arg;
   let call: ts.Node = arg.parent;
@@ -392,7 +421,7 @@ function declaredParameterType(checker: ts.TypeChecker, arg: ts.Expression): ts.
   if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments) return undefined;
   const index = call.arguments.indexOf(inner as ts.Expression);
   const decl = index < 0 ? undefined : checker.getResolvedSignature(call)?.getDeclaration();
-  if (!decl || !decl.typeParameters?.length) return undefined;
+  if (!decl || !ts.isFunctionLike(decl)) return undefined;
   const param = decl.parameters[Math.min(index, decl.parameters.length - 1)];
   if (!param || (index >= decl.parameters.length && !param.dotDotDotToken) || param.dotDotDotToken || !ts.isIdentifier(param.name)) return undefined;
   return checker.getTypeAtLocation(param);

@@ -3,6 +3,7 @@
  * original's: receiver, callee, arguments, call; optional chains short-circuit as written.
  *
  * ```js
+ * query(sql)      →  (__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql))))  // wait
  * load(id)        →  (yield* load$twin(id))                               // direct
  * fact(n - 1)     →  (yield fact$twin(n - 1))                             // direct, recursive edge
  * repo.find(id)   →  (yield* __tsg.dispatch((_a = repo).find).call(_a, id))
@@ -157,6 +158,8 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
       : f.createCallExpression(fn, undefined, args);
   } else if (plan.kind === 'await') {
     last = awaitInGreenlet(rw, fn, recv, args);
+  } else if (plan.kind === 'wait') {
+    last = inlineWait(rw, fn, recv, args);
   } else {
     last = dispatch(rw, fn, recv, args, 'explicit' in plan ? plan.explicit : false);
   }
@@ -191,6 +194,17 @@ function dispatch(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | u
   const f = rw.factory;
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
   return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]), explicit);
+}
+
+/**
+ * A call of a suspension point, waited for inline (no generator per wait):
+ * `query(sql)` → `__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))`.
+ */
+function inlineWait(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[]): ts.Expression {
+  const f = rw.factory;
+  const call = f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(rw.helper('rawOf'), undefined, [fn]), 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]);
+  const wait = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markInlineWait'), undefined, [call]));
+  return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [wait]));
 }
 
 /**
