@@ -11,13 +11,13 @@
  *   const row = query(id);   // Synchronized   return runPlain(load$twin.apply(this, arguments), "load");
  *   return row.name;                         }
  * }                                          function* load$twin(id) {
- *                                              const row = yield* query[TWIN](id);   // delegation
+ *                                              const row = resumeInline(yield markInlineWait(rawOf(query).call(void 0, id)));
  *                                              return row.name;
  *                                            }
  *                                            setTwin(load, load$twin, "load");
  * ```
  *
- * Inside a twin, three forms of waiting are legal:
+ * Inside a twin, four forms of waiting are legal:
  *
  * | emitted              | meaning                                                              |
  * |----------------------|----------------------------------------------------------------------|
@@ -40,16 +40,17 @@
  * What each form costs (`npm run bench`, Node 20; see the README's Benchmark section): a `yield*`
  * edge ~25 ns and a record edge ~50 ns when nothing waits; when the leaf waits, `yield*` chains
  * pay again per level on resume, records do not, so records win from ~100 levels. `yield*
- * awaitSync[TWIN](p)` (or a synchronized twin) adds a generator, ~45 ns a wait, over an inline
- * `yield p`; but only the twins' `catch` records the `yield*` frames of a rejection's call chain.
+ * awaitSync[TWIN](p)` (or a synchronized twin) adds a generator, ~45 ns a wait, over the inline
+ * wait; both record the `yield*` frames of a rejection's call chain (a bare `yield p` does not).
  *
  * A coloured call that does not suspend never yields, so it completes in the same tick.
  *
  * Dynamic call sites (a callee that may or may not be coloured) read the twin at run time:
  * `(t = twinOf(fn)) ? yield* t.call(thisArg, ...args) : fn.call(thisArg, ...args)`.
  *
- * Synchronized functions carry a runtime-made twin (`function* (...a) { return yield fn(...a) }`),
- * so a call of one from transformed code is an ordinary delegation.
+ * Synchronized functions carry the function they wrap (`RAW`), which a call of one compiles to
+ * (the inline wait above), and a runtime-made twin (`function* (...a) { return yield fn(...a) }`)
+ * for calls that only know at run time what they call (through a value, `dispatch`).
  */
 
 /**
