@@ -4,7 +4,7 @@
  * sends back its value, or its error as a record (see `executor-errors.ts`).
  */
 import { pathToFileURL } from 'node:url';
-import { serializeError, type ExecutorOutcome } from './executor-errors';
+import { cloneProblem, serializeError, type ExecutorOutcome } from './executor-errors';
 
 export interface ExecutorTask {
   /** An absolute path or a `node:` builtin. */
@@ -18,7 +18,13 @@ const loaded = new Map<string, Promise<Record<string, unknown>>>();
 export default async function runTask(task: ExecutorTask): Promise<ExecutorOutcome> {
   try {
     const fn = await exportedFunction(task.module, task.exportName);
-    return { value: await fn(...task.args) };
+    const value = await fn(...task.args);
+    // checked here: a result the thread cannot send would reach the caller as an empty object
+    const problem = cloneProblem(value);
+    if (problem !== undefined) {
+      throw new TypeError(`runInExecutor: the result of ${task.exportName} (${task.module}) cannot be sent back from the worker thread: ${problem}. Return structured-cloneable data: plain objects, arrays, strings, numbers, Buffers (no functions, promises or class instances with behaviour).`);
+    }
+    return { value };
   } catch (error) {
     return { error: serializeError(error) };
   }

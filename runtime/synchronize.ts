@@ -79,6 +79,10 @@ function isOptions(x: unknown): x is SynchronizeOptions {
 
 function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefined): unknown {
   const where = context ? `@synchronize on ${String(context.name)}` : 'synchronize';
+  // first: a field decorator gets `undefined` as its value, strict or not
+  if (context && context.kind !== 'method') {
+    throw new ConfigurationError(`@synchronize decorates methods; it was put on a ${context.kind} (${String(context.name)}).`);
+  }
   if (typeof fn !== 'function') {
     if (!strict) return fn;
     throw new ConfigurationError(`${where} needs a function that returns a promise; it got ${describe(fn)}.`);
@@ -89,9 +93,6 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
       `${where} got a generator function (${fn.name || 'anonymous'}); synchronize wraps functions that ` +
         `return promises. Pass an async function, or { strict: false } to use the generator as it is.`,
     );
-  }
-  if (context && context.kind !== 'method') {
-    throw new ConfigurationError(`@synchronize decorates methods; it was put on a ${context.kind}.`);
   }
   const name = context ? String(context.name) : fn.name || 'synchronized function';
   const inner = fn as AnyFunction;
@@ -114,6 +115,7 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
 
 function describe(x: unknown): string {
   if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
   if (typeof x === 'object') return `an object (${Object.prototype.toString.call(x)})`;
   return `${typeof x} ${String(x)}`;
 }

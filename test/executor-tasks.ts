@@ -37,6 +37,23 @@ export function forbidden(): never {
   throw Object.assign(new Error('not your report'), { status: 403, expose: true, code: 'E_FORBIDDEN' });
 }
 
+/** Results and errors that do not clone as they are. */
+export function returnsFunction(): () => number {
+  return () => 1;
+}
+export function causeLoop(): never {
+  const a = new Error('a');
+  const b = new Error('b', { cause: a });
+  a.cause = b;
+  throw a;
+}
+export function aggregate(): never {
+  throw new AggregateError([new TypeError('first'), Object.assign(new Error('second'), { code: 'E2' })], 'both failed');
+}
+export function throwsObjectWithFunction(): never {
+  throw { code: 'E_OBJ', retry: () => 0 };
+}
+
 /** A route for `inExecutor`: burns `params.ms` on a worker thread. */
 export function burnRoute(req: ExecutorRequest): { ms: number; turns: number; threadId: number } {
   const ms = Number(req.params.ms);

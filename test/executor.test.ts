@@ -54,6 +54,21 @@ describe('executor: useExecutor / runInExecutor', () => {
     expect(missing.message).to.match(/has no exported function 'noSuchExport'/);
   });
 
+  it('says why a result cannot come back; keeps looping causes, AggregateError.errors and what clones of a thrown object', async () => {
+    const result = (await inGreenlet(TASKS, 'returnsFunction').catch((e) => e)) as Error;
+    expect(result).to.be.instanceOf(TypeError);
+    expect(result.message).to.match(/the result of returnsFunction .* cannot be sent back from the worker thread: it is a function\./);
+    const loop = (await inGreenlet(TASKS, 'causeLoop').catch((e) => e)) as Error;
+    expect(loop.message).to.equal('a');
+    expect((loop.cause as Error).message).to.equal('b');
+    expect((loop.cause as Error).cause).to.equal(undefined); // cut where it would repeat
+    const agg = (await inGreenlet(TASKS, 'aggregate').catch((e) => e)) as AggregateError;
+    expect(agg.name).to.equal('AggregateError');
+    expect(agg.errors.map((e: Error) => [e.name, e.message])).to.deep.equal([['TypeError', 'first'], ['Error', 'second']]);
+    expect(agg.errors[1]).to.include({ code: 'E2' });
+    expect(await inGreenlet(TASKS, 'throwsObjectWithFunction').catch((e) => e)).to.deep.equal({ code: 'E_OBJ' });
+  });
+
   it('is a suspension point: outside a greenlet it throws ScopeError; a relative path is a ConfigurationError', async () => {
     expect(() => (runInExecutor as Function)(TASKS, 'echo', 1)).to.throw(ScopeError, /runInExecutor\(\) was called outside a greenlet/);
     const relative = (await inGreenlet('./executor-tasks', 'echo').catch((e) => e)) as Error;

@@ -47,7 +47,7 @@ export function handlerMiddleware(handler: Function, thisArg?: object): Middlewa
   }
   const options = { name: handler.name || 'handler' };
   return markMapped(function greenletMiddleware(this: unknown, ctx: Context, next: Next) {
-    return runHandlerGreenlet(handler, thisArg ?? this, options, ctx, [ctx, synchronizedNext(next)]);
+    return runHandlerGreenlet(handler, thisArg ?? this, options, ctx, [ctx, synchronizedNext(next, ctx)]);
   });
 }
 
@@ -58,7 +58,7 @@ export function paramMiddleware(handler: Function): Function {
   if (isAsyncFunction(handler)) return handler;
   const options = { name: handler.name || 'param handler' };
   return markMapped(function greenletParamMiddleware(this: unknown, value: string, ctx: Context, next: Next) {
-    return runHandlerGreenlet(handler, this, options, ctx, [value, ctx, synchronizedNext(next)]);
+    return runHandlerGreenlet(handler, this, options, ctx, [value, ctx, synchronizedNext(next, ctx)]);
   });
 }
 

@@ -5,9 +5,12 @@
  * It is `synchronize(next, { strict: false })` minus the naming work synchronize does once per
  * function, which would otherwise be paid on every request.
  */
-import type { Next } from 'koa';
+import type { Context, Next } from 'koa';
 import { noteSuspendedFrames } from '../call-chain';
+import { GreenletExit } from '../errors';
+import { getcurrent } from '../greenlet';
 import { TWIN } from '../protocol';
+import { CLIENT_DISCONNECTED, enterNext, isDisconnected, leaveNext } from './disconnect';
 import type { Synchronized } from '../synchronize';
 
 /** Koa's `next`, callable like a plain function from greenlet code: returns when downstream is done. */
@@ -21,19 +24,27 @@ export type SyncNext = Synchronized<Next>;
  * full GC: with an instant database a sync-style request cost ~50% more server CPU than an async one
  * (~76 against ~49 µs), and ~5% with PGlite (see the README's HTTP benchmark).
  */
-function* nextTwin(next: Next): Generator<unknown, unknown, unknown> {
+function* nextTwin(next: Next, ctx: Context): Generator<unknown, unknown, unknown> {
+  const g = getcurrent();
+  let value: unknown;
+  enterNext(g);
   try {
-    return yield next();
+    value = yield next();
   } catch (error) {
     noteSuspendedFrames(error);
     throw error;
+  } finally {
+    leaveNext(g);
   }
+  // the client left while downstream ran: this greenlet is cancelled here, after downstream
+  if (isDisconnected(ctx)) throw new GreenletExit(CLIENT_DISCONNECTED);
+  return value;
 }
 
-export function synchronizedNext(next: Next): SyncNext {
+export function synchronizedNext(next: Next, ctx: Context): SyncNext {
   const plain = () => next();
   // An arrow (no `prototype`) that returns the shared generator's object: the twin protocol only
   // needs a function returning a generator.
-  (plain as any)[TWIN] = () => nextTwin(next);
+  (plain as any)[TWIN] = () => nextTwin(next, ctx);
   return plain as unknown as SyncNext;
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as http from 'node:http';
 import Koa, { type Context } from 'koa';
 import { GreenletExit } from '../../runtime';
@@ -78,10 +79,49 @@ describe('koa: a client that disconnects cancels its greenlets', () => {
     expect(handlerExit).to.be.instanceOf(GreenletExit);
     expect((handlerExit as GreenletExit).reason).to.equal(CLIENT_DISCONNECTED);
     expect(finallySawContext, 'app.currentContext in the finally block').to.equal(true);
-    expect(events).to.deep.equal(['timing: GreenletExit', 'timing: finally', 'handler: finally']);
+    // innermost first: the middleware's next() throws the exit once the handler has unwound
+    expect(events).to.deep.equal(['handler: finally', 'timing: GreenletExit', 'timing: finally']);
     expect(errors, 'errors emitted on the app (logged by Koa)').to.deep.equal([]);
     expect(unhandled).to.deep.equal([]);
     expect(cancelledAfter).to.be.below(1000);
+  });
+
+  it('cancels each greenlet in its own async context', async () => {
+    const app = new Koa();
+    const als = new AsyncLocalStorage<string>();
+    const seen: string[] = [];
+    const handlerDone = deferred();
+    const started = deferred();
+    app.use((ctx, next) => als.run('outer', next));
+    app.use(greenlet(coloured('mw', function* (ctx: Context, next: SyncNext) {
+      try {
+        yield* twin(sleep)(1); // suspends (and is watched) before downstream does
+        yield* twin(next)();
+      } finally {
+        seen.push(`mw: ${als.getStore()}`);
+      }
+    })));
+    app.use((ctx, next) => als.run('inner', next));
+    const router = new GreenletRouter();
+    router.get('/slow', coloured('slow', function* () {
+      try {
+        started.resolve();
+        yield* twin(sleep)(5000);
+      } finally {
+        seen.push(`handler: ${als.getStore()}`);
+        handlerDone.resolve();
+      }
+    }));
+    app.use(router.routes());
+    running = await listen(app);
+    const req = http.request(`${running.url}/slow`);
+    req.on('error', () => {});
+    req.end();
+    await within(2000, started.promise, 'the handler starting');
+    req.destroy();
+    await within(1000, handlerDone.promise, 'cancellation');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).to.deep.equal(['handler: inner', 'mw: outer']);
   });
 
   it('leaves a request alone once its response is sent', async () => {

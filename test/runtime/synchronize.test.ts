@@ -147,6 +147,12 @@ describe('runtime: synchronize', () => {
         return Bad;
       }).to.throw(ConfigurationError, /@synchronize on gen/);
     });
+
+    it('is a ConfigurationError on a field, strict or not', () => {
+      const field = { kind: 'field', name: 'load' } as never;
+      expect(() => synchronize(undefined as never, field)).to.throw(ConfigurationError, /@synchronize decorates methods; it was put on a field \(load\)/);
+      expect(() => synchronize({ strict: false })(undefined as never, field)).to.throw(ConfigurationError, /decorates methods/);
+    });
   });
 
   describe('ScopeError', () => {
