@@ -8,7 +8,7 @@
 import { noteSuspendedFrames } from './call-chain';
 import { ConfigurationError, ScopeError, outsideGreenletMessage, untransformedCallerMessage } from './errors';
 import { getcurrent, Greenlet } from './greenlet';
-import { GeneratorNext, isGeneratorFunction, isThenable, RAW, setTwin, TWIN, twinOf } from './protocol';
+import { FRAME_NAME, GeneratorNext, isGeneratorFunction, isThenable, RAW, setTwin, TWIN, twinOf } from './protocol';
 
 /**
  * The brand the transformer finds by type: any value whose type has this property is a
@@ -96,11 +96,15 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
   }
   const name = context ? String(context.name) : fn.name || 'synchronized function';
   const inner = fn as AnyFunction;
-  const plain = function (this: unknown, ...args: unknown[]): unknown {
-    if (!strict) return inner.apply(this, args);
-    const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
-    throw new ScopeError(name, message);
-  };
+  // Named where it is made, and RAW and TWIN assigned rather than defined: redefining `name` (or
+  // defining properties) puts a function in dictionary mode, and every inline wait reads RAW.
+  const plain = {
+    [name](this: unknown, ...args: unknown[]): unknown {
+      if (!strict) return inner.apply(this, args);
+      const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
+      throw new ScopeError(name, message);
+    },
+  }[name] as Function & { [RAW]?: unknown; [TWIN]?: unknown };
   const twin = function* (this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
     try {
       return yield inner.apply(this, args);
@@ -109,8 +113,11 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
       throw error;
     }
   };
-  Object.defineProperty(plain, RAW, { value: inner });
-  return setTwin(plain, twin, name);
+  plain[RAW] = inner;
+  plain[TWIN] = twin;
+  Object.defineProperty(twin, 'name', { value: name, configurable: true });
+  Object.defineProperty(twin.prototype, FRAME_NAME, { value: name }); // what setTwin does, but for the plain function's properties
+  return plain;
 }
 
 function describe(x: unknown): string {
