@@ -127,8 +127,7 @@ export function analyse(program: ts.Program): Analysis {
       // returns calls it there (`return function (...a) { ...; return fn.apply(this, a); }`).
       const flows = (inv.valueUses.get(fn) ?? []).flatMap((u: ts.Expression) => {
         const contextual = checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn));
-        const declared = declaredParameterType(checker, u);
-        return declared ? [contextual, checker.getNonNullableType(declared)] : [contextual];
+        return [contextual, ...declaredParameterTypes(checker, inv, u).map((t) => checker.getNonNullableType(t))];
       });
       for (const d of decorators) {
         const param = checker.getResolvedSignature(d)?.getDeclaration()?.parameters[0];
@@ -137,7 +136,7 @@ export function analyse(program: ts.Program): Analysis {
       for (const vs of valueSites) {
         if (suspending.has(vs)) continue;
         const t = checker.getNonNullableType((targets.get(vs) as { type: ts.Type }).type);
-        if (flows.some((c) => sameFunctionType(checker, c, t))) work.push([vs, fn]);
+        if (flows.some((c) => checker.isTypeAssignableTo(c, t) && checker.isTypeAssignableTo(t, c))) work.push([vs, fn]);
       }
     }
   }
@@ -389,42 +388,38 @@ function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDecla
 }
 
 /**
- * Whether a function value typed `a` may be what a call through `b` calls: mutually assignable,
- * or the same shape with type parameters where the other has type parameters (`() => T` of an
- * interface's generic method and `() => T` of its implementation's are two different `T`s).
+ * The declared types of the parameter an argument is passed to: what a call through it inside
+ * the callee has (`f: (t: T) => number` of a generic function, or of a generic class's method or
+ * constructor, whose contextual type `(t: string) => number` would not match). Passed to a
+ * method, it flows into the same parameter of each program method of that name the receiver
+ * may hold: an interface's `get<T>(load: () => T)` is implemented by `get<T>(load: () => T)`
+ * with a `T` of its own.
  */
-function sameFunctionType(checker: ts.TypeChecker, a: ts.Type, b: ts.Type): boolean {
-  if (checker.isTypeAssignableTo(a, b) && checker.isTypeAssignableTo(b, a)) return true;
-  const [sa, sb] = [a.getCallSignatures(), b.getCallSignatures()];
-  if (sa.length !== 1 || sb.length !== 1 || sa[0].parameters.length !== sb[0].parameters.length) return false;
-  const generic = (t: ts.Type) => !!(t.flags & ts.TypeFlags.TypeParameter);
-  // a type parameter stands for another one only: `(x: T) => R` is not every one-parameter function
-  const alike = (x: ts.Type, y: ts.Type) => (generic(x) && generic(y)) || (checker.isTypeAssignableTo(x, y) && checker.isTypeAssignableTo(y, x));
-  const paramTypes = (s: ts.Signature) => s.parameters.map((p) => checker.getTypeOfSymbol(p));
-  const [pa, pb] = [paramTypes(sa[0]), paramTypes(sb[0])];
-  const [ra, rb] = [sa[0].getReturnType(), sb[0].getReturnType()];
-  if (![...pa, ...pb, ra, rb].some(generic)) return false;
-  return pa.every((t, i) => alike(t, pb[i])) && alike(ra, rb);
-}
-
-/**
- * The declared type of the parameter an argument is passed to (`f: (t: T) => number` of a generic
- * function, or of a generic class's method or constructor): what a call through it inside has.
- */
-function declaredParameterType(checker: ts.TypeChecker, arg: ts.Expression): ts.Type | undefined {
+function declaredParameterTypes(checker: ts.TypeChecker, inv: Inventory, arg: ts.Expression): ts.Type[] {
   let inner: ts.Node = arg;
   let call: ts.Node = arg.parent;
   while (ts.isParenthesizedExpression(call)) {
     inner = call;
     call = call.parent;
   }
-  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments) return undefined;
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments) return [];
   const index = call.arguments.indexOf(inner as ts.Expression);
   const decl = index < 0 ? undefined : checker.getResolvedSignature(call)?.getDeclaration();
-  if (!decl || !ts.isFunctionLike(decl)) return undefined;
-  const param = decl.parameters[Math.min(index, decl.parameters.length - 1)];
-  if (!param || (index >= decl.parameters.length && !param.dotDotDotToken) || param.dotDotDotToken || !ts.isIdentifier(param.name)) return undefined;
-  return checker.getTypeAtLocation(param);
+  if (!decl || !ts.isFunctionLike(decl)) return [];
+  const out: ts.Type[] = [];
+  const typeOf = (d: ts.SignatureDeclaration) => {
+    const param = d.parameters[index];
+    if (param && !param.dotDotDotToken && ts.isIdentifier(param.name)) out.push(checker.getTypeAtLocation(param));
+  };
+  typeOf(decl);
+  const callee = skipParens(call.expression);
+  if ((ts.isMethodSignature(decl) || ts.isMethodDeclaration(decl)) && ts.isPropertyAccessExpression(callee)) {
+    const receiver = checker.getTypeAtLocation(callee.expression);
+    for (const m of inv.methodsByName.get(callee.name.text) ?? []) {
+      if (m !== decl && ts.isMethodDeclaration(m) && methodFits(checker, inv, m, receiver)) typeOf(m);
+    }
+  }
+  return out;
 }
 
 function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
