@@ -277,3 +277,9 @@ export function functionName(fn: FunctionNode): string {
 function className(c: ts.Node): string {
   return ts.isClassLike(c) && c.name ? c.name.text : '<class>';
 }
+
+/** `node` is `scope` or inside it. */
+export function isWithin(node: ts.Node, scope: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === scope) return true;
+  return false;
+}

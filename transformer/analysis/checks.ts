@@ -1,0 +1,241 @@
+/**
+ * What cannot be carried: the checks behind ts-greenlet's diagnostics, asked by the analysis
+ * (`colour.ts`) once it knows what is coloured. Each says where a suspension would meet code that
+ * cannot wait, or a form the rewrite cannot split, and what to do instead.
+ *
+ * ```ts
+ * setTimeout(load, 10);        // TSG9007: passed where untransformed code calls it
+ * const { total } = order;     // TSG9006: a destructuring runs the getter plainly
+ * new Promise((r) => r(load())); // TSG9007: the executor runs inside the constructor
+ * ```
+ */
+import ts from 'typescript';
+import type { CallPlan } from './colour';
+import { calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
+import { accessMode, functionOfArgument } from './call-targets';
+import { Codes, DiagnosticSpec } from '../diagnostics';
+
+/**
+ * A coloured function handed to code that was not transformed (a library, `setTimeout`, an
+ * array method, a promise's `then`) is called as a plain function there, and meets ScopeError
+ * the first time it suspends: report it now. The runtime's own greenlet-aware APIs
+ * (`spawnGreenlet`, the Koa integration, ...) accept coloured functions.
+ */
+export function passedToUntransformed(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression | ts.NewExpression,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  if (!call.arguments?.length) return [];
+  const callee = skipParens(call.expression);
+  let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decls = sym?.declarations ?? [];
+  if (decls.length === 0 || decls.some((d) => isRuntimeFile(d.getSourceFile().fileName))) return [];
+  if (!decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
+  const out: DiagnosticSpec[] = [];
+  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  call.arguments.forEach((arg, index) => {
+    const fn = colouredFunctionOf(checker, arg, coloured);
+    if (!fn || !mayCallArgument(checker, declaration, index)) return;
+    const name = functionName(fn);
+    out.push({
+      code: Codes.PassedToUntransformed,
+      node: arg,
+      path: colourPath(fn),
+      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
+    });
+  });
+  return out;
+}
+
+/**
+ * A coloured method decorated by a decorator from a package: if that decorator wraps the method,
+ * the wrapper (not compiled here) calls it as a plain function. ts-greenlet's own decorators
+ * (`@get`, ...) only record it. A decorator written in the program is compiled, and its wrapper
+ * is coloured through the value it is given.
+ */
+export function decoratedByUntransformed(checker: ts.TypeChecker, fn: FunctionNode, colourPath: (fn: FunctionNode) => string[]): DiagnosticSpec[] {
+  if (!ts.canHaveDecorators(fn)) return [];
+  return (ts.getDecorators(fn) ?? []).flatMap((d) => {
+    const decl = checker.getResolvedSignature(d)?.getDeclaration();
+    const file = decl?.getSourceFile();
+    if (!file || !file.isDeclarationFile || isRuntimeFile(file.fileName)) return [];
+    return [
+      {
+        code: Codes.PassedToUntransformed,
+        node: d,
+        path: colourPath(fn),
+        message: `${functionName(fn)} may suspend, but it is decorated by ${d.expression.getText()}, which was not compiled by ts-greenlet: a wrapper it returns would call the method as a plain function (ScopeError when it suspends). Move the work that suspends into an undecorated method and call that from this one.`,
+      },
+    ];
+  });
+}
+
+/**
+ * Whether the untransformed callee may call what it gets at `index`: it declares a function
+ * there (`setTimeout(handler: TimerHandler)`, `then(onfulfilled?: (value: T) => ...)`). One that
+ * takes any value (`push(...items: T[])`, `Map.set(key: K, value: V)`, `console.log(...data:
+ * any[])`) stores or shows it; where it flows from there is followed like any function value.
+ */
+export function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): boolean {
+  if (!declaration || !ts.isFunctionLike(declaration)) return true;
+  const params = declaration.parameters;
+  const last = params[params.length - 1];
+  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
+  if (!param) return false; // an extra argument nobody reads
+  let type = checker.getTypeAtLocation(param);
+  if (param.dotDotDotToken) type = checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : checker.getAnyType();
+  const callable = (t: ts.Type): boolean => t.getCallSignatures().length > 0 || t.symbol?.name === 'Function';
+  const nonNull = checker.getNonNullableType(type);
+  return nonNull.isUnion() ? nonNull.types.some(callable) : callable(nonNull);
+}
+
+export function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
+  const fn = functionOfArgument(checker, arg);
+  return fn && coloured.has(fn) ? fn : undefined;
+}
+
+export function isRuntimeFile(fileName: string): boolean {
+  return /[\\/]runtime[\\/]/.test(fileName) && /ts-greenlet|[\\/]dist[\\/]runtime[\\/]/.test(fileName);
+}
+
+/** Why an access that runs a suspending accessor cannot be rewritten, or undefined if it can. */
+export function unsupportedAccess(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
+  if (node.expression.kind === ts.SyntaxKind.SuperKeyword) return 'it is reached through `super`. Call a method of the base class instead.';
+  if (node.flags & ts.NodeFlags.OptionalChain) return 'it is inside an optional chain. Test for null/undefined first, then read the property.';
+  const mode = accessMode(node);
+  let outer: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(outer) || ts.isNonNullExpression(outer)) outer = outer.parent;
+  if (mode === 'readwrite' && !ts.isBinaryExpression(outer)) return 'it is incremented or decremented. Write `o.p = o.p + 1` instead.';
+  if (mode !== 'read' && !(ts.isBinaryExpression(outer))) return 'it is a destructuring or loop target. Assign it with `o.p = value` instead.';
+  if (ts.isBinaryExpression(outer) && [ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken].includes(outer.operatorToken.kind)) {
+    return 'it is the target of a logical assignment. Write `if (!o.p) o.p = value` instead.';
+  }
+  return undefined;
+}
+
+/**
+ * A parameter default that may suspend moves the parameters into the body (`var [a, b = f()] =
+ * args`: a generator cannot wait in its parameter list). Their scope is then the body's, so a
+ * body `var a` or `function a` that redeclares one would be the same binding, which it is not
+ * in the source (a closure in a default sees the parameter). Reported instead.
+ */
+export function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<CallSite>): DiagnosticSpec[] {
+  const moved = new Set<FunctionNode>();
+  for (const site of sites) {
+    if (site.context.kind !== 'function' || !plans.has(site.call)) continue;
+    const fn = site.context.fn;
+    if (fn.parameters.some((p) => isWithin(site.call, p))) moved.add(fn);
+  }
+  const out: DiagnosticSpec[] = [];
+  for (const fn of moved) {
+    if (!fn.body || !ts.isBlock(fn.body)) continue;
+    const params = new Set(fn.parameters.flatMap((p) => bindingNames(p.name)));
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionDeclaration(n) && n.parent === fn.body && n.name && params.has(n.name.text)) out.push(spec(n.name));
+      if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) {
+        for (const d of n.declarations) for (const id of bindingIdentifiers(d.name)) if (params.has(id.text)) out.push(spec(id));
+      }
+      if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, walk);
+    };
+    fn.body.statements.forEach(walk);
+  }
+  return out;
+
+  function spec(id: ts.Identifier): DiagnosticSpec {
+    return {
+      code: Codes.UnsupportedCall,
+      node: id,
+      message: `'${id.text}' redeclares a parameter of a function whose parameter defaults may suspend; those parameters move into the body, where the two would become one variable. Rename the variable in the body.`,
+    };
+  }
+}
+
+/**
+ * Destructuring and spread read properties with no access site to delegate from: a getter that
+ * may suspend would run plainly there (ScopeError when it suspends). Reported instead.
+ *
+ * ```ts
+ * const { total } = order;   // TSG9006: `const total = order.total`
+ * const copy = { ...order }; // TSG9006: spread reads order.total
+ * ```
+ */
+export function implicitGetterReads(checker: ts.TypeChecker, inv: Inventory, coloured: Set<FunctionNode>, colourPath: (fn: FunctionNode) => string[]): DiagnosticSpec[] {
+  const colouredGetter = (sym: ts.Symbol | undefined) => sym?.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && coloured.has(d));
+  const out: DiagnosticSpec[] = [];
+  for (const { node } of inv.implicitReads) {
+    if (ts.isSpreadAssignment(node)) {
+      const props = checker.getPropertiesOfType(checker.getTypeAtLocation(node.expression));
+      const getter = props.map(colouredGetter).find((g) => g);
+      if (!getter) continue;
+      out.push({
+        code: Codes.UnsupportedCall,
+        node,
+        path: colourPath(getter),
+        message: `Spreading ${node.expression.getText()} reads ${propertyNameText(getter.name) ?? getter.name.getText()} through its getter, which may suspend, outside any place that can wait. Read the property into a variable first and build the object from named properties.`,
+      });
+      continue;
+    }
+    const sym = ts.isBindingElement(node) ? bindingElementProperty(checker, node) : ts.isShorthandPropertyAssignment(node) || ts.isPropertyAssignment(node) ? checker.getPropertyOfType(checker.getTypeOfAssignmentPattern(node.parent as ts.ObjectLiteralExpression), node.name.getText()) : undefined;
+    const getter = colouredGetter(sym);
+    if (!getter) continue;
+    const name = propertyNameText(getter.name) ?? getter.name.getText();
+    out.push({
+      code: Codes.UnsupportedCall,
+      node,
+      path: colourPath(getter),
+      message: `This destructuring reads ${name} through its getter, which may suspend, where nothing can wait. Read it as a property instead: \`const ${name} = o.${name}\`.`,
+    });
+  }
+  return out;
+}
+
+/** The property a binding element of an object pattern reads, from the type being destructured. */
+export function bindingElementProperty(checker: ts.TypeChecker, element: ts.BindingElement): ts.Symbol | undefined {
+  const key = element.propertyName ?? element.name;
+  const text = ts.isIdentifier(key) || ts.isStringLiteral(key) || ts.isNumericLiteral(key) ? key.text : undefined;
+  if (text === undefined) return undefined;
+  return checker.getPropertyOfType(checker.getTypeAtLocation(element.parent), text);
+}
+
+export function bindingNames(name: ts.BindingName): string[] {
+  return bindingIdentifiers(name).map((id) => id.text);
+}
+
+export function bindingIdentifiers(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingIdentifiers(e.name)));
+}
+
+export function uncolourableSpec(fn: FunctionNode, call: CallLike, path: string[]): DiagnosticSpec {
+  const name = functionName(fn);
+  if (ts.isConstructorDeclaration(fn)) {
+    return {
+      code: Codes.UncolourableContext,
+      node: call,
+      path,
+      message: `This call may suspend, but it is in the constructor of ${name.replace(/\.constructor$/, '')}, and a constructor cannot wait. Move the work into a static factory method (static create(...) { const x = new C(); x.init(); return x; }).`,
+    };
+  }
+  if (ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+    return {
+      code: Codes.AccessorSuspends,
+      node: call,
+      path,
+      message: `This call may suspend, but it is in the accessor ${name}, which is #private or has a computed name, so its twin cannot be found where it is read. Give it a plain name, or make it a method.`,
+    };
+  }
+  return {
+    code: Codes.GeneratorSuspends,
+    node: call,
+    path,
+    message: `This call may suspend, but it is in the generator ${name}; its own yields would mix with the greenlet's. Collect what it needs before the generator runs, or make it an async generator that awaits spawnGreenlet(...).`,
+  };
+}
+
+export function calleeText(call: CallLike | ts.NewExpression): string {
+  const text = (ts.isNewExpression(call) ? call.expression : calleeOf(call)).getText();
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
