@@ -143,6 +143,12 @@ export function rawOf(fn: unknown): Function {
   return fallback;
 }
 
+/** A `#private` method read as a value: its plain entry gets its twin the first time (it is one function per class). */
+export function withTwin(fn: Function, twin: Twin): Function {
+  if (twinOf(fn) === undefined) setTwin(fn, twin, fn.name);
+  return fn;
+}
+
 /** `fn.bind(thisArg, ...args)` that keeps a twin, bound the same way, when `fn` has one. */
 export function bindTwin(fn: Function, thisArg: unknown, ...args: unknown[]): Function {
   const bound = fn.bind(thisArg, ...args);

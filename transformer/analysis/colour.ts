@@ -31,6 +31,8 @@ export type CallPlan =
   | { kind: 'await' }
   /** `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`. */
   | { kind: 'bind' }
+  /** `o.#m` of a coloured private method read as a value: `__tsg.withTwin(o.#m, o.#m$twin)`. */
+  | { kind: 'privateTwin'; fn: FunctionNode }
   /** `f.call(t, ...args)` / `f.apply(t, args)` of a function that may suspend. */
   | { kind: 'via'; how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
@@ -248,6 +250,18 @@ export function analyse(program: ts.Program): Analysis {
     }
   }
   // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
+  // `this.#m` handed on as a value: a private method's plain entry can only get its twin where an
+  // instance is at hand, so the read site hangs it on
+  for (const access of inv.privateMethodValues) {
+    if (ts.isCallExpression(access.parent) && ts.isPropertyAccessExpression(skipParens(access.parent.expression)) && viaCallOrApply(checker, access.parent)) {
+      // `this.#m.call(t)` is a call of #m (planned above), not a value
+      if ((skipParens(access.parent.expression) as ts.PropertyAccessExpression).expression === access) continue;
+    }
+    const decl = checker.getSymbolAtLocation(access.name)?.valueDeclaration;
+    if (!decl || !ts.isMethodDeclaration(decl) || !coloured.has(decl) || accessMode(access) !== 'read') continue;
+    plans.set(access, { kind: 'privateTwin', fn: decl });
+    files.add(access.getSourceFile());
+  }
   for (const site of inv.calls) {
     if (!ts.isCallExpression(site.call) || !boundFunction(checker, site.call)) continue;
     if (!colouredFunctionOf(checker, site.call, coloured)) continue;

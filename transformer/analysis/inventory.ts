@@ -48,6 +48,8 @@ export interface Inventory {
    * (each binding element or property of the pattern), and `{ ...o }` (every property of `o`).
    */
   implicitReads: Array<{ node: ts.BindingElement | ts.ObjectLiteralElementLike | ts.SpreadAssignment; context: Context }>;
+  /** `this.#m` read as a value, not called: a private method handed on (`xs.map(this.#m, this)`). */
+  privateMethodValues: ts.PropertyAccessExpression[];
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
@@ -73,6 +75,7 @@ export function buildInventory(program: ts.Program): Inventory {
     methodsByName: new Map(),
     constructions: [],
     implicitReads: [],
+    privateMethodValues: [],
   };
   // Property reads and writes that may run a program accessor; resolved after the walk, and only
   // for names some accessor in the program has (most programs have few accessors).
@@ -117,6 +120,13 @@ export function buildInventory(program: ts.Program): Inventory {
       inv.calls.push(site);
       if (context.kind === 'function') inv.callsByFunction.get(context.fn)!.push(site);
     } else if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !isCalleeOrDeleted(node)) {
+      if (ts.isPropertyAccessExpression(node) && ts.isPrivateIdentifier(node.name)) {
+        const decl = checker.getSymbolAtLocation(node.name)?.valueDeclaration;
+        if (decl && ts.isMethodDeclaration(decl) && decl.body) {
+          inv.privateMethodValues.push(node);
+          addValue(decl, node); // where it flows is followed like any function value
+        }
+      }
       accessCandidates.push({ call: node, context });
     } else if (ts.isNewExpression(node) && node.arguments?.length) {
       inv.constructions.push(node);

@@ -144,6 +144,20 @@ export class FileRewrite {
     return f.updateClassExpression(c, c.modifiers, c.name, c.typeParameters, c.heritageClauses, [block, ...c.members]);
   }
 
+  /** `o.#m` as a value → `(_a = o, __tsg.withTwin(_a.#m, _a.#m$twin))`: the entry carries its twin. */
+  private privateMethodValue(node: ts.PropertyAccessExpression, fn: FunctionNode): ts.Expression {
+    const f = this.factory;
+    const obj = this.visit(node.expression) as ts.Expression;
+    const temp = node.expression.kind === ts.SyntaxKind.ThisKeyword ? undefined : f.createTempVariable(this.hoist);
+    const target = temp ?? obj;
+    const twin = f.createPrivateIdentifier(this.twinName(fn)!.text);
+    const call = f.createCallExpression(this.helper('withTwin'), undefined, [
+      f.createPropertyAccessExpression(target, node.name),
+      f.createPropertyAccessExpression(target, twin),
+    ]);
+    return temp ? f.createParenthesizedExpression(f.createCommaListExpression([f.createAssignment(temp, obj), call])) : call;
+  }
+
   /** Adds `stmt` to the top of the scope whose statements belong to `owner`. */
   register(owner: ts.Node, stmt: ts.Statement): void {
     let list = this.registrations.get(owner);
@@ -242,6 +256,7 @@ export class FileRewrite {
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
       const plan = this.analysis.plans.get(node);
       if (plan?.kind === 'accessor') return emitAccess(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
+      if (plan?.kind === 'privateTwin' && ts.isPropertyAccessExpression(node)) return this.privateMethodValue(node, plan.fn);
     }
     if (ts.isTaggedTemplateExpression(node)) {
       const plan = this.analysis.plans.get(node);
