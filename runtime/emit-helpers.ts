@@ -133,10 +133,14 @@ export function rawOf(fn: unknown): Function {
   const raw = typeof fn === 'function' ? (fn as any)[RAW] : undefined;
   if (raw !== undefined) return raw;
   if (typeof fn !== 'function') return dispatch(fn); // throws the TypeError when called, after the arguments
+  const twin = twinOf(fn);
+  // no twin: a plain function standing where a suspension point is typed (an undecorated override
+  // of an `@synchronize` method): what it returns is waited for, as the suspension point's would be
+  if (twin === undefined) return fn;
   let fallback = rawFallbacks.get(fn);
   if (!fallback) {
     fallback = function (this: unknown, ...args: unknown[]) {
-      return dispatch(fn).apply(this, args);
+      return twin.apply(this, args);
     };
     rawFallbacks.set(fn, fallback);
   }

@@ -233,7 +233,7 @@ export class Greenlet<T = unknown> {
         }
         let wait: Promise<unknown>;
         const inline = value === inlineMarked && value !== undefined;
-        if (inline) inlineMarked = undefined;
+        inlineMarked = undefined;
         // A promise first: the one check on the hot suspension path.
         if (value instanceof Promise) {
           wait = value;

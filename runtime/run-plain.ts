@@ -42,13 +42,13 @@ export function runPlain(gen: Frame, name: string): unknown {
       continue;
     }
     const y = r.value;
+    clearInlineWait(); // whatever it was, no trampoline takes it: a mark must not outlive this yield
     if (y !== null && typeof y === 'object' && (y as Frame).next === GeneratorNext) {
       // an explicit call record (the same test as the trampoline's)
       (stack ??= []).push(top);
       top = y as Frame;
       value = undefined;
     } else if (isThenable(y)) {
-      clearInlineWait(); // it will not be waited for: the mark must not stay for a later wait
       Promise.resolve(y).catch(() => {});
       const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
       value = new ScopeError(name, message);

@@ -169,7 +169,8 @@ export function spawnGreenletOnScopeError<F extends AnyFunction>(
     const t = twinOf(fn);
     if (t) return yield* t.apply(this, args);
     if (isGeneratorFunction(fn)) return yield* fn.apply(this, args);
-    return fn.apply(this, args);
+    const result = fn.apply(this, args);
+    return isThenable(result) ? yield result : result; // an async fn: its value, as outside a greenlet
   };
   return setTwin(plain, twin, name) as never;
 }

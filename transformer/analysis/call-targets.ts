@@ -119,7 +119,7 @@ function isStaticallyBound(decls: readonly ts.Declaration[], fn: FunctionNode): 
 }
 
 /** `any`, `unknown`, `Function`: the compiler cannot see what runs, so it colours nothing. */
-function isOpaqueType(t: ts.Type): boolean {
+export function isOpaqueType(t: ts.Type): boolean {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
   return t.getNonNullableType().getCallSignatures().length === 0;
 }

@@ -12,9 +12,9 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, boundFunction, CallTarget, functionOfArgument, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
+import { accessMode, boundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { calleeText, colouredFunctionOf, decoratedByUntransformed, implicitGetterReads, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
+import { calleeText, colouredFunctionOf, decoratedByUntransformed, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
 import { stronglyConnected } from './scc';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
@@ -129,9 +129,12 @@ export function analyse(program: ts.Program): Analysis {
       // (`f: (t: T) => number`), which its contextual type (`(t: string) => number`) does not match.
       // A decorated method flows into each decorator's first parameter: a wrapper the decorator
       // returns calls it there (`return function (...a) { ...; return fn.apply(this, a); }`).
+      // Not flows: `any` (mutually assignable with every type), and a greenlet root handed to the
+      // runtime (`spawnGreenlet(main)` would make every `() => void` in the program a candidate).
       const flows = (inv.valueUses.get(fn) ?? []).flatMap((u: ts.Expression) => {
+        if (passedToRuntime(checker, u)) return [];
         const contextual = checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn));
-        return [contextual, ...declaredParameterTypes(checker, inv, u).map((t) => checker.getNonNullableType(t))];
+        return [contextual, ...declaredParameterTypes(checker, inv, u).map((t) => checker.getNonNullableType(t))].filter((t) => !isOpaqueType(t));
       });
       for (const d of decorators) {
         const param = checker.getResolvedSignature(d)?.getDeclaration()?.parameters[0];
@@ -325,6 +328,19 @@ export function analyse(program: ts.Program): Analysis {
     return colourPath(callee);
   }
 }
+/** `use` is an argument of one of ts-greenlet's own APIs (`spawnGreenlet(fn)`, `router.get(path, fn)`). */
+function passedToRuntime(checker: ts.TypeChecker, use: ts.Expression): boolean {
+  let inner: ts.Node = use;
+  let call: ts.Node = use.parent;
+  while (ts.isParenthesizedExpression(call)) {
+    inner = call;
+    call = call.parent;
+  }
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments?.includes(inner as ts.Expression)) return false;
+  const file = checker.getResolvedSignature(call)?.getDeclaration()?.getSourceFile();
+  return !!file && isRuntimeFile(file.fileName);
+}
+
 /**
  * The declared types of the parameter an argument is passed to: what a call through it inside
  * the callee has (`f: (t: T) => number` of a generic function, or of a generic class's method or
