@@ -330,15 +330,22 @@ export function analyse(program: ts.Program): Analysis {
 }
 /** `use` is an argument of one of ts-greenlet's own APIs (`spawnGreenlet(fn)`, `router.get(path, fn)`). */
 function passedToRuntime(checker: ts.TypeChecker, use: ts.Expression): boolean {
-  let inner: ts.Node = use;
-  let call: ts.Node = use.parent;
+  const at = argumentOf(use);
+  const file = at && checker.getResolvedSignature(at.call)?.getDeclaration()?.getSourceFile();
+  return !!file && isRuntimeFile(file.fileName);
+}
+
+/** The call (or `new`) `arg` is an argument of, through parentheses, and its position. */
+function argumentOf(arg: ts.Expression): { call: ts.CallExpression | ts.NewExpression; index: number } | undefined {
+  let inner: ts.Node = arg;
+  let call: ts.Node = arg.parent;
   while (ts.isParenthesizedExpression(call)) {
     inner = call;
     call = call.parent;
   }
-  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments?.includes(inner as ts.Expression)) return false;
-  const file = checker.getResolvedSignature(call)?.getDeclaration()?.getSourceFile();
-  return !!file && isRuntimeFile(file.fileName);
+  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments) return undefined;
+  const index = call.arguments.indexOf(inner as ts.Expression);
+  return index < 0 ? undefined : { call, index };
 }
 
 /**
@@ -350,15 +357,10 @@ function passedToRuntime(checker: ts.TypeChecker, use: ts.Expression): boolean {
  * with a `T` of its own.
  */
 function declaredParameterTypes(checker: ts.TypeChecker, inv: Inventory, arg: ts.Expression): ts.Type[] {
-  let inner: ts.Node = arg;
-  let call: ts.Node = arg.parent;
-  while (ts.isParenthesizedExpression(call)) {
-    inner = call;
-    call = call.parent;
-  }
-  if (!(ts.isCallExpression(call) || ts.isNewExpression(call)) || !call.arguments) return [];
-  const index = call.arguments.indexOf(inner as ts.Expression);
-  const decl = index < 0 ? undefined : checker.getResolvedSignature(call)?.getDeclaration();
+  const at = argumentOf(arg);
+  if (!at) return [];
+  const { call, index } = at;
+  const decl = checker.getResolvedSignature(call)?.getDeclaration();
   if (!decl || !ts.isFunctionLike(decl)) return [];
   const out: ts.Type[] = [];
   const typeOf = (d: ts.SignatureDeclaration) => {
