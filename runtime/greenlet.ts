@@ -26,7 +26,7 @@ export function markInlineWait<T>(value: T): T {
   return value;
 }
 
-/** Called by `runPlain` when it meets a yielded promise it cannot wait for. */
+/** Called by `runPlain` at every yield it sees: it waits for nothing, so no mark may outlive it. */
 export function clearInlineWait(): void {
   inlineMarked = undefined;
 }
