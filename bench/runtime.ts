@@ -30,7 +30,7 @@ if (typeof global.gc !== 'function') {
 }
 const gc = global.gc as () => void;
 
-const { TWIN, setTwin, markInlineWait, resumeInline, rawOf } = protocol;
+const { TWIN, setTwin, markInlineWait, resumeInline } = protocol;
 const JSON_OUT = process.argv.includes('--json');
 /** `--only=suspending,heap`: run some sections (a development aid; the README figures are a full run). */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -68,11 +68,12 @@ function* starAwaitSync(d: number): Gen {
   return (yield* starAwaitSync(d - 1)) + 0;
 }
 /**
- * `yield*` on every edge; the leaf waits inline, as the transformer emits a call of a suspension
- * point (`awaitSync(p)`, `query(sql)`): `resumeInline(yield markInlineWait(rawOf(f).call(...)))`.
+ * `yield*` on every edge; the leaf waits inline, as the transformer emits `awaitSync(p)` for a `p`
+ * typed as a promise: `resumeInline(yield markInlineWait(p))` (a synchronized function's call is
+ * `rawOf(f).call(...)` in place of `p`: the call of its async function, which native pays too).
  */
 function* starInline(d: number): Gen {
-  if (d === 1) return resumeInline(yield markInlineWait(rawOf(awaitSync).call(void 0, resolved))) as number;
+  if (d === 1) return resumeInline(yield markInlineWait(resolved)) as number;
   return (yield* starInline(d - 1)) + 0;
 }
 /**
@@ -85,7 +86,7 @@ function* starBare(d: number): Gen {
 }
 /** Explicit call records on every edge, inline wait at the leaf. */
 function* recordInline(d: number): Gen {
-  if (d === 1) return resumeInline(yield markInlineWait(rawOf(awaitSync).call(void 0, resolved))) as number;
+  if (d === 1) return resumeInline(yield markInlineWait(resolved)) as number;
   return ((yield recordInline(d - 1)) as number) + 0;
 }
 /** Explicit call records on every edge, awaitSync twin at the leaf. */

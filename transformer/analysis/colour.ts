@@ -18,6 +18,7 @@ import { calleeText, colouredFunctionOf, decoratedByUntransformed, implicitGette
 import { stronglyConnected } from './scc';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
+import { isRuntimeExport } from './suspension-points';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
@@ -25,8 +26,11 @@ export type CallPlan =
   | { kind: 'direct'; fn: FunctionNode; explicit: boolean }
   /** Look the twin up at run time (`TWIN`), delegate if there is one, else call plainly. */
   | { kind: 'dispatch'; explicit: boolean }
-  /** A suspension point: call the promise-returning function behind it and wait inline (`RAW`). */
-  | { kind: 'wait' }
+  /**
+   * A suspension point: call the promise-returning function behind it and wait inline (`RAW`);
+   * `awaitSync(p)` of a value typed as a promise waits for `p` itself (`bare`).
+   */
+  | { kind: 'wait'; bare: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
   /** `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`. */
@@ -223,7 +227,7 @@ export function analyse(program: ts.Program): Analysis {
     const callees = calleesOf.get(site)!;
     const explicit = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
     if (t.kind === 'suspend') {
-      plans.set(site.call, { kind: 'wait' });
+      plans.set(site.call, { kind: 'wait', bare: isAwaitSyncOfPromise(checker, site.call) });
     } else if (t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)) {
       plans.set(site.call, { kind: 'direct', fn: t.fn, explicit });
     } else {
@@ -328,6 +332,20 @@ export function analyse(program: ts.Program): Analysis {
     return colourPath(callee);
   }
 }
+/**
+ * `awaitSync(p)` with `p` typed as a promise or thenable: the wait is for `p` itself, with no call. (Any other
+ * argument goes through awaitSync's raw function, which also passes plain values and generator
+ * objects through as they are.)
+ */
+function isAwaitSyncOfPromise(checker: ts.TypeChecker, call: CallLike): boolean {
+  if (!ts.isCallExpression(call) || call.arguments.length !== 1 || call.questionDotToken || ts.isSpreadElement(call.arguments[0])) return false;
+  if (!isRuntimeExport(checker, skipParens(call.expression), 'awaitSync')) return false;
+  const t = checker.getTypeAtLocation(call.arguments[0]);
+  if (t.isUnion() || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return false;
+  const then = t.getProperty('then');
+  return !!then && checker.getTypeOfSymbolAtLocation(then, call).getCallSignatures().length > 0; // a promise or a thenable: waited for
+}
+
 /** `use` is an argument of one of ts-greenlet's own APIs (`spawnGreenlet(fn)`, `router.get(path, fn)`). */
 function passedToRuntime(checker: ts.TypeChecker, use: ts.Expression): boolean {
   const at = argumentOf(use);

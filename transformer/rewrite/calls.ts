@@ -159,7 +159,7 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
   } else if (plan.kind === 'await') {
     last = awaitInGreenlet(rw, fn, recv, args);
   } else if (plan.kind === 'wait') {
-    last = inlineWait(rw, fn, recv, args);
+    last = plan.bare ? bareWait(rw, args[0]) : inlineWait(rw, fn, recv, args);
   } else {
     last = dispatch(rw, fn, recv, args, 'explicit' in plan ? plan.explicit : false);
   }
@@ -204,6 +204,13 @@ function inlineWait(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression |
   const f = rw.factory;
   const call = f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(rw.helper('rawOf'), undefined, [fn]), 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]);
   const wait = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markInlineWait'), undefined, [call]));
+  return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [wait]));
+}
+
+/** `awaitSync(p)`, `p` a promise: `__tsg.resumeInline(yield __tsg.markInlineWait(p))`. */
+function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
+  const f = rw.factory;
+  const wait = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markInlineWait'), undefined, [promise]));
   return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [wait]));
 }
 
