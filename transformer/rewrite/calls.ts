@@ -13,7 +13,7 @@
  */
 import ts from 'typescript';
 import type { CallPlan } from '../analysis/colour';
-import { calleeOf, CallLike } from '../analysis/inventory';
+import { calleeOf } from '../analysis/inventory';
 import type { FileRewrite } from './file';
 
 type Visit = (node: ts.Node) => ts.Node;

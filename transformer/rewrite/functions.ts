@@ -235,7 +235,6 @@ function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block
  * evaluates defaults left to right exactly as parameters would.
  */
 function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, lexical?: LexicalCapture): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
-  const f = rw.factory;
   const visit = rw.visit;
   const savedLexical = rw.lexical;
   rw.lexical = lexical;
