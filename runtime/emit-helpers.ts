@@ -23,12 +23,7 @@ export function fnTwin(twin: Twin, name: string): Function {
 
 /** The plain entry for an arrow's twin: `this` is the arrow's lexical `this`, fixed here. */
 export function arrowTwin(twin: Twin, name: string, thisArg: unknown): Function {
-  setTwin(function () {}, twin, name); // names the twin and its frames
-  const bound = twin.bind(thisArg) as Twin;
-  const plain = (...args: unknown[]) => runPlain(twin.apply(thisArg, args), name);
-  defineLength(plain, twin);
-  Object.defineProperty(bound, 'prototype', { value: twin.prototype });
-  return setTwin(plain, bound, name);
+  return arrowEntry(twin, name, twin.bind(thisArg) as Twin, (...args: unknown[]) => runPlain(twin.apply(thisArg, args), name));
 }
 
 /**
@@ -36,11 +31,15 @@ export function arrowTwin(twin: Twin, name: string, thisArg: unknown): Function 
  * has run: `this` is read when the arrow is called, as the arrow itself would read it.
  */
 export function arrowTwinLazyThis(twin: Twin, name: string, getThis: () => unknown): Function {
-  setTwin(function () {}, twin, name);
-  const bound = function (this: unknown, ...args: unknown[]) {
+  const bound = function (...args: unknown[]) {
     return twin.apply(getThis(), args);
   } as Twin;
-  const plain = (...args: unknown[]) => runPlain(twin.apply(getThis(), args), name);
+  return arrowEntry(twin, name, bound, (...args: unknown[]) => runPlain(twin.apply(getThis(), args), name));
+}
+
+/** Names `twin` and its frames, and makes `plain` carry `bound` (the twin with `this` fixed) as its twin. */
+function arrowEntry(twin: Twin, name: string, bound: Twin, plain: Function): Function {
+  setTwin(function () {}, twin, name);
   defineLength(plain, twin);
   Object.defineProperty(bound, 'prototype', { value: twin.prototype });
   return setTwin(plain, bound, name);
