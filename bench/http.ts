@@ -8,7 +8,8 @@
  *   node dist/bench/http.js --cpu-prof[=dir]   # also writes a V8 CPU profile per server child
  *
  * Development aids (the README figures are a default run): --rounds=N, --duration=S, --warmup=S,
- * --settle=S, --budget=S, --connections=N, --only=read|write, --apps=async|sync.
+ * --settle=S, --budget=S, --connections=N, --only=read|write, --apps=async|sync, --fresh (new
+ * server processes for every round, each settled again).
  *
  * Method: one server child per app, both kept alive for the whole run (each stays warm, neither
  * pays the other's start-up), only one loaded at a time. Each app first settles on each route
@@ -247,25 +248,36 @@ async function main(): Promise<void> {
   const routes = (flagValue('only')?.split(',') ?? ['read', 'write']) as RouteName[];
   const apps = (flagValue('apps')?.split(',') ?? ['async', 'sync']) as AppName[];
   const cpuProf = flag('cpu-prof') ? path.resolve(flagValue('cpu-prof') ?? 'profiles') : undefined;
+  /** `--fresh`: new server processes for every round (each settled again). */
+  const fresh = !!flag('fresh');
   const log = (s: string) => {
     if (!JSON_OUT) process.stderr.write(s);
   };
 
   const started = performance.now();
   const children = {} as Record<AppName, Child>;
+  const settleAll = async () => {
+    if (settle <= 0) return;
+    for (const app of apps) {
+      for (const route of routes) {
+        log(`settling ${app} on ${ROUTES[route].label} (${settle} s)... `);
+        const r = await load(children[app], route, settle, connections);
+        log(`${r.reqPerSec.toFixed(0)} req/s\n`);
+      }
+    }
+  };
   for (const app of apps) children[app] = await startChild(app, cpuProf);
   const runs = {} as Record<RouteName, Record<AppName, Run[]>>;
   try {
-    if (settle > 0) {
-      for (const app of apps) {
-        for (const route of routes) {
-          log(`settling ${app} on ${ROUTES[route].label} (${settle} s)... `);
-          const r = await load(children[app], route, settle, connections);
-          log(`${r.reqPerSec.toFixed(0)} req/s\n`);
-        }
-      }
-    }
+    await settleAll();
     for (let round = 0; round < rounds; round++) {
+      if (fresh && round > 0) {
+        // a new pair of server processes: what one process's JIT, GC and PGlite state add is a
+        // round's, not the whole run's
+        await Promise.all(Object.values(children).map(stopChild));
+        for (const app of apps) children[app] = await startChild(app, cpuProf);
+        await settleAll();
+      }
       const order = round % 2 === 0 ? apps : [...apps].reverse();
       for (const route of routes) {
         runs[route] ??= {} as Record<AppName, Run[]>;
@@ -321,7 +333,7 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.arch()}`,
     date: new Date().toISOString().slice(0, 10),
   };
-  const settings = { rounds, seconds, warmup, settle, connections, budget, seedNotes: SEED_NOTES, database: 'PGlite memory://' };
+  const settings = { rounds, seconds, warmup, settle, connections, budget, fresh, seedNotes: SEED_NOTES, database: 'PGlite memory://' };
   const elapsed = (performance.now() - started) / 1000;
   if (cpuProf) log(`CPU profiles in ${cpuProf}\n`);
   if (JSON_OUT) {
