@@ -10,7 +10,7 @@
  */
 import { Greenlet } from './greenlet';
 import { runPlain } from './run-plain';
-import { isGeneratorFunction, RAW, setTwin, TWIN, Twin, twinOf } from './protocol';
+import { isGeneratorFunction, nameTwin, RAW, setTwin, TWIN, Twin, twinOf } from './protocol';
 
 /** The plain entry for a function-expression twin: `this` is the caller's. */
 export function fnTwin(twin: Twin, name: string): Function {
@@ -39,7 +39,7 @@ export function arrowTwinLazyThis(twin: Twin, name: string, getThis: () => unkno
 
 /** Names `twin` and its frames, and makes `plain` carry `bound` (the twin with `this` fixed) as its twin. */
 function arrowEntry(twin: Twin, name: string, bound: Twin, plain: Function): Function {
-  setTwin(function () {}, twin, name);
+  nameTwin(twin, name);
   defineLength(plain, twin);
   Object.defineProperty(bound, 'prototype', { value: twin.prototype });
   return setTwin(plain, bound, name);
@@ -122,7 +122,8 @@ const rawFallbacks = new WeakMap<Function, Function>();
  * What an inline wait calls for a suspension point `fn`: the promise-returning function it
  * wraps (`fn[RAW]`, kept by `synchronize`). A suspension point without one (a value typed
  * `Synchronized` by hand, `spawnGreenletOnScopeError(...)`) gets a function returning its
- * twin's generator, which the yield then runs as an explicit call record.
+ * twin's generator, which the yield then runs as an explicit call record; one without a twin
+ * either (an undecorated override of an `@synchronize` method) is called as it is.
  *
  * ```js
  * query(sql)  →  __tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))

@@ -111,10 +111,15 @@ export function twinOf(fn: unknown): Twin | undefined {
 export function setTwin<F extends Function>(plain: F, twin: Twin, name: string): F {
   Object.defineProperty(plain, TWIN, { value: twin, configurable: true });
   const jsName = name === '<anonymous>' ? '' : name; // `.name` as the untransformed function has it
-  if (twin.name !== name) Object.defineProperty(twin, 'name', { value: name, configurable: true });
   if (plain.name !== jsName) Object.defineProperty(plain, 'name', { value: jsName, configurable: true });
-  Object.defineProperty(twin.prototype, FRAME_NAME, { value: name || '<anonymous>' });
+  nameTwin(twin, name);
   return plain;
+}
+
+/** Names a twin for stack traces and its generator objects for call chains (`frameName`). */
+export function nameTwin(twin: Twin, name: string): void {
+  if (twin.name !== name) Object.defineProperty(twin, 'name', { value: name, configurable: true });
+  Object.defineProperty(twin.prototype, FRAME_NAME, { value: name || '<anonymous>' });
 }
 
 /** The name of the coloured function a generator object was made by, for call chains. */

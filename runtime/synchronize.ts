@@ -8,7 +8,7 @@
 import { noteSuspendedFrames } from './call-chain';
 import { ConfigurationError, ScopeError, outsideGreenletMessage, untransformedCallerMessage } from './errors';
 import { getcurrent, Greenlet } from './greenlet';
-import { FRAME_NAME, GeneratorNext, isGeneratorFunction, isThenable, RAW, setTwin, TWIN, twinOf } from './protocol';
+import { GeneratorNext, isGeneratorFunction, isThenable, nameTwin, RAW, setTwin, TWIN, twinOf } from './protocol';
 
 /**
  * The brand the transformer finds by type: any value whose type has this property is a
@@ -115,8 +115,7 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
   };
   plain[RAW] = inner;
   plain[TWIN] = twin;
-  Object.defineProperty(twin, 'name', { value: name, configurable: true });
-  Object.defineProperty(twin.prototype, FRAME_NAME, { value: name }); // what setTwin does, but for the plain function's properties
+  nameTwin(twin, name);
   return plain;
 }
 
