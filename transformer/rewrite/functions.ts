@@ -163,10 +163,17 @@ function emitDecoratedMethod(rw: FileRewrite, fn: ts.MethodDeclaration, key: str
   const lastDecorator = mods.reduce((at, m, i) => (ts.isDecorator(m) ? i : at), -1);
   const modifiers = [...mods.slice(0, lastDecorator + 1), ours, ...mods.slice(lastDecorator + 1)];
   const plain = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, f.createElementAccessExpression(f.createThis(), twinKey), label));
-  const gen = f.createMethodDeclaration(mods.filter((m) => m.kind === ts.SyntaxKind.StaticKeyword) as ts.Modifier[], f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(twinKey), undefined, undefined, parameters, undefined, body);
+  return [plain, symbolKeyedTwin(rw, fn, twinKey, parameters, body)];
+}
+
+/** `*[key](...) {...}`, static if `fn` is: a twin stored under a symbol beside its plain member. */
+function symbolKeyedTwin(rw: FileRewrite, fn: ts.MethodDeclaration | ts.AccessorDeclaration, key: ts.Identifier, parameters: ts.ParameterDeclaration[], body: ts.Block): ts.MethodDeclaration {
+  const f = rw.factory;
+  const modifiers = fn.modifiers?.filter((m): m is ts.Modifier => m.kind === ts.SyntaxKind.StaticKeyword);
+  const gen = f.createMethodDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(key), undefined, undefined, parameters, undefined, body);
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
-  return [plain, gen];
+  return gen;
 }
 
 /**
@@ -184,11 +191,7 @@ function emitAccessor(rw: FileRewrite, fn: ts.GetAccessorDeclaration | ts.SetAcc
   const plain = ts.isGetAccessorDeclaration(fn)
     ? f.updateGetAccessorDeclaration(fn, fn.modifiers, fn.name, fn.parameters, fn.type, plainCall)
     : f.updateSetAccessorDeclaration(fn, fn.modifiers, fn.name, fn.parameters, plainCall);
-  const modifiers = fn.modifiers?.filter((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-  const gen = f.createMethodDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(twinKey), undefined, undefined, parameters, undefined, body);
-  ts.setOriginalNode(gen, fn);
-  ts.setTextRange(gen, fn);
-  return [plain, gen];
+  return [plain, symbolKeyedTwin(rw, fn, twinKey, parameters, body)];
 }
 
 /**
