@@ -256,19 +256,14 @@ export function analyse(program: ts.Program): Analysis {
       });
     }
   }
-  // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
-  // `this.#m` handed on as a value: a private method's plain entry can only get its twin where an
-  // instance is at hand, so the read site hangs it on
-  for (const access of inv.privateMethodValues) {
-    if (ts.isCallExpression(access.parent) && ts.isPropertyAccessExpression(skipParens(access.parent.expression)) && viaCallOrApply(checker, access.parent)) {
-      // `this.#m.call(t)` is a call of #m (planned above), not a value
-      if ((skipParens(access.parent.expression) as ts.PropertyAccessExpression).expression === access) continue;
-    }
-    const decl = checker.getSymbolAtLocation(access.name)?.valueDeclaration;
-    if (!decl || !ts.isMethodDeclaration(decl) || !coloured.has(decl) || accessMode(access) !== 'read') continue;
-    plans.set(access, { kind: 'privateTwin', fn: decl });
+  // `this.#m` handed on as a value (also `this.#m.call(t)`, which dispatches through it): a private
+  // method's plain entry can only get its twin where an instance is at hand, so the read site hangs it on
+  for (const { access, method } of inv.privateMethodValues) {
+    if (!coloured.has(method) || accessMode(access) !== 'read') continue;
+    plans.set(access, { kind: 'privateTwin', fn: method });
     files.add(access.getSourceFile());
   }
+  // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
   for (const site of inv.calls) {
     if (!ts.isCallExpression(site.call) || !boundFunction(checker, site.call)) continue;
     if (!colouredFunctionOf(checker, site.call, coloured)) continue;

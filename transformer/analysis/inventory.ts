@@ -49,7 +49,7 @@ export interface Inventory {
    */
   implicitReads: Array<{ node: ts.BindingElement | ts.ObjectLiteralElementLike | ts.SpreadAssignment; context: Context }>;
   /** `this.#m` read as a value, not called: a private method handed on (`xs.map(this.#m, this)`). */
-  privateMethodValues: ts.PropertyAccessExpression[];
+  privateMethodValues: Array<{ access: ts.PropertyAccessExpression; method: ts.MethodDeclaration }>;
 }
 
 export function isFunctionNode(node: ts.Node): node is FunctionNode {
@@ -123,7 +123,7 @@ export function buildInventory(program: ts.Program): Inventory {
       if (ts.isPropertyAccessExpression(node) && ts.isPrivateIdentifier(node.name)) {
         const decl = checker.getSymbolAtLocation(node.name)?.valueDeclaration;
         if (decl && ts.isMethodDeclaration(decl) && decl.body) {
-          inv.privateMethodValues.push(node);
+          inv.privateMethodValues.push({ access: node, method: decl });
           addValue(decl, node); // where it flows is followed like any function value
         }
       }
