@@ -197,81 +197,157 @@ export class Greenlet<T = unknown> {
   }
 
   /**
-   * The trampoline: resumes the top frame with `value` (or throws it) and runs until parked.
-   * `top` and `below` live in locals while it runs (`this.top` is written back only when it
-   * parks): field writes per explicit call record measurably slowed deep chains.
+   * The trampoline: resumes the top frame with `value` (or throws it) and runs until the greenlet
+   * parks on a promise or finishes. Two loops do the running, because what is cheapest differs:
+   * - `runDelegating`, while no explicit call record is pending: one frame (with its `yield*`
+   *   callees inside it). A frame's error reaches the handler here, which needs no loop state.
+   * - `runRecords`, once a frame has made an explicit call: frames live in locals, and each
+   *   resume has its own handler, which pops the frame that threw.
+   * Measured with callgrind at depth 1 (instructions per suspension, native async/await 1,432):
+   * one loop with a handler around each resume took 1,597; this split takes ~1,540. Writing
+   * `this.top` on every record push and pop instead of the second handler cost ~130 per call at
+   * depth 10 (a write barrier: the greenlet is old, its frames are young).
    */
   private step(value: unknown, isThrow: boolean): void {
-    let top = this.top!;
-    let below = this.below;
     const saved = current;
     current = this;
     this.running = true;
     this.parked = false;
+    let wait: Promise<unknown> | undefined;
     try {
-      for (;;) {
-        let r: IteratorResult<unknown, unknown>;
-        try {
-          r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
-        } catch (error) {
-          (this.unwound ??= []).push(frameName(top));
-          if (below === null || below.length === 0) return this.finish(error, true);
-          top = below.pop()!;
-          value = error;
-          isThrow = true;
-          continue;
-        }
-        if (isThrow) {
-          isThrow = false;
-          this.unwound = null; // the frame caught it
-        }
-        value = r.value;
-        if (r.done) {
-          if (below === null || below.length === 0) return this.finish(value, false);
-          top = below.pop()!;
-          continue;
-        }
-        let wait: Promise<unknown>;
-        const inline = value === inlineMarked && value !== undefined;
-        inlineMarked = undefined;
-        // A promise first: the one check on the hot suspension path.
-        if (value instanceof Promise) {
-          wait = value;
-        } else if (typeof value === 'object' && value !== null) {
-          if ((value as Frame).next === GeneratorNext) {
-            // An explicit call record: run the callee on our stack, then resume `top` with its result.
-            if (below === null) below = this.below = [];
-            below.push(top);
-            top = value as Frame;
-            value = undefined;
-            continue;
-          }
-          if (typeof (value as any).then !== 'function') continue; // a plain value comes straight back
-          wait = Promise.resolve(value);
-        } else if (typeof value === 'function' && typeof (value as any).then === 'function') {
-          wait = Promise.resolve(value);
-        } else {
-          continue; // any other value: resume at once with it (`awaitSync(42)` is 42)
-        }
-        if (this.pendingExit !== null) {
-          wait.then(undefined, ignore); // abandoned: its rejection must not surface as unhandled
-          value = this.pendingExit;
-          this.pendingExit = null;
-          isThrow = true;
-          continue;
-        }
-        this.top = top;
-        this.parkedInline = inline;
-        return this.park(wait);
-      }
+      const below = this.below;
+      wait = below === null || below.length === 0 ? this.runDelegating(value, isThrow) : this.runRecords(value, isThrow);
+    } catch (error) {
+      if (this.dead) throw error; // not a frame's error: finishing itself threw
+      // The one frame `runDelegating` runs threw, and nothing is below it.
+      (this.unwound ??= []).push(frameName(this.top!));
+      return this.finish(error, true);
     } finally {
       this.running = false;
       current = saved;
+    }
+    if (wait !== undefined) this.park(wait);
+  }
+
+  /** Runs `this.top` (no records below it) to its next wait; `undefined` once finished. */
+  private runDelegating(value: unknown, isThrow: boolean): Promise<unknown> | undefined {
+    const top = this.top!;
+    for (;;) {
+      const r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
+      if (isThrow) {
+        isThrow = false;
+        this.unwound = null; // the frame caught it
+      }
+      value = r.value;
+      if (r.done) {
+        this.finish(value, false);
+        return undefined;
+      }
+      const inline = value === inlineMarked && value !== undefined;
+      inlineMarked = undefined;
+      let wait: Promise<unknown>;
+      // A promise first: the one check on the hot suspension path.
+      if (value instanceof Promise) {
+        wait = value;
+      } else {
+        const next = classifyYield(value);
+        if (next === undefined) continue;
+        if (!(next instanceof Promise)) {
+          // The frame's first explicit call: from here on the records loop runs the greenlet.
+          (this.below ??= []).push(top);
+          this.top = next;
+          return this.runRecords(undefined, false);
+        }
+        wait = next;
+      }
+      if (this.pendingExit !== null) {
+        wait.then(undefined, ignore); // abandoned: its rejection must not surface as unhandled
+        value = this.pendingExit;
+        this.pendingExit = null;
+        isThrow = true;
+        continue;
+      }
+      this.parkedInline = inline;
+      return wait;
+    }
+  }
+
+  /**
+   * Runs the frames `this.top` and `this.below` to the next wait; `undefined` once finished.
+   * `top` and `below` live in locals (`this.top` is written back only when it parks).
+   */
+  private runRecords(value: unknown, isThrow: boolean): Promise<unknown> | undefined {
+    let top = this.top!;
+    const below = this.below!;
+    for (;;) {
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
+      } catch (error) {
+        (this.unwound ??= []).push(frameName(top));
+        if (below.length === 0) {
+          this.finish(error, true);
+          return undefined;
+        }
+        top = below.pop()!;
+        value = error;
+        isThrow = true;
+        continue;
+      }
+      if (isThrow) {
+        isThrow = false;
+        this.unwound = null; // the frame caught it
+      }
+      value = r.value;
+      if (r.done) {
+        if (below.length === 0) {
+          this.finish(value, false);
+          return undefined;
+        }
+        top = below.pop()!;
+        continue;
+      }
+      const inline = value === inlineMarked && value !== undefined;
+      inlineMarked = undefined;
+      let wait: Promise<unknown>;
+      if (value instanceof Promise) {
+        wait = value;
+      } else {
+        const next = classifyYield(value);
+        if (next === undefined) continue;
+        if (!(next instanceof Promise)) {
+          // An explicit call record: run the callee on our stack, then resume `top` with its result.
+          below.push(top);
+          top = next;
+          value = undefined;
+          continue;
+        }
+        wait = next;
+      }
+      if (this.pendingExit !== null) {
+        wait.then(undefined, ignore);
+        value = this.pendingExit;
+        this.pendingExit = null;
+        isThrow = true;
+        continue;
+      }
+      this.top = top;
+      this.parkedInline = inline;
+      return wait;
     }
   }
 
   private park(p: Promise<unknown>): void {
     this.parked = true;
+    try {
+      this.subscribe(p);
+    } catch (error) {
+      // A Promise subclass whose `then` throws: the frame gets the error, as `await` would give it.
+      this.subscribe(Promise.reject(error));
+    }
+  }
+
+  private subscribe(p: Promise<unknown>): void {
     if (this.epoch === 0) {
       p.then(this.onFulfilled, this.onRejected);
     } else {
@@ -332,6 +408,22 @@ export function spawnGreenletWith<A extends unknown[], R>(
 }
 
 function ignore(): void {}
+
+/**
+ * What a yielded value other than a native promise asks of the trampoline: a generator object is
+ * an explicit call record (returned as is), a thenable is waited on (`Promise.resolve` of it),
+ * anything else comes straight back (`undefined`: `awaitSync(42)` is 42). A getter that throws
+ * while the value is looked at rejects the wait, as `await` rejects for a throwing `then`.
+ */
+function classifyYield(value: unknown): Frame | Promise<unknown> | undefined {
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined;
+  try {
+    if ((value as Frame).next === GeneratorNext) return value as Frame;
+    return typeof (value as { then?: unknown }).then === 'function' ? Promise.resolve(value) : undefined;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 /** A generator that runs `iterator` to its end: lets the trampoline treat every frame alike. */
 function* delegateTo(iterator: Iterator<unknown, unknown, unknown>): Frame {

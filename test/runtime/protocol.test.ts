@@ -26,6 +26,49 @@ describe('runtime: protocol edge cases', () => {
     expect(result).to.deep.equal(['fn', 'sub']);
   });
 
+  it('throws at the yield, as await does, when looking at the yielded value throws', async () => {
+    const badThen = Object.defineProperty({}, 'then', { get() { throw new Error('then getter'); } });
+    const badNext = Object.defineProperty({}, 'next', { get() { throw new Error('next getter'); } });
+    class ThrowingThen<T> extends Promise<T> {
+      then(): never {
+        throw new Error('subclass then');
+      }
+    }
+    const caught: string[] = [];
+    const result = await spawnGreenlet(
+      colour('f', function* f$twin() {
+        for (const value of [badThen, badNext, new ThrowingThen(() => {})]) {
+          try {
+            yield value;
+          } catch (error) {
+            caught.push((error as Error).message);
+          }
+        }
+        return 'still running';
+      }),
+    );
+    expect(caught).to.deep.equal(['then getter', 'next getter', 'subclass then']);
+    expect(result).to.equal('still running');
+  });
+
+  it('keeps running frames below a record that yielded a throwing thenable', async () => {
+    const badThen = Object.defineProperty({}, 'then', { get() { throw new Error('then getter'); } });
+    function* callee(): Generator<unknown, string, unknown> {
+      try {
+        yield badThen;
+      } catch (error) {
+        return `callee caught ${(error as Error).message}`;
+      }
+      return 'no error';
+    }
+    const result = await spawnGreenlet(
+      colour('f', function* f$twin() {
+        return yield callee();
+      }),
+    );
+    expect(result).to.equal('callee caught then getter');
+  });
+
   it('runs a record from a generator function that was never registered with setTwin', async () => {
     function* unregistered(n: number): Generator<unknown, number, unknown> {
       yield delay(1);
