@@ -1,25 +1,28 @@
 /**
  * Runtime benchmark: the greenlet trampoline against native async/await, one process, one run.
  *
- *   npm run bench              # a table
- *   npm run bench -- --json    # the same figures as JSON
+ *   npm run bench                     # a table
+ *   npm run bench -- --json           # the same figures as JSON
+ *   npm run bench -- --instructions   # also instructions per call, counted by callgrind
  *
  * Needs `global.gc` for the heap figures: without `--expose-gc` it re-runs itself with the flag.
  *
- * What is measured (medians of several rounds; native and greenlet rounds alternate so drift
- * hits both alike):
+ * What is measured (the chains are in `runtime-forms.ts`):
  * - a chain of D calls whose leaf awaits an already-resolved promise, per call of the chain,
- *   driven by one loop inside one async function (native) or one greenlet (ts-greenlet). The
- *   greenlet forms are what the transformer can emit: `yield*` delegation or explicit call
- *   records on the chain's edges, and at the leaf the inline wait it emits for a call of a
- *   suspension point, or (for comparison) a delegation to awaitSync's twin, which it emitted before;
+ *   driven by one loop inside one async function (native) or one greenlet (ts-greenlet). Every
+ *   round times each form once, in an order that alternates; a form's ratio is the median over
+ *   rounds of its time over native's in the same round, so drift over the run hits both alike;
  * - the same chains when the leaf does not wait, against plain synchronous calls;
  * - heap bytes per suspended chain of depth 10 (many suspended at once);
- * - the deepest recursion with a suspension at the leaf, up to 1,000,000 frames.
+ * - the deepest recursion with a suspension at the leaf, up to 1,000,000 frames;
+ * - with `--instructions`, instructions per call of the suspending chains (`instructions.ts`):
+ *   a count that repeats exactly, where times on a shared machine do not.
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import { awaitSync, protocol, spawnGreenlet } from '../runtime';
+import { protocol, spawnGreenlet } from '../runtime';
+import { haveValgrind, instructionsPerCall } from './instructions';
+import { EMITTED, NATIVE, PLAIN, REFERENCE, SUSPENDING_FORMS, SYNC_FORMS, type ChainRunner } from './runtime-forms';
 
 if (typeof global.gc !== 'function') {
   // Heap figures need a full GC on demand: run again with --expose-gc, same arguments.
@@ -30,184 +33,78 @@ if (typeof global.gc !== 'function') {
 }
 const gc = global.gc as () => void;
 
-const { TWIN, setTwin, markInlineWait, resumeInline } = protocol;
+const { setTwin } = protocol;
 const JSON_OUT = process.argv.includes('--json');
+const INSTRUCTIONS = process.argv.includes('--instructions');
 /** `--only=suspending,heap`: run some sections (a development aid; the README figures are a full run). */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const runs = (section: string) => !ONLY || ONLY.includes(section);
-const ROUNDS = 11;
+const ROUNDS = 21;
 const DEPTHS = [1, 10, 100] as const;
 
 type Gen<R = number> = Generator<unknown, R, unknown>;
-
-// A resolved promise, as at a leaf whose I/O already completed: the cheapest possible wait,
-// so the figures show the machinery's cost, not the I/O's.
 const resolved = Promise.resolve(1);
-// The twin forms delegate to awaitSync's generator twin at each wait (`yield* awaitSync[TWIN](p)`,
-// what the transformer emitted before inline waits), for comparison.
-const awaitSyncFn = awaitSync as unknown as { [TWIN]: (p: unknown) => Gen };
-
-// ---- native async/await -----------------------------------------------------------------------
-
-async function nativeChain(d: number): Promise<number> {
-  if (d === 1) return await resolved;
-  return (await nativeChain(d - 1)) + 0;
-}
-async function nativeDriver(n: number, d: number): Promise<number> {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += await nativeChain(d);
-  return sum;
-}
-
-// ---- greenlet twins, as the transformer emits them --------------------------------------------
-// Each form has its own functions so V8's feedback for one cannot help or hurt another.
-
-/** `yield*` on every edge; the leaf delegates to awaitSync's twin. */
-function* starAwaitSync(d: number): Gen {
-  if (d === 1) return (yield* awaitSyncFn[TWIN](resolved)) as number;
-  return (yield* starAwaitSync(d - 1)) + 0;
-}
-/**
- * `yield*` on every edge; the leaf waits inline, as the transformer emits `awaitSync(p)` for a `p`
- * typed as a promise: `resumeInline(yield markInlineWait(p))` (a synchronized function's call is
- * `rawOf(f).call(...)` in place of `p`: the call of its async function, which native pays too).
- */
-function* starInline(d: number): Gen {
-  if (d === 1) return resumeInline(yield markInlineWait(resolved)) as number;
-  return (yield* starInline(d - 1)) + 0;
-}
-/**
- * A reference, not emitted: the leaf yields the promise bare. The fastest a wait can be, but a
- * rejection would lose the `yield*` frames of its call chain, which the inline wait keeps.
- */
-function* starBare(d: number): Gen {
-  if (d === 1) return (yield resolved) as number;
-  return (yield* starBare(d - 1)) + 0;
-}
-/** Explicit call records on every edge, inline wait at the leaf. */
-function* recordInline(d: number): Gen {
-  if (d === 1) return resumeInline(yield markInlineWait(resolved)) as number;
-  return ((yield recordInline(d - 1)) as number) + 0;
-}
-/** Explicit call records on every edge, awaitSync twin at the leaf. */
-function* recordAwaitSync(d: number): Gen {
-  if (d === 1) return (yield* awaitSyncFn[TWIN](resolved)) as number;
-  return ((yield recordAwaitSync(d - 1)) as number) + 0;
-}
-for (const f of [starAwaitSync, starInline, starBare, recordInline, recordAwaitSync]) {
-  setTwin(function () {}, f as never, f.name);
-}
-
-function* starDriver(chain: (d: number) => Gen, n: number, d: number): Gen {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += yield* chain(d);
-  return sum;
-}
-function* recordDriver(chain: (d: number) => Gen, n: number, d: number): Gen {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += (yield chain(d)) as number;
-  return sum;
-}
-setTwin(function () {}, starDriver as never, 'starDriver');
-setTwin(function () {}, recordDriver as never, 'recordDriver');
-
-// ---- the same chains, not suspending ------------------------------------------------------------
-
-function plainChain(d: number): number {
-  if (d === 1) return 1;
-  return plainChain(d - 1) + 0;
-}
-function plainDriver(n: number, d: number): number {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += plainChain(d);
-  return sum;
-}
-function* starSync(d: number): Gen {
-  if (d === 1) return 1;
-  return (yield* starSync(d - 1)) + 0;
-}
-function* recordSync(d: number): Gen {
-  if (d === 1) return 1;
-  return ((yield recordSync(d - 1)) as number) + 0;
-}
-function* starSyncDriver(n: number, d: number): Gen {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += yield* starSync(d);
-  return sum;
-}
-function* recordSyncDriver(n: number, d: number): Gen {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += (yield recordSync(d)) as number;
-  return sum;
-}
-for (const f of [starSync, recordSync, starSyncDriver, recordSyncDriver]) setTwin(function () {}, f as never, f.name);
 
 // ---- measurement -------------------------------------------------------------------------------
-
-type Runner = (n: number) => Promise<unknown> | unknown;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Nanoseconds per iteration of each runner: medians over ROUNDS, runners interleaved per round. */
-async function measure(runners: Record<string, Runner>, n: number): Promise<Record<string, number>> {
-  const names = Object.keys(runners);
-  for (const name of names) await runners[name](Math.max(1, n >> 2)); // warm up
+interface Timing {
+  /** Median nanoseconds per call. */
+  ns: Record<string, number>;
+  /** Median over rounds of each form's time over the baseline's in the same round. */
+  ratio: Record<string, number>;
+}
+
+/** Times every form at depth `d`, `n` calls per round, rounds interleaved; ratios to `baseline`. */
+async function measure(forms: Record<string, ChainRunner>, baseline: string, n: number, d: number): Promise<Timing> {
+  const names = Object.keys(forms);
+  for (const name of names) await forms[name](Math.max(1, n >> 2), d); // warm up
   const samples: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 ? [...names].reverse() : names) {
       const t0 = process.hrtime.bigint();
-      await runners[name](n);
+      await forms[name](n, d);
       samples[name].push(Number(process.hrtime.bigint() - t0) / n);
     }
   }
-  return Object.fromEntries(names.map((k) => [k, median(samples[k])]));
+  const base = samples[baseline];
+  return {
+    ns: Object.fromEntries(names.map((k) => [k, median(samples[k])])),
+    ratio: Object.fromEntries(names.map((k) => [k, median(samples[k].map((t, i) => t / base[i]))])),
+  };
 }
-
-/** Shown for comparison; the targets are for the forms the transformer emits. */
-const REFERENCE = 'yield* + bare yield (reference)';
-const SUSPENDING_FORMS = {
-  'yield* + awaitSync twin': (n: number, d: number) => spawnGreenlet(starDriver as never, starAwaitSync, n, d),
-  'yield* + inline wait': (n: number, d: number) => spawnGreenlet(starDriver as never, starInline, n, d),
-  'records + awaitSync twin': (n: number, d: number) => spawnGreenlet(recordDriver as never, recordAwaitSync, n, d),
-  'records + inline wait': (n: number, d: number) => spawnGreenlet(recordDriver as never, recordInline, n, d),
-  [REFERENCE]: (n: number, d: number) => spawnGreenlet(starDriver as never, starBare, n, d),
-};
-const SYNC_FORMS = {
-  'yield*': (n: number, d: number) => spawnGreenlet(starSyncDriver as never, n, d),
-  records: (n: number, d: number) => spawnGreenlet(recordSyncDriver as never, n, d),
-};
 
 /** Iterations per round, so a round takes some tens of milliseconds. */
 const SUSPENDING_N: Record<number, number> = { 1: 100_000, 10: 30_000, 100: 4_000 };
 const SYNC_N: Record<number, number> = { 1: 2_000_000, 10: 300_000, 100: 30_000 };
 
 async function suspendingChains() {
-  const rows: { depth: number; nativeNs: number; forms: Record<string, number> }[] = [];
-  for (const d of DEPTHS) {
-    const runners: Record<string, Runner> = { native: (n) => nativeDriver(n, d) };
-    for (const [k, f] of Object.entries(SUSPENDING_FORMS)) runners[k] = (n) => f(n, d);
-    const ns = await measure(runners, SUSPENDING_N[d]);
-    rows.push({ depth: d, nativeNs: ns.native, forms: pick(ns, Object.keys(SUSPENDING_FORMS)) });
-  }
+  const rows: ({ depth: number } & Timing)[] = [];
+  for (const d of DEPTHS) rows.push({ depth: d, ...(await measure(SUSPENDING_FORMS, NATIVE, SUSPENDING_N[d], d)) });
   return rows;
 }
 
 async function syncChains() {
-  const rows: { depth: number; plainNs: number; forms: Record<string, number> }[] = [];
-  for (const d of DEPTHS) {
-    const runners: Record<string, Runner> = { plain: (n) => plainDriver(n, d) };
-    for (const [k, f] of Object.entries(SYNC_FORMS)) runners[k] = (n) => f(n, d);
-    const ns = await measure(runners, SYNC_N[d]);
-    rows.push({ depth: d, plainNs: ns.plain, forms: pick(ns, Object.keys(SYNC_FORMS)) });
-  }
+  const rows: ({ depth: number } & Timing)[] = [];
+  for (const d of DEPTHS) rows.push({ depth: d, ...(await measure(SYNC_FORMS, PLAIN, SYNC_N[d], d)) });
   return rows;
 }
 
-function pick(o: Record<string, number>, keys: string[]): Record<string, number> {
-  return Object.fromEntries(keys.map((k) => [k, o[k]]));
+/** The forms whose instructions are counted: native, what is emitted, and the reference. */
+const COUNTED = [NATIVE, ...EMITTED, REFERENCE];
+
+async function instructionCounts() {
+  const rows: { depth: number; perCall: Record<string, number>; ratio: Record<string, number> }[] = [];
+  for (const d of DEPTHS) {
+    const perCall: Record<string, number> = {};
+    for (const form of COUNTED) perCall[form] = await instructionsPerCall(form, d);
+    rows.push({ depth: d, perCall, ratio: Object.fromEntries(COUNTED.map((k) => [k, perCall[k] / perCall[NATIVE]])) });
+  }
+  return rows;
 }
 
 // ---- heap per suspended chain ------------------------------------------------------------------
@@ -348,15 +245,25 @@ async function main() {
   const sync = runs('sync') ? await syncChains() : [];
   const heapFigures = runs('heap') ? await heap() : { depth: HEAP_DEPTH, chains: 0, nativeBytes: NaN, forms: { 'yield*': NaN, records: NaN } };
   const deep = runs('recursion') ? await recursion() : { limit: MAX_DEPTH, native: NaN, 'yield*': NaN, records: NaN };
+  const counting = INSTRUCTIONS && (await haveValgrind());
+  const instructions = counting ? await instructionCounts() : [];
   const seconds = (Date.now() - started) / 1000;
 
+  /** The emitted form with the lowest ratio at each depth. */
+  const bestOf = (ratio: Record<string, number>) => EMITTED.map((k) => [k, ratio[k]] as const).sort((x, y) => x[1] - y[1])[0];
   const best = suspending.map((r) => {
-    const [form, ns] = Object.entries(r.forms).filter(([k]) => k !== REFERENCE).sort((a, b) => a[1] - b[1])[0];
-    return { depth: r.depth, form, ratio: ns / r.nativeNs, target: TARGETS[r.depth] };
+    const [form, ratio] = bestOf(r.ratio);
+    return { depth: r.depth, form, ratio, target: TARGETS[r.depth] };
+  });
+  const bestInstructions = instructions.map((r) => {
+    const [form, ratio] = bestOf(r.ratio);
+    return { depth: r.depth, form, ratio, target: TARGETS[r.depth] };
   });
   const bestHeap = Math.min(...Object.values(heapFigures.forms)) / heapFigures.nativeBytes;
+  const judged = (b: { form: string; ratio: number; target: number }) => ({ best: b.form, ratio: b.ratio, target: b.target, met: b.ratio <= b.target });
   const targets = {
-    ...Object.fromEntries(best.map((b) => [`depth${b.depth}`, { best: b.form, ratio: b.ratio, target: b.target, met: b.ratio <= b.target }])),
+    ...Object.fromEntries(best.map((b) => [`depth${b.depth}`, judged(b)])),
+    ...Object.fromEntries(bestInstructions.map((b) => [`depth${b.depth}Instructions`, judged(b)])),
     heap: { ratio: bestHeap, target: HEAP_TARGET, met: bestHeap <= HEAP_TARGET },
     recursion: { reached: deep.records, target: MAX_DEPTH, met: deep.records >= MAX_DEPTH },
   };
@@ -369,27 +276,25 @@ async function main() {
   };
 
   if (JSON_OUT) {
-    console.log(JSON.stringify({ machine, seconds, suspending, sync, heap: heapFigures, recursion: deep, targets }, null, 2));
+    console.log(JSON.stringify({ machine, seconds, suspending, sync, heap: heapFigures, recursion: deep, instructions, targets }, null, 2));
     return;
   }
 
-  const sForms = Object.keys(SUSPENDING_FORMS);
+  const sForms = Object.keys(SUSPENDING_FORMS).filter((k) => k !== NATIVE);
   console.log(`ts-greenlet runtime benchmark — node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.date}`);
-  console.log(`medians of ${ROUNDS} rounds, ratios against native async/await (lower is faster)\n`);
+  console.log(`${ROUNDS} rounds; a ratio is the median over rounds of a form's time over native's in the same round (lower is faster)\n`);
   console.log('Chain of D calls, leaf waits on a resolved promise, time per call of the chain:\n');
   console.log(`| D | native async/await | ${sForms.join(' | ')} |`);
   console.log(`|---|---|${sForms.map(() => '---').join('|')}|`);
   for (const r of suspending) {
-    console.log(`| ${r.depth} | ${fmtNs(r.nativeNs)} (1.00) | ${sForms.map((k) => (r.forms[k] / r.nativeNs).toFixed(2)).join(' | ')} |`);
+    console.log(`| ${r.depth} | ${fmtNs(r.ns[NATIVE])} (1.00) | ${sForms.map((k) => r.ratio[k].toFixed(2)).join(' | ')} |`);
   }
-  const yForms = Object.keys(SYNC_FORMS);
+  const yForms = Object.keys(SYNC_FORMS).filter((k) => k !== PLAIN);
   console.log('\nThe same chains when the leaf does not wait, against plain synchronous calls:\n');
   console.log(`| D | plain calls | ${yForms.join(' | ')} |`);
   console.log(`|---|---|${yForms.map(() => '---').join('|')}|`);
   for (const r of sync) {
-    console.log(
-      `| ${r.depth} | ${fmtNs(r.plainNs)} (1.00) | ${yForms.map((k) => `${(r.forms[k] / r.plainNs).toFixed(1)} (${fmtNs(r.forms[k])})`).join(' | ')} |`,
-    );
+    console.log(`| ${r.depth} | ${fmtNs(r.ns[PLAIN])} (1.00) | ${yForms.map((k) => `${r.ratio[k].toFixed(1)} (${fmtNs(r.ns[k])})`).join(' | ')} |`);
   }
   console.log(`\nHeap per suspended chain of depth ${heapFigures.depth} (${heapFigures.chains.toLocaleString('en')} suspended at once):\n`);
   console.log('| native async/await | yield* | records |');
@@ -403,9 +308,23 @@ async function main() {
   console.log('|---|---|---|');
   const n = (x: number) => `${x >= MAX_DEPTH ? '' : '~'}${x.toLocaleString('en')}`;
   console.log(`| ${n(deep.native)} | ${n(deep['yield*'])} | ${n(deep.records)} |`);
+  if (INSTRUCTIONS && !counting) console.log('\nvalgrind not found: instruction counts skipped (apt-get install valgrind).');
+  if (counting) {
+    const cForms = COUNTED.filter((k) => k !== NATIVE);
+    console.log('\nInstructions per call of the suspending chains (callgrind, node --predictable; repeats exactly):\n');
+    console.log(`| D | native async/await | ${cForms.join(' | ')} |`);
+    console.log(`|---|---|${cForms.map(() => '---').join('|')}|`);
+    for (const r of instructions) {
+      const cell = (k: string) => `${r.ratio[k].toFixed(2)} (${Math.round(r.perCall[k]).toLocaleString('en')})`;
+      console.log(`| ${r.depth} | ${Math.round(r.perCall[NATIVE]).toLocaleString('en')} (1.00) | ${cForms.map(cell).join(' | ')} |`);
+    }
+  }
   console.log('\nTargets (best emitted form per depth):');
   for (const b of best) {
-    console.log(`  depth ${b.depth}: ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`);
+    console.log(`  depth ${b.depth}: time ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`);
+  }
+  for (const b of bestInstructions) {
+    console.log(`  depth ${b.depth}: instructions ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`);
   }
   console.log(`  heap: ${bestHeap.toFixed(2)} <= ${HEAP_TARGET} ${bestHeap <= HEAP_TARGET ? 'met' : 'NOT met'}`);
   console.log(`  recursion: ${deep.records.toLocaleString('en')} ${deep.records >= MAX_DEPTH ? 'met' : 'NOT met'}`);

@@ -1,0 +1,74 @@
+/**
+ * Instructions per call of a chain, counted by callgrind: the same count on every run whatever
+ * else the machine is doing, where times on this shared machine move by 10–25% between runs.
+ *
+ * Each form runs in a child `node --predictable` (no concurrent compiler or GC threads, fixed
+ * seeds: the count repeats exactly) under `valgrind --tool=callgrind`, twice, for N1 and N2 calls
+ * after the same warm-up; (I(N2) − I(N1)) / (N2 − N1) is the count per call, start-up, warm-up
+ * and compilation cancelling out. GC is counted: it is part of what a call costs.
+ *
+ *   node dist/bench/instructions.js --child <form> <depth> <calls>   # what each child runs
+ */
+import { execFile } from 'node:child_process';
+import { SUSPENDING_FORMS } from './runtime-forms';
+
+const SHARED_WARM_UP_CALLS = 20_000;
+const WARM_UP_CALLS = 120_000;
+const N1 = 30_000;
+const N2 = 90_000;
+
+export function haveValgrind(): Promise<boolean> {
+  return new Promise((resolve) => execFile('valgrind', ['--version'], (error) => resolve(!error)));
+}
+
+/** Instructions callgrind counts for one child run of `calls` calls of `form` at depth `depth`. */
+function count(form: string, depth: number, calls: number): Promise<number> {
+  const args = [
+    '--tool=callgrind',
+    '--smc-check=all-non-file', // V8's code is written at run time
+    '--callgrind-out-file=/dev/null',
+    process.execPath,
+    '--predictable',
+    __filename,
+    '--child',
+    form,
+    String(depth),
+    String(calls),
+  ];
+  return new Promise((resolve, reject) => {
+    execFile('valgrind', args, { timeout: 600_000, maxBuffer: 1 << 20 }, (error, _stdout, stderr) => {
+      const m = /Collected : (\d+)/.exec(stderr);
+      if (error || !m) return reject(new Error(`callgrind run of ${form} at depth ${depth} failed: ${error?.message ?? stderr.slice(-500)}`));
+      resolve(Number(m[1]));
+    });
+  });
+}
+
+export async function instructionsPerCall(form: string, depth: number): Promise<number> {
+  const [a, b] = await Promise.all([count(form, depth, N1), count(form, depth, N2)]);
+  return (b - a) / (N2 - N1);
+}
+
+/**
+ * Child side: warm up, then run `calls` calls of the chain (in `calls / depth` chains). Every
+ * form runs at every depth first, as in the timed run, so each count comes from the same process
+ * history: shared code (the trampoline, the promise machinery) has seen every form, and the heap
+ * has grown alike (its size moves the count: a form counted alone took 1,532 against native's
+ * 1,431 at depth 1, the same form after the others 1,476 against 1,303).
+ */
+async function child(form: string, depth: number, calls: number): Promise<void> {
+  const run = SUSPENDING_FORMS[form];
+  if (!run) throw new Error(`no form ${form}`);
+  for (const other of Object.values(SUSPENDING_FORMS)) for (const d of [1, 10, 100]) await other(SHARED_WARM_UP_CALLS / d, d);
+  await run(WARM_UP_CALLS / 2 / depth, depth);
+  await run(WARM_UP_CALLS / 2 / depth, depth);
+  await run(calls / depth, depth);
+}
+
+if (require.main === module && process.argv[2] === '--child') {
+  const [form, depth, calls] = process.argv.slice(3);
+  child(form, Number(depth), Number(calls)).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * The chains the runtime benchmark times (`runtime.ts`) and counts instructions of
+ * (`instructions.ts`): native async/await against what the transformer emits.
+ *
+ * The greenlet forms are written the way emitted code reads, property loads included: a chain
+ * of distinct functions compiles to `yield*` edges, a recursive one to explicit call records
+ * (`fixtures/recursion/million/output.js`), and a leaf `awaitSync(p)` with `p` typed as a promise to
+ *
+ *   __tsg.resumeInline(yield __tsg.markInlineWait(p))
+ *
+ * (a synchronized function's call has `__tsg.rawOf(f).call(this, ...)` in place of `p`: the call
+ * of its async function, which native code pays too). Each form has its own functions so that
+ * V8's feedback for one cannot help or hurt another.
+ */
+import { awaitSync, protocol, spawnGreenlet } from '../runtime';
+
+type Gen<R = number> = Generator<unknown, R, unknown>;
+/** As emitted code imports it: `const __tsg = __importStar(require("ts-greenlet/protocol"))`. */
+const __tsg = protocol;
+
+// A resolved promise, as at a leaf whose I/O already completed: the cheapest possible wait,
+// so the figures show the machinery's cost, not the I/O's.
+const resolved = Promise.resolve(1);
+// The twin forms delegate to awaitSync's generator twin at each wait (`yield* awaitSync[TWIN](p)`,
+// what the transformer emitted before inline waits), for comparison.
+const awaitSyncFn = awaitSync as unknown as { [k: symbol]: (p: unknown) => Gen };
+
+// ---- native async/await -----------------------------------------------------------------------
+
+async function nativeChain(d: number): Promise<number> {
+  if (d === 1) return await resolved;
+  return (await nativeChain(d - 1)) + 0;
+}
+async function nativeDriver(n: number, d: number): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += await nativeChain(d);
+  return sum;
+}
+
+// ---- greenlet chains, as the transformer emits them -------------------------------------------
+
+/** `yield*` on every edge; the leaf delegates to awaitSync's twin. */
+function* starAwaitSync(d: number): Gen {
+  if (d === 1) return (yield* awaitSyncFn[__tsg.TWIN](resolved)) as number;
+  return (yield* starAwaitSync(d - 1)) + 0;
+}
+/** `yield*` on every edge; the leaf waits inline. */
+function* starInline(d: number): Gen {
+  if (d === 1) return __tsg.resumeInline(yield __tsg.markInlineWait(resolved)) as number;
+  return (yield* starInline(d - 1)) + 0;
+}
+/**
+ * A reference, not emitted: the leaf yields the promise bare. The fastest a wait can be, but a
+ * rejection would lose the `yield*` frames of its call chain, which the inline wait keeps.
+ */
+function* starBare(d: number): Gen {
+  if (d === 1) return (yield resolved) as number;
+  return (yield* starBare(d - 1)) + 0;
+}
+/** Explicit call records on every edge, inline wait at the leaf. */
+function* recordInline(d: number): Gen {
+  if (d === 1) return __tsg.resumeInline(yield __tsg.markInlineWait(resolved)) as number;
+  return ((yield recordInline(d - 1)) as number) + 0;
+}
+/** Explicit call records on every edge, awaitSync twin at the leaf. */
+function* recordAwaitSync(d: number): Gen {
+  if (d === 1) return (yield* awaitSyncFn[__tsg.TWIN](resolved)) as number;
+  return ((yield recordAwaitSync(d - 1)) as number) + 0;
+}
+
+// One driver per form, each calling one chain: a shared driver's `yield*` would see every form's
+// generators and go polymorphic, which emitted code, one callee per call site, does not.
+function* starAwaitSyncDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += yield* starAwaitSync(d);
+  return sum;
+}
+function* starInlineDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += yield* starInline(d);
+  return sum;
+}
+function* starBareDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += yield* starBare(d);
+  return sum;
+}
+function* recordInlineDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (yield recordInline(d)) as number;
+  return sum;
+}
+function* recordAwaitSyncDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (yield recordAwaitSync(d)) as number;
+  return sum;
+}
+
+// ---- the same chains, not suspending ------------------------------------------------------------
+
+function plainChain(d: number): number {
+  if (d === 1) return 1;
+  return plainChain(d - 1) + 0;
+}
+function plainDriver(n: number, d: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += plainChain(d);
+  return sum;
+}
+function* starSync(d: number): Gen {
+  if (d === 1) return 1;
+  return (yield* starSync(d - 1)) + 0;
+}
+function* recordSync(d: number): Gen {
+  if (d === 1) return 1;
+  return ((yield recordSync(d - 1)) as number) + 0;
+}
+function* starSyncDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += yield* starSync(d);
+  return sum;
+}
+function* recordSyncDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (yield recordSync(d)) as number;
+  return sum;
+}
+
+for (const f of [starAwaitSync, starInline, starBare, recordInline, recordAwaitSync, starAwaitSyncDriver, starInlineDriver, starBareDriver, recordInlineDriver, recordAwaitSyncDriver]) {
+  __tsg.setTwin(function () {}, f as never, f.name);
+}
+for (const f of [starSync, recordSync, starSyncDriver, recordSyncDriver]) __tsg.setTwin(function () {}, f as never, f.name);
+
+/** Runs `n` calls of a chain of depth `d` to their end. */
+export type ChainRunner = (n: number, d: number) => Promise<unknown> | unknown;
+
+export const NATIVE = 'native async/await';
+/** Shown for comparison; the targets are for the forms the transformer emits. */
+export const REFERENCE = 'yield* + bare yield (reference)';
+export const SUSPENDING_FORMS: Record<string, ChainRunner> = {
+  [NATIVE]: nativeDriver,
+  'yield* + awaitSync twin': (n, d) => spawnGreenlet(starAwaitSyncDriver as never, n, d),
+  'yield* + inline wait': (n, d) => spawnGreenlet(starInlineDriver as never, n, d),
+  'records + awaitSync twin': (n, d) => spawnGreenlet(recordAwaitSyncDriver as never, n, d),
+  'records + inline wait': (n, d) => spawnGreenlet(recordInlineDriver as never, n, d),
+  [REFERENCE]: (n, d) => spawnGreenlet(starBareDriver as never, n, d),
+};
+/** The forms the transformer emits today (the targets are judged on the best of them). */
+export const EMITTED = ['yield* + inline wait', 'records + inline wait'];
+
+export const PLAIN = 'plain calls';
+export const SYNC_FORMS: Record<string, ChainRunner> = {
+  [PLAIN]: plainDriver,
+  'yield*': (n, d) => spawnGreenlet(starSyncDriver as never, n, d),
+  records: (n, d) => spawnGreenlet(recordSyncDriver as never, n, d),
+};
