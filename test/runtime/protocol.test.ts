@@ -102,6 +102,14 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(plain)).to.equal(21);
   });
 
+  it('exports its names as data properties: emitted code reads them at every suspension', () => {
+    const getters = Object.entries(Object.getOwnPropertyDescriptors(protocol))
+      .filter(([, d]) => d.get !== undefined)
+      .map(([k]) => k);
+    expect(getters).to.deep.equal([]);
+    expect(protocol.markInlineWait).to.be.a('function');
+  });
+
   it('names both functions and marks the twin as a frame', () => {
     const f = colour('loadUser', function* whatever() {});
     expect(f.name).to.equal('loadUser');
