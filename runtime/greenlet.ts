@@ -261,7 +261,7 @@ export class Greenlet<T = unknown> {
         wait = next;
       }
       if (this.pendingExit !== null) {
-        wait.then(undefined, ignore); // abandoned: its rejection must not surface as unhandled
+        abandon(wait); // its rejection must not surface as unhandled
         value = this.pendingExit;
         this.pendingExit = null;
         isThrow = true;
@@ -325,7 +325,7 @@ export class Greenlet<T = unknown> {
         wait = next;
       }
       if (this.pendingExit !== null) {
-        wait.then(undefined, ignore);
+        abandon(wait);
         value = this.pendingExit;
         this.pendingExit = null;
         isThrow = true;
@@ -408,6 +408,15 @@ export function spawnGreenletWith<A extends unknown[], R>(
 }
 
 function ignore(): void {}
+
+/** Marks a wait the greenlet no longer takes (a cancel came first) as handled. */
+function abandon(wait: Promise<unknown>): void {
+  try {
+    wait.then(undefined, ignore);
+  } catch {
+    // A Promise subclass whose `then` throws: nothing was subscribed, so nothing can surface.
+  }
+}
 
 /**
  * What a yielded value other than a native promise asks of the trampoline: a generator object is

@@ -186,6 +186,29 @@ describe('runtime: cancel', () => {
     expect(leaked).to.deep.equal([]);
   });
 
+
+  it('exits at its next suspension even when the wait it abandons is a promise subclass whose then throws', async () => {
+    class ThrowingThen<T> extends Promise<T> {
+      then(): never {
+        throw new Error('subclass then');
+      }
+    }
+    let parent: Greenlet<any> | null = null;
+    const child = colour('child', function* child$twin() {
+      parent!.cancel('from child');
+    });
+    parent = new Greenlet(
+      colour('parent', function* parent$twin() {
+        spawnGreenlet(child);
+        yield new ThrowingThen(() => {});
+        return 'unreached';
+      }),
+    );
+    let reason: unknown;
+    await parent.start(undefined, []).catch((e) => (reason = e));
+    expect(reason).to.be.instanceOf(GreenletExit);
+    expect(parent.dead).to.equal(true);
+  });
   describe('AbortSignal', () => {
     it('cancels the greenlet with the signal reason when the signal aborts', async () => {
       const controller = new AbortController();
