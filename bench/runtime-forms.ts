@@ -14,13 +14,13 @@
  */
 import { awaitSync, protocol, spawnGreenlet } from '../runtime';
 
-type Gen<R = number> = Generator<unknown, R, unknown>;
+export type Gen<R = number> = Generator<unknown, R, unknown>;
 /** As emitted code imports it: `const __tsg = __importStar(require("ts-greenlet/protocol"))`. */
 const __tsg = protocol;
 
 // A resolved promise, as at a leaf whose I/O already completed: the cheapest possible wait,
 // so the figures show the machinery's cost, not the I/O's.
-const resolved = Promise.resolve(1);
+export const resolved = Promise.resolve(1);
 // The twin forms delegate to awaitSync's generator twin at each wait (`yield* awaitSync[TWIN](p)`,
 // what the transformer emitted before inline waits), for comparison.
 const awaitSyncFn = awaitSync as unknown as { [k: symbol]: (p: unknown) => Gen };

@@ -22,7 +22,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { protocol, spawnGreenlet } from '../runtime';
 import { haveValgrind, instructionsPerCall } from './instructions';
-import { EMITTED, NATIVE, PLAIN, REFERENCE, SUSPENDING_FORMS, SYNC_FORMS, type ChainRunner } from './runtime-forms';
+import { EMITTED, NATIVE, PLAIN, REFERENCE, resolved, SUSPENDING_FORMS, SYNC_FORMS, type ChainRunner, type Gen } from './runtime-forms';
 
 if (typeof global.gc !== 'function') {
   // Heap figures need a full GC on demand: run again with --expose-gc, same arguments.
@@ -42,8 +42,6 @@ const runs = (section: string) => !ONLY || ONLY.includes(section);
 const ROUNDS = 21;
 const DEPTHS = [1, 10, 100] as const;
 
-type Gen<R = number> = Generator<unknown, R, unknown>;
-const resolved = Promise.resolve(1);
 
 // ---- measurement -------------------------------------------------------------------------------
 

@@ -260,10 +260,9 @@ export class Greenlet<T = unknown> {
         }
         wait = next;
       }
-      if (this.pendingExit !== null) {
-        abandon(wait); // its rejection must not surface as unhandled
-        value = this.pendingExit;
-        this.pendingExit = null;
+      const exit = this.takePendingExit(wait);
+      if (exit !== null) {
+        value = exit;
         isThrow = true;
         continue;
       }
@@ -324,10 +323,9 @@ export class Greenlet<T = unknown> {
         }
         wait = next;
       }
-      if (this.pendingExit !== null) {
-        abandon(wait);
-        value = this.pendingExit;
-        this.pendingExit = null;
+      const exit = this.takePendingExit(wait);
+      if (exit !== null) {
+        value = exit;
         isThrow = true;
         continue;
       }
@@ -335,6 +333,19 @@ export class Greenlet<T = unknown> {
       this.parkedInline = inline;
       return wait;
     }
+  }
+
+  /**
+   * A cancel that arrived while the greenlet ran (see `cancel`) takes the place of the wait the
+   * frame just asked for: the wait is abandoned, and the exit is thrown at the frame instead.
+   */
+  private takePendingExit(wait: Promise<unknown>): GreenletExit | null {
+    const exit = this.pendingExit;
+    if (exit !== null) {
+      this.pendingExit = null;
+      abandon(wait); // its rejection must not surface as unhandled
+    }
+    return exit;
   }
 
   private park(p: Promise<unknown>): void {
