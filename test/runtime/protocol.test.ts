@@ -102,6 +102,37 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(plain)).to.equal(21);
   });
 
+  it("marks only an inline wait's own yield: a later bare `yield promise` still throws at the yield", async () => {
+    const { markInlineWait, resumeInline, runPlain } = protocol;
+    const boom = new Error('bare');
+    const seen: unknown[] = [];
+    const f = colour('f', function* f$twin() {
+      seen.push(resumeInline(yield markInlineWait(42))); // not a promise: resumes at once
+      seen.push(resumeInline(yield markInlineWait(delay(1).then(() => 'waited'))));
+      try {
+        yield Promise.reject(boom);
+      } catch (error) {
+        seen.push(error);
+      }
+      return 'done';
+    });
+    expect(await spawnGreenlet(f)).to.equal('done');
+    expect(seen).to.deep.equal([42, 'waited', boom]);
+    // runPlain takes a marked yield too (it waits for nothing): the mark must not reach a greenlet
+    const marksAndStops = colour('g', function* g$twin() {
+      return resumeInline(yield markInlineWait(7));
+    });
+    expect(runPlain((marksAndStops as any)[protocol.TWIN](), 'g')).to.equal(7);
+    const bare = colour('h', function* h$twin() {
+      try {
+        yield Promise.reject(boom);
+      } catch (error) {
+        return error;
+      }
+    });
+    expect(await spawnGreenlet(bare)).to.equal(boom);
+  });
+
   it('exports its names as data properties: emitted code reads them at every suspension', () => {
     const getters = Object.entries(Object.getOwnPropertyDescriptors(protocol))
       .filter(([, d]) => d.get !== undefined)
