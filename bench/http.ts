@@ -6,10 +6,12 @@
  *   npm run bench:http              # a table
  *   npm run bench:http -- --json    # the same figures as JSON
  *   node dist/bench/http.js --cpu-prof[=dir]   # also writes a V8 CPU profile per server child
+ *   npm run bench:http -- --instructions   # instructions per request instead (callgrind, ~8 min)
  *
  * Development aids (the README figures are a default run): --rounds=N, --duration=S, --warmup=S,
  * --settle=S, --budget=S, --connections=N, --only=read|write, --apps=async|sync, --fresh (new
- * server processes for every round, each settled again).
+ * server processes for every round, each settled again), --pin (servers on one core, the client
+ * on the others).
  *
  * Method: one server child per app, both kept alive for the whole run (each stays warm, neither
  * pays the other's start-up), only one loaded at a time. Each app first settles on each route
@@ -27,13 +29,14 @@
  * 0.15 cores is measured once more (until --budget=S seconds into the run, default 120), and a
  * warning is printed when the kept runs still saw such load on average.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
+import { instructionsPerRequest } from './http-instructions';
 
 type AppName = 'async' | 'sync';
 type RouteName = 'read' | 'write';
@@ -82,9 +85,17 @@ interface Child {
   port: number;
 }
 
+/**
+ * `--pin`: the servers run on the last core (`taskset`) and this process (autocannon) on the
+ * others, so the client and the server under test never take each other's core.
+ */
+const PIN = !!flag('pin') && os.cpus().length >= 2;
+const SERVER_CORE = os.cpus().length - 1;
+
 function startChild(app: AppName, cpuProf: string | undefined): Promise<Child> {
-  const execArgv = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=http-${app}.cpuprofile`] : [];
-  const proc = fork(__filename, ['--serve', app], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=http-${app}.cpuprofile`] : [];
+  const pinned = PIN ? { execPath: 'taskset', execArgv: ['-c', String(SERVER_CORE), process.execPath, ...nodeArgs] } : { execArgv: nodeArgs };
+  const proc = fork(__filename, ['--serve', app], { ...pinned, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${app} server exited (${code}) before it was ready`)));
@@ -235,6 +246,30 @@ interface AppFigures {
   runs: Run[];
 }
 
+/** `--instructions`: callgrind's count per request for each app and route (see http-instructions.ts). */
+async function countInstructions(): Promise<void> {
+  const JSON_OUT = argv.includes('--json');
+  const routes = (flagValue('only')?.split(',') ?? ['read', 'write']) as RouteName[];
+  const opts = {
+    warmup: numberFlag('warmup-requests', 3000),
+    requests: numberFlag('requests', 2000),
+    connections: numberFlag('connections', 10),
+    log: (s: string) => void (JSON_OUT || process.stderr.write(s)),
+  };
+  const started = performance.now();
+  const results = await instructionsPerRequest(__filename, routes.map((r) => ROUTES[r]), opts);
+  const elapsed = (performance.now() - started) / 1000;
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ node: process.version, date: new Date().toISOString().slice(0, 10), ...opts, log: undefined, seconds: elapsed, results }, null, 2));
+    return;
+  }
+  console.log(`\nInstructions per request (callgrind, node ${process.version} --predictable; ${opts.warmup} requests of warm-up, ${opts.requests} counted, ${opts.connections} connections):\n`);
+  console.log('| route | async | sync-style | ratio |');
+  console.log('|---|---|---|---|');
+  for (const r of results) console.log(`| ${r.route} | ${r.async.toFixed(0)} | ${r.sync.toFixed(0)} | ${r.ratio.toFixed(3)} |`);
+  console.log(`\n(${elapsed.toFixed(0)} s)`);
+}
+
 async function main(): Promise<void> {
   const JSON_OUT = argv.includes('--json');
   const rounds = numberFlag('rounds', 5);
@@ -255,6 +290,7 @@ async function main(): Promise<void> {
   };
 
   const started = performance.now();
+  if (PIN) execFileSync('taskset', ['-pc', `0-${SERVER_CORE - 1}`, String(process.pid)], { stdio: 'ignore' });
   const children = {} as Record<AppName, Child>;
   const settleAll = async () => {
     if (settle <= 0) return;
@@ -333,7 +369,7 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.arch()}`,
     date: new Date().toISOString().slice(0, 10),
   };
-  const settings = { rounds, seconds, warmup, settle, connections, budget, fresh, seedNotes: SEED_NOTES, database: 'PGlite memory://' };
+  const settings = { rounds, seconds, warmup, settle, connections, budget, fresh, pin: PIN, seedNotes: SEED_NOTES, database: 'PGlite memory://' };
   const elapsed = (performance.now() - started) / 1000;
   if (cpuProf) log(`CPU profiles in ${cpuProf}\n`);
   if (JSON_OUT) {
@@ -382,7 +418,7 @@ if (argv[0] === '--serve') {
     process.exit(1);
   });
 } else {
-  main().catch((err) => {
+  (flag('instructions') ? countInstructions() : main()).catch((err) => {
     console.error(err);
     process.exit(1);
   });
