@@ -3,17 +3,22 @@
  * figure on every run whatever else the machine is doing, where req/s on this shared machine
  * moves by 10–30% between runs (see `http.ts`).
  *
- *   npm run bench:http -- --instructions [--requests=N] [--warmup-requests=N]
+ *   npm run bench:http -- --instructions [--requests=N] [--warmup-requests=N] [--callgrind-dir=D]
  *
+ * `--callgrind-dir` keeps callgrind's files (one dump per app and route) for callgrind_annotate;
+ * with `--perf-basic-prof` in the servers' flags (`--perf`), JIT code can be named from
+ * /tmp/perf-<pid>.map. *
  * Each app's server (`http.ts --serve`) runs under `valgrind --tool=callgrind` in
  * `node --predictable` (no concurrent compiler or GC threads: what a request costs is counted on
  * the one thread). Per route it gets a warm-up of W requests, then callgrind's counters are
  * zeroed, N requests are made (autocannon, the timed run's 10 connections), and the counters are
  * dumped: instructions per request = the dump's total / N. GC, the JIT and PGlite's WebAssembly
- * are counted; the client (this process) is not. Both servers run at once, one per core. Start-up
+ * are counted; the client (this process) is not. V8's compilers still run well after thousands
+ * of requests of warm-up (a fifth of a window's instructions, in amounts that differ from run
+ * to run), so the count without them is given too, and the GC's share, from callgrind_annotate. Both servers run at once, one per core. Start-up
  * under valgrind takes ~4 minutes (PGlite's WebAssembly), the whole run ~8.
  */
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,7 +38,7 @@ interface CountedServer {
   outPrefix: string;
 }
 
-function startCounted(serverScript: string, app: AppName, dir: string): Promise<CountedServer> {
+function startCounted(serverScript: string, app: AppName, dir: string, perf: boolean): Promise<CountedServer> {
   const outPrefix = path.join(dir, `callgrind.${app}`);
   const proc = fork(serverScript, ['--serve', app], {
     execPath: 'valgrind',
@@ -43,6 +48,7 @@ function startCounted(serverScript: string, app: AppName, dir: string): Promise<
       `--callgrind-out-file=${outPrefix}.%p`,
       process.execPath,
       '--predictable',
+      ...(perf ? ['--perf-basic-prof'] : []),
     ],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -70,16 +76,35 @@ function control(server: CountedServer, flag: '--zero' | '--dump'): Promise<void
   });
 }
 
-/** Total instructions (`Ir`) of the newest dump file callgrind wrote for `server`. */
-function lastDumpTotal(server: CountedServer, before: Set<string>): number {
+/** Instructions of one dump: in all, in V8's compilers (JS and WebAssembly), in the GC. */
+export interface DumpCounts {
+  total: number;
+  compile: number;
+  gc: number;
+}
+
+/** Entry points of V8's compilers and of its GC, whose inclusive counts split a dump. */
+const COMPILE = /^\s*([\d,]+) .*(?:v8::internal::Runtime_Compile\w*\(|BackgroundCompileJob::Run\(|Runtime_InstallBaselineCode\()/;
+const GC = /^\s*([\d,]+) .*v8::internal::Heap::CollectGarbage\(/;
+
+/** The newest dump file callgrind wrote for `server`, split with callgrind_annotate. */
+function lastDump(server: CountedServer, before: Set<string>): DumpCounts {
   const dir = path.dirname(server.outPrefix);
   const base = path.basename(server.outPrefix);
   const fresh = fs.readdirSync(dir).filter((f) => f.startsWith(base) && !before.has(f));
   if (fresh.length !== 1) throw new Error(`expected one new callgrind dump for ${base}, found ${fresh.length}`);
-  const text = fs.readFileSync(path.join(dir, fresh[0]), 'utf8');
-  const m = /^(?:totals|summary): (\d+)/m.exec(text);
+  const file = path.join(dir, fresh[0]);
+  const m = /^(?:totals|summary): (\d+)/m.exec(fs.readFileSync(file, 'utf8'));
   if (!m) throw new Error(`no totals in ${fresh[0]}`);
-  return Number(m[1]);
+  const counts = { total: Number(m[1]), compile: 0, gc: 0 };
+  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  for (const line of annotated.split('\n')) {
+    const c = COMPILE.exec(line);
+    if (c) counts.compile += Number(c[1].replace(/,/g, ''));
+    const g = GC.exec(line);
+    if (g) counts.gc += Number(g[1].replace(/,/g, ''));
+  }
+  return counts;
 }
 
 function requests(port: number, route: RouteLoad, amount: number, connections: number): Promise<void> {
@@ -102,11 +127,11 @@ async function countApp(
   serverScript: string,
   app: AppName,
   routes: RouteLoad[],
-  opts: { warmup: number; requests: number; connections: number; dir: string; log: (s: string) => void },
-): Promise<number[]> {
-  const server = await startCounted(serverScript, app, opts.dir);
+  opts: { warmup: number; requests: number; connections: number; dir: string; perf: boolean; log: (s: string) => void },
+): Promise<DumpCounts[]> {
+  const server = await startCounted(serverScript, app, opts.dir, opts.perf);
   opts.log(`${app} server ready under callgrind\n`);
-  const counts: number[] = [];
+  const counts: DumpCounts[] = [];
   try {
     for (const route of routes) {
       await requests(server.port, route, opts.warmup, opts.connections);
@@ -114,8 +139,10 @@ async function countApp(
       await requests(server.port, route, opts.requests, opts.connections);
       const before = new Set(fs.readdirSync(opts.dir));
       await control(server, '--dump');
-      counts.push(lastDumpTotal(server, before) / opts.requests);
-      opts.log(`${app} ${route.label}: ${counts[counts.length - 1].toFixed(0)} instructions per request\n`);
+      const d = lastDump(server, before);
+      const per = { total: d.total / opts.requests, compile: d.compile / opts.requests, gc: d.gc / opts.requests };
+      counts.push(per);
+      opts.log(`${app} ${route.label}: ${per.total.toFixed(0)} instructions per request (compilers ${per.compile.toFixed(0)}, GC ${per.gc.toFixed(0)})\n`);
     }
   } finally {
     server.proc.removeAllListeners('exit');
@@ -124,25 +151,37 @@ async function countApp(
   return counts;
 }
 
+/** Per request, for each app: all instructions, and those outside V8's compilers. */
 export interface InstructionFigures {
   route: string;
-  async: number;
-  sync: number;
+  async: DumpCounts;
+  sync: DumpCounts;
   ratio: number;
+  /** The ratio without V8's compilers, which still run after the warm-up under --predictable. */
+  ratioWithoutCompilers: number;
+  gcRatio: number;
 }
 
 export async function instructionsPerRequest(
   serverScript: string,
   routes: RouteLoad[],
-  opts: { warmup: number; requests: number; connections: number; log: (s: string) => void },
+  opts: { warmup: number; requests: number; connections: number; keepDir?: string; perf: boolean; log: (s: string) => void },
 ): Promise<InstructionFigures[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsg-http-callgrind-'));
+  if (opts.keepDir) fs.mkdirSync(opts.keepDir, { recursive: true });
+  const dir = opts.keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tsg-http-callgrind-'));
   try {
     const [a, s] = await Promise.all(
       (['async', 'sync'] as const).map((app) => countApp(serverScript, app, routes, { ...opts, dir })),
     );
-    return routes.map((r, i) => ({ route: r.label, async: a[i], sync: s[i], ratio: s[i] / a[i] }));
+    return routes.map((r, i) => ({
+      route: r.label,
+      async: a[i],
+      sync: s[i],
+      ratio: s[i].total / a[i].total,
+      ratioWithoutCompilers: (s[i].total - s[i].compile) / (a[i].total - a[i].compile),
+      gcRatio: s[i].gc / a[i].gc,
+    }));
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!opts.keepDir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

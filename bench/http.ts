@@ -254,6 +254,8 @@ async function countInstructions(): Promise<void> {
     warmup: numberFlag('warmup-requests', 3000),
     requests: numberFlag('requests', 2000),
     connections: numberFlag('connections', 10),
+    keepDir: flagValue('callgrind-dir') && path.resolve(flagValue('callgrind-dir')!),
+    perf: !!flag('perf'),
     log: (s: string) => void (JSON_OUT || process.stderr.write(s)),
   };
   const started = performance.now();
@@ -264,9 +266,16 @@ async function countInstructions(): Promise<void> {
     return;
   }
   console.log(`\nInstructions per request (callgrind, node ${process.version} --predictable; ${opts.warmup} requests of warm-up, ${opts.requests} counted, ${opts.connections} connections):\n`);
-  console.log('| route | async | sync-style | ratio |');
-  console.log('|---|---|---|---|');
-  for (const r of results) console.log(`| ${r.route} | ${r.async.toFixed(0)} | ${r.sync.toFixed(0)} | ${r.ratio.toFixed(3)} |`);
+  const k = (x: number) => `${(x / 1000).toFixed(0)}k`;
+  console.log('| route | async | sync-style | ratio | without compilers: async | sync-style | ratio | GC async | sync-style | ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.route} | ${k(r.async.total)} | ${k(r.sync.total)} | ${r.ratio.toFixed(3)} | ` +
+        `${k(r.async.total - r.async.compile)} | ${k(r.sync.total - r.sync.compile)} | ${r.ratioWithoutCompilers.toFixed(3)} | ` +
+        `${k(r.async.gc)} | ${k(r.sync.gc)} | ${r.gcRatio.toFixed(2)} |`,
+    );
+  }
   console.log(`\n(${elapsed.toFixed(0)} s)`);
 }
 
