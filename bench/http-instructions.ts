@@ -16,7 +16,7 @@
  * are counted; the client (this process) is not. V8's compilers still run well after thousands
  * of requests of warm-up (a fifth of a window's instructions, in amounts that differ from run
  * to run), so the count without them is given too, and the GC's share, from callgrind_annotate. Both servers run at once, one per core. Start-up
- * under valgrind takes ~4 minutes (PGlite's WebAssembly), the whole run ~8.
+ * under valgrind takes ~4–6 minutes (PGlite's WebAssembly), the whole run ~9 (one route) to ~14 (both).
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

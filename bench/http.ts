@@ -6,7 +6,7 @@
  *   npm run bench:http              # a table
  *   npm run bench:http -- --json    # the same figures as JSON
  *   node dist/bench/http.js --cpu-prof[=dir]   # also writes a V8 CPU profile per server child
- *   npm run bench:http -- --instructions   # instructions per request instead (callgrind, ~8 min)
+ *   npm run bench:http -- --instructions   # instructions per request instead (callgrind, ~14 min)
  *
  * Development aids (the README figures are a default run): --rounds=N, --duration=S, --warmup=S,
  * --settle=S, --budget=S, --connections=N, --only=read|write, --apps=async|sync, --fresh (new
