@@ -5,18 +5,20 @@
  *
  *   npm run bench:http -- --instructions [--requests=N] [--warmup-requests=N] [--callgrind-dir=D]
  *
- * `--callgrind-dir` keeps callgrind's files (one dump per app and route) for callgrind_annotate;
- * with `--perf-basic-prof` in the servers' flags (`--perf`), JIT code can be named from
- * /tmp/perf-<pid>.map. *
  * Each app's server (`http.ts --serve`) runs under `valgrind --tool=callgrind` in
  * `node --predictable` (no concurrent compiler or GC threads: what a request costs is counted on
  * the one thread). Per route it gets a warm-up of W requests, then callgrind's counters are
  * zeroed, N requests are made (autocannon, the timed run's 10 connections), and the counters are
  * dumped: instructions per request = the dump's total / N. GC, the JIT and PGlite's WebAssembly
  * are counted; the client (this process) is not. V8's compilers still run well after thousands
- * of requests of warm-up (a fifth of a window's instructions, in amounts that differ from run
- * to run), so the count without them is given too, and the GC's share, from callgrind_annotate. Both servers run at once, one per core. Start-up
- * under valgrind takes ~4–6 minutes (PGlite's WebAssembly), the whole run ~9 (one route) to ~14 (both).
+ * of requests of warm-up (2–25% of a window's instructions, in amounts that differ from run to
+ * run), so the count without them is given too, and the GC's share, from callgrind_annotate.
+ * Both servers run at once, one per core. Start-up under valgrind takes ~4–6 minutes (PGlite's
+ * WebAssembly), the whole run ~9 (one route) to ~14 minutes (both).
+ *
+ * `--callgrind-dir` keeps callgrind's files (one dump per app and route) for callgrind_annotate;
+ * with `--perf` the servers run with `--perf-basic-prof`, so JIT code can be named from
+ * /tmp/perf-<pid>.map.
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 
+/** The two servers of `http.ts`: native async/await, and sync-style through ts-greenlet. */
 export type AppName = 'async' | 'sync';
 
 export interface RouteLoad {

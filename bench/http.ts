@@ -36,9 +36,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
-import { instructionsPerRequest } from './http-instructions';
+import { instructionsPerRequest, type AppName } from './http-instructions';
 
-type AppName = 'async' | 'sync';
 type RouteName = 'read' | 'write';
 
 const APP_DIST = path.resolve(__dirname, '../../examples/koa-app/dist');
