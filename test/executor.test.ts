@@ -121,12 +121,13 @@ describe('executor: useExecutor / runInExecutor', () => {
       }
     }
 
-    function stats(latencies: number[]): { median: number; max: number } {
+    function stats(latencies: number[]): { median: number; p95: number; max: number } {
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] };
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+      return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
     }
 
-    it('answers other requests within 50 ms while requests burn 300 ms of CPU each in the executor', async function () {
+    it('answers other requests within 50 ms (p95; none waits on a burn) while requests burn 300 ms of CPU each in the executor', async function () {
       this.timeout(30_000);
       const router = new GreenletRouter();
       router.get('/burn/:ms', inExecutor(TASKS, 'burnRoute'));
@@ -170,12 +171,16 @@ describe('executor: useExecutor / runInExecutor', () => {
       const loop = stats(duringLoopBurn);
       console.log(
         `      4 x 300 ms burns in the executor (${threads.size} thread${threads.size > 1 ? 's' : ''}) finished at ${finished.join(', ')} ms; ` +
-          `${duringExecutor.length} pings meanwhile: median ${executor.median.toFixed(1)} ms, max ${executor.max.toFixed(1)} ms\n` +
+          `${duringExecutor.length} pings meanwhile: median ${executor.median.toFixed(1)} ms, p95 ${executor.p95.toFixed(1)} ms, max ${executor.max.toFixed(1)} ms\n` +
           `      control, 300 ms burn on the event loop: ${duringLoopBurn.length} pings, max ${loop.max.toFixed(1)} ms`,
       );
       expect(finished).to.have.length(4);
       expect(duringExecutor.length).to.be.at.least(20);
-      expect(executor.max).to.be.below(50);
+      // A ping held behind a burn waits up to 300 ms, and at one ping per 10 ms many would wait over 150.
+      // The max leaves room for the OS: on 2 cores the worker, this server and the probe share them,
+      // and a CI run once saw one 75 ms ping among ~90 (median a few ms).
+      expect(executor.p95).to.be.below(50);
+      expect(executor.max).to.be.below(150);
       expect(loop.max).to.be.above(200);
     });
 
