@@ -16,25 +16,37 @@ import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, TWIN } f
 var current: Greenlet<any> | null = null;
 
 /**
- * Inline waits (see `protocol.ts`): `markInlineWait(p)` says that the frame's next yield is an
- * inline wait; the trampoline that takes that yield (or `runPlain`, which cannot wait) clears the
- * mark. A rejection of a marked wait resumes the frame with `REJECTED`, and `resumeInline`
- * throws the error there. Nothing runs between the mark and its yield (`yield markInlineWait(p)`).
- * The mark is a boolean, not the promise: storing a new promise in this module-level slot (old
- * space) took a write barrier's remembered-set insertion per wait, ~75 of ~1,690 instructions
- * at depth 1 (callgrind, a new promise per wait, as real I/O makes).
+ * Marked yields (see `protocol.ts`). `markInlineWait(p)` says that the frame's next yield is an
+ * inline wait, `markRecord(gen)` that it is an explicit call record; the trampoline that takes
+ * that yield (or `runPlain`, which cannot wait) clears the mark. Nothing runs between a mark and
+ * its yield (`yield markInlineWait(p)`, `yield markRecord(f$twin(x))`).
+ * - A rejection of a marked wait resumes the frame with `REJECTED`, and `resumeInline` throws
+ *   the error there.
+ * - A marked record is pushed without a look at the value. Telling a generator from a promise
+ *   by the value (`instanceof Promise`, then `.next === GeneratorNext`) took ~110 of ~860
+ *   instructions a frame at depth 100, and the `.next` load goes megamorphic across many twins.
+ * The mark is a small integer, not the value: storing each new promise in this module-level slot
+ * (old space) took a write barrier's remembered-set insertion per wait, ~75 instructions.
  */
-var inlineNext = false;
+var yieldMark = 0;
+const INLINE_WAIT = 1;
+const RECORD = 2;
 const REJECTED: unique symbol = Symbol('ts-greenlet.rejected');
 
 export function markInlineWait<T>(value: T): T {
-  inlineNext = true;
+  yieldMark = INLINE_WAIT;
   return value;
 }
 
+/** `gen` must be a generator object (what a twin returns): the trampoline pushes it unchecked. */
+export function markRecord<T>(gen: T): T {
+  yieldMark = RECORD;
+  return gen;
+}
+
 /** Called by `runPlain` at every yield it sees: it waits for nothing, so no mark may outlive it. */
-export function clearInlineWait(): void {
-  inlineNext = false;
+export function clearYieldMark(): void {
+  yieldMark = 0;
 }
 
 export function resumeInline(value: unknown): unknown {
@@ -255,22 +267,25 @@ export class Greenlet<T = unknown> {
         this.finish(value, false);
         return undefined;
       }
-      const inline = inlineNext;
-      inlineNext = false;
-      let wait: Promise<unknown>;
-      // A promise first: the one check on the hot suspension path.
-      if (value instanceof Promise) {
-        wait = value;
-      } else {
-        const next = classifyYield(value);
-        if (next === undefined) continue;
-        if (!(next instanceof Promise)) {
-          // The frame's first explicit call: from here on the records loop runs the greenlet.
-          (this.below ??= []).push(top);
-          this.top = next;
-          return this.runRecords(undefined, false);
+      const mark = yieldMark;
+      yieldMark = 0;
+      let wait: Promise<unknown> | undefined;
+      if (mark !== RECORD) {
+        if (value instanceof Promise) {
+          wait = value; // the one check on an unmarked suspension
+        } else {
+          const next = classifyYield(value);
+          if (next === undefined) continue;
+          if (next !== value) wait = next as Promise<unknown>; // else an unmarked record: `value`
         }
-        wait = next;
+      }
+      if (wait === undefined) {
+        // The frame's first explicit call (`value`): from here on the records loop runs the
+        // greenlet. A new array each time, young: young frames pushed into an old array cost a
+        // write barrier each (~50 instructions a frame at depth 100 in a long-lived greenlet).
+        this.below = [top];
+        this.top = value as Frame;
+        return this.runRecords(undefined, false);
       }
       const exit = this.takePendingExit(wait);
       if (exit !== null) {
@@ -278,7 +293,7 @@ export class Greenlet<T = unknown> {
         isThrow = true;
         continue;
       }
-      this.parkedInline = inline;
+      this.parkedInline = mark === INLINE_WAIT;
       return wait;
     }
   }
@@ -289,7 +304,7 @@ export class Greenlet<T = unknown> {
    */
   private runRecords(value: unknown, isThrow: boolean): Promise<unknown> | undefined {
     let top = this.top!;
-    const below = this.below!;
+    let below = this.below!;
     for (;;) {
       let r: IteratorResult<unknown, unknown>;
       try {
@@ -318,22 +333,26 @@ export class Greenlet<T = unknown> {
         top = below.pop()!;
         continue;
       }
-      const inline = inlineNext;
-      inlineNext = false;
-      let wait: Promise<unknown>;
-      if (value instanceof Promise) {
-        wait = value;
-      } else {
-        const next = classifyYield(value);
-        if (next === undefined) continue;
-        if (!(next instanceof Promise)) {
-          // An explicit call record: run the callee on our stack, then resume `top` with its result.
-          below.push(top);
-          top = next;
-          value = undefined;
-          continue;
+      const mark = yieldMark;
+      yieldMark = 0;
+      let wait: Promise<unknown> | undefined;
+      if (mark !== RECORD) {
+        if (value instanceof Promise) {
+          wait = value;
+        } else {
+          const next = classifyYield(value);
+          if (next === undefined) continue;
+          if (next !== value) wait = next as Promise<unknown>; // else an unmarked record: `value`
         }
-        wait = next;
+      }
+      if (wait === undefined) {
+        // An explicit call record (`value`): run it on our stack, then resume `top` with its
+        // result. A new array once the stack is empty (see `runDelegating`).
+        if (below.length === 0) this.below = below = [top];
+        else below.push(top);
+        top = value as Frame;
+        value = undefined;
+        continue;
       }
       const exit = this.takePendingExit(wait);
       if (exit !== null) {
@@ -342,7 +361,7 @@ export class Greenlet<T = unknown> {
         continue;
       }
       this.top = top;
-      this.parkedInline = inline;
+      this.parkedInline = mark === INLINE_WAIT;
       return wait;
     }
   }

@@ -21,6 +21,7 @@ export const isGeneratorObject = protocol.isGeneratorObject;
 export const runPlain = plain.runPlain;
 export const markInlineWait = greenlet.markInlineWait;
 export const resumeInline = greenlet.resumeInline;
+export const markRecord = greenlet.markRecord;
 export const fnTwin = emit.fnTwin;
 export const arrowTwin = emit.arrowTwin;
 export const arrowTwinLazyThis = emit.arrowTwinLazyThis;

@@ -17,7 +17,7 @@
  *                                            setTwin(load, load$twin, "load");
  * ```
  *
- * Inside a twin, four forms of waiting are legal:
+ * Inside a twin, these forms of waiting and calling are legal:
  *
  * | emitted              | meaning                                                              |
  * |----------------------|----------------------------------------------------------------------|
@@ -26,6 +26,8 @@
  * | `yield generatorObj` | an explicit call record: the trampoline pushes the generator on its  |
  * |                      | own stack and resumes the caller with its return value / its error.  |
  * |                      | O(1) per resume and no native stack: used on recursive edges.        |
+ * | `yield markRecord(   | what the transformer emits for a record: the same, but the trampoline|
+ * | generatorObj)`       | pushes it without looking (the argument must be a generator object). |
  * | `yield* twin(...)`   | direct delegation: fastest for shallow, non-recursive edges, but     |
  * |                      | each resume walks every delegating frame and V8 overflows ~10k deep. |
  * | `resumeInline(yield  | an inline wait, what a call of a suspension point compiles to: like  |

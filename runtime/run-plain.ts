@@ -12,7 +12,7 @@
  * handled so it cannot surface as an unhandled rejection.
  */
 import { outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
-import { clearInlineWait, getcurrent } from './greenlet';
+import { clearYieldMark, getcurrent } from './greenlet';
 import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
@@ -42,7 +42,7 @@ export function runPlain(gen: Frame, name: string): unknown {
       continue;
     }
     const y = r.value;
-    clearInlineWait(); // whatever it was, no trampoline takes it: a mark must not outlive this yield
+    clearYieldMark(); // whatever it was, no trampoline takes it: a mark must not outlive this yield
     if (y !== null && typeof y === 'object' && (y as Frame).next === GeneratorNext) {
       // an explicit call record (the same test as the trampoline's)
       (stack ??= []).push(top);

@@ -133,12 +133,47 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(bare)).to.equal(boom);
   });
 
+  it('runs a marked record as an unmarked one, and the mark covers only its own yield', async () => {
+    const { markRecord, runPlain } = protocol;
+    const boom = new Error('child');
+    function* child(i: number): Generator<unknown, number, unknown> {
+      const v = (yield delay(1).then(() => i)) as number;
+      if (i === 2) throw boom;
+      return v * 10;
+    }
+    const iteratorLike = { next: () => ({ done: true, value: 'x' }) };
+    const f = colour('f', function* f$twin() {
+      const seen: unknown[] = [];
+      // the record stack empties and fills again across waits, marked and unmarked alike
+      for (let i = 0; i < 4; i++) {
+        try {
+          seen.push(i % 2 ? yield child(i) : yield markRecord(child(i)));
+        } catch (error) {
+          seen.push(error);
+        }
+      }
+      seen.push(yield iteratorLike); // after a marked record, not a record: comes straight back
+      return seen;
+    });
+    expect(await spawnGreenlet(f)).to.deep.equal([0, 10, boom, 30, iteratorLike]);
+    // runPlain takes a marked record too; the mark must not make a later greenlet's value a record
+    const plainRecords = colour('g', function* g$twin() {
+      return ((yield markRecord((function* () { return 4; })())) as number) + 1;
+    });
+    expect(runPlain((plainRecords as any)[protocol.TWIN](), 'g')).to.equal(5);
+    const after = colour('h', function* h$twin() {
+      return yield iteratorLike;
+    });
+    expect(await spawnGreenlet(after)).to.equal(iteratorLike);
+  });
+
   it('exports its names as data properties: emitted code reads them at every suspension', () => {
     const getters = Object.entries(Object.getOwnPropertyDescriptors(protocol))
       .filter(([, d]) => d.get !== undefined)
       .map(([k]) => k);
     expect(getters).to.deep.equal([]);
     expect(protocol.markInlineWait).to.be.a('function');
+    expect(protocol.markRecord).to.be.a('function');
   });
 
   it('names both functions and marks the twin as a frame', () => {

@@ -5,7 +5,7 @@
  * ```js
  * query(sql)      →  (__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql))))  // wait
  * load(id)        →  (yield* load$twin(id))                               // direct
- * fact(n - 1)     →  (yield fact$twin(n - 1))                             // direct, recursive edge
+ * fact(n - 1)     →  (yield __tsg.markRecord(fact$twin(n - 1)))           // direct, recursive edge
  * repo.find(id)   →  (yield* __tsg.dispatch((_a = repo).find).call(_a, id))
  * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))
  * await-side:        (_a = repo, _b = _a.find, await __tsg.callInGreenlet(_b, _a, [id]))
@@ -101,7 +101,7 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
   const optionalCall = ts.isCallExpression(call) && !!call.questionDotToken;
   if (plan?.kind === 'direct' && !optionalCall) {
     const twin = rw.directTwinRef(plan.fn);
-    if (twin) return delegate(f, f.createCallExpression(twin, undefined, visitArgs()), plan.explicit);
+    if (twin) return delegate(rw, f.createCallExpression(twin, undefined, visitArgs()), plan.explicit);
   }
   const callee = skipOuter(calleeOf(call));
   let recv: ts.Expression | undefined;
@@ -137,12 +137,12 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
     if (plan.inAsync) {
       return f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [helper, f.createVoidZero(), f.createArrayLiteralExpression([target, ...args])]));
     }
-    return delegate(f, f.createCallExpression(helper, undefined, [target, ...args]), false);
+    return delegate(rw, f.createCallExpression(helper, undefined, [target, ...args]), false);
   }
   if (plan?.kind === 'direct' && recv && ts.isPropertyAccessExpression(fnValue) && ts.isPrivateIdentifier(callee.kind === ts.SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name : fnValue.name)) {
     // `this.#m(x)` → `(yield* (_a = this).#m$twin(x))`: private methods are never overridden
     const twin = f.createPrivateIdentifier(rw.twinName(plan.fn)!.text);
-    return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(fnValue.expression, twin), undefined, args), plan.explicit);
+    return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(fnValue.expression, twin), undefined, args), plan.explicit);
   }
   let fn: ts.Expression;
   const steps: ts.Expression[] = [];
@@ -193,7 +193,7 @@ function skipOuter(e: ts.Expression): ts.Expression {
 function dispatch(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[], explicit: boolean): ts.Expression {
   const f = rw.factory;
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
-  return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]), explicit);
+  return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]), explicit);
 }
 
 /**
@@ -229,7 +229,7 @@ export function emitAccess(rw: FileRewrite, access: ts.PropertyAccessExpression 
   const run = (helper: string, args: ts.Expression[]): ts.Expression =>
     plan.inAsync
       ? f.createParenthesizedExpression(f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [rw.helper(helper), f.createVoidZero(), f.createArrayLiteralExpression(args)])))
-      : delegate(f, f.createCallExpression(rw.helper(helper), undefined, args), false);
+      : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), false);
   let obj = visit(access.expression) as ts.Expression;
   let key: ts.Expression = ts.isPropertyAccessExpression(access) ? f.createStringLiteral(access.name.text) : (visit(access.argumentExpression) as ts.Expression);
   if (!assignment) return run('getProperty', [obj, key]);
@@ -278,7 +278,7 @@ export function emitVia(rw: FileRewrite, call: ts.CallExpression, plan: { how: '
     return f.createParenthesizedExpression(f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg, list])));
   }
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
-  return delegate(f, f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args), plan.explicit);
+  return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args), plan.explicit);
 }
 
 /** `await __tsg.callInGreenlet(fn, thisArg, [...args])`: an async function awaits the call. */
@@ -288,8 +288,14 @@ function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Express
   return f.createAwaitExpression(call);
 }
 
-/** `(yield* gen)`, or `(yield gen)`: an explicit call record the trampoline runs on its own stack. */
-export function delegate(f: ts.NodeFactory, gen: ts.Expression, explicit: boolean): ts.Expression {
-  const y = explicit ? f.createYieldExpression(undefined, gen) : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen);
+/**
+ * `(yield* gen)`, or `(yield __tsg.markRecord(gen))`: an explicit call record the trampoline
+ * runs on its own stack. The mark spares the trampoline telling a generator from a promise.
+ */
+export function delegate(rw: FileRewrite, gen: ts.Expression, explicit: boolean): ts.Expression {
+  const f = rw.factory;
+  const y = explicit
+    ? f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markRecord'), undefined, [gen]))
+    : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen);
   return f.createParenthesizedExpression(y);
 }
