@@ -13,6 +13,7 @@
  * V8's feedback for one cannot help or hurt another.
  */
 import { awaitSync, protocol, spawnGreenlet } from '../runtime';
+import { MAX_NESTED_DELEGATION } from '../transformer/analysis/delegation-depth';
 
 export type Gen<R = number> = Generator<unknown, R, unknown>;
 /** As emitted code imports it: `const __tsg = __importStar(require("ts-greenlet/protocol"))`. */
@@ -54,6 +55,16 @@ function* starInline(d: number): Gen {
   return (yield* starInline(d - 1)) + 0;
 }
 /**
+ * What a chain of distinct functions compiles to (`transformer/analysis/delegation-depth.ts`):
+ * `yield*` on each edge but every 11th from the leaf, which is an explicit record, so no more
+ * than ten `yield*` edges nest. At depths 1 and 10 it is `starInline`.
+ */
+function* cappedInline(d: number): Gen {
+  if (d === 1) return __tsg.resumeInline(yield __tsg.markInlineWait(Promise.resolve(1))) as number;
+  if ((d - 1) % (MAX_NESTED_DELEGATION + 1) === 0) return ((yield __tsg.markRecord(cappedInline(d - 1))) as number) + 0;
+  return (yield* cappedInline(d - 1)) + 0;
+}
+/**
  * A reference, not emitted: the leaf yields the promise bare. The fastest a wait can be, but a
  * rejection would lose the `yield*` frames of its call chain, which the inline wait keeps.
  */
@@ -82,6 +93,11 @@ function* starAwaitSyncDriver(n: number, d: number): Gen {
 function* starInlineDriver(n: number, d: number): Gen {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += yield* starInline(d);
+  return sum;
+}
+function* cappedInlineDriver(n: number, d: number): Gen {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += yield* cappedInline(d);
   return sum;
 }
 function* starBareDriver(n: number, d: number): Gen {
@@ -130,7 +146,7 @@ function* recordSyncDriver(n: number, d: number): Gen {
   return sum;
 }
 
-for (const f of [starAwaitSync, starInline, starBare, recordInline, recordAwaitSync, starAwaitSyncDriver, starInlineDriver, starBareDriver, recordInlineDriver, recordAwaitSyncDriver]) {
+for (const f of [starAwaitSync, starInline, cappedInline, cappedInlineDriver, starBare, recordInline, recordAwaitSync, starAwaitSyncDriver, starInlineDriver, starBareDriver, recordInlineDriver, recordAwaitSyncDriver]) {
   __tsg.setTwin(function () {}, f as never, f.name);
 }
 for (const f of [starSync, recordSync, starSyncDriver, recordSyncDriver]) __tsg.setTwin(function () {}, f as never, f.name);
@@ -139,18 +155,27 @@ for (const f of [starSync, recordSync, starSyncDriver, recordSyncDriver]) __tsg.
 export type ChainRunner = (n: number, d: number) => Promise<unknown> | unknown;
 
 export const NATIVE = 'native async/await';
+/** Emitted for a long chain of distinct functions; the same as `yield*` up to depth 10. */
+export const CAPPED = 'yield* (10 deep at most) + inline wait';
 /** Shown for comparison; the targets are for the forms the transformer emits. */
 export const REFERENCE = 'yield* + bare yield (reference)';
 export const SUSPENDING_FORMS: Record<string, ChainRunner> = {
   [NATIVE]: nativeDriver,
   'yield* + awaitSync twin': (n, d) => spawnGreenlet(starAwaitSyncDriver as never, n, d),
   'yield* + inline wait': (n, d) => spawnGreenlet(starInlineDriver as never, n, d),
+  [CAPPED]: (n, d) => spawnGreenlet(cappedInlineDriver as never, n, d),
   'records + awaitSync twin': (n, d) => spawnGreenlet(recordAwaitSyncDriver as never, n, d),
   'records + inline wait': (n, d) => spawnGreenlet(recordInlineDriver as never, n, d),
   [REFERENCE]: (n, d) => spawnGreenlet(starBareDriver as never, n, d),
 };
+/** The suspending forms at depth `d`: the capped chain only where it differs from `yield*`. */
+export function suspendingFormsAt(d: number): Record<string, ChainRunner> {
+  if (d > MAX_NESTED_DELEGATION) return SUSPENDING_FORMS;
+  const { [CAPPED]: _same, ...rest } = SUSPENDING_FORMS;
+  return rest;
+}
 /** The forms the transformer emits today (the targets are judged on the best of them). */
-export const EMITTED = ['yield* + inline wait', 'records + inline wait'];
+export const EMITTED = ['yield* + inline wait', CAPPED, 'records + inline wait'];
 
 export const PLAIN = 'plain calls';
 export const SYNC_FORMS: Record<string, ChainRunner> = {

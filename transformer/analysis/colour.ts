@@ -16,6 +16,7 @@ import { accessMode, boundFunction, CallTarget, functionOfArgument, isOpaqueType
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
 import { calleeText, colouredFunctionOf, decoratedByUntransformed, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
 import { stronglyConnected } from './scc';
+import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
@@ -161,6 +162,8 @@ export function analyse(program: ts.Program): Analysis {
   const files = new Set<ts.SourceFile>();
   const analysis: Analysis = { program, inventory: inv, coloured, plans, reasons, diagnostics: [], files, colourPath };
 
+  /** Calls that would delegate with `yield*`: how deep they nest is capped below. */
+  const delegating: (DelegatingCall & { plan: { explicit: boolean } })[] = [];
   for (const site of suspending) {
     const path = pathOfSite(site);
     const ctx = site.context;
@@ -195,7 +198,9 @@ export function analyse(program: ts.Program): Analysis {
         specs.push({ code: Codes.UnsupportedCall, node: site.call, path, message: `This ${how}() may suspend, but it is inside an optional chain. Test for null/undefined first, then call it.` });
       } else if (inAsync || coloured.has(fn)) {
         const explicit = calleesOf.get(site)!.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
-        plans.set(site.call, { kind: 'via', how, inAsync, explicit });
+        const plan = { kind: 'via', how, inAsync, explicit } as const satisfies CallPlan;
+        plans.set(site.call, plan);
+        if (!inAsync && !explicit) delegating.push({ caller: fn, callees: calleesOf.get(site)!.filter((c) => coloured.has(c)), plan });
       } else {
         specs.push(uncolourableSpec(fn, site.call, path));
       }
@@ -228,12 +233,17 @@ export function analyse(program: ts.Program): Analysis {
     const explicit = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
     if (t.kind === 'suspend') {
       plans.set(site.call, { kind: 'wait', bare: isAwaitSyncOfPromise(checker, site.call) });
-    } else if (t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)) {
-      plans.set(site.call, { kind: 'direct', fn: t.fn, explicit });
     } else {
-      plans.set(site.call, { kind: 'dispatch', explicit });
+      const plan: CallPlan & { explicit: boolean } =
+        t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)
+          ? { kind: 'direct', fn: t.fn, explicit }
+          : { kind: 'dispatch', explicit };
+      plans.set(site.call, plan);
+      if (!explicit) delegating.push({ caller: fn, callees: callees.filter((c) => coloured.has(c)), plan });
     }
   }
+  // Long chains of `yield*` edges get a record every so often (see delegation-depth.ts).
+  for (const call of callsToMakeRecords(delegating)) call.plan.explicit = true;
   specs.push(...redeclaredParameters(plans, suspending));
   specs.push(...implicitGetterReads(checker, inv, coloured, colourPath));
   for (const fn of coloured) {

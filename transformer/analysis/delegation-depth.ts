@@ -1,0 +1,78 @@
+/**
+ * How deep `yield*` delegation may nest: past `MAX_NESTED_DELEGATION` edges, a call becomes an
+ * explicit call record, which runs on the trampoline's own stack and starts a fresh nest.
+ *
+ * Every resume of a suspended chain re-enters each delegating frame, so a `yield*` chain costs
+ * per level on the native stack (about three native calls a level). Past ~10 levels the time
+ * climbs faster than the instructions: at depth 100, `yield*` on every edge took 1.14–1.20 of
+ * native async/await's time against 0.84 of its instructions, probably the CPU's return-address
+ * predictor running out. Records on every edge took 0.83–0.88; a record every 5th, 10th, 16th
+ * or 25th edge and `yield*` between took 0.72–0.82, 0.75–0.85, 0.80–0.90 and 0.98–1.02
+ * (`npm run bench`, Node 20, 2026-12-02). Ten keeps chains of up to ten calls all `yield*`,
+ * where `yield*` is fastest.
+ *
+ * ```js
+ * // a chain of distinct coloured functions, f0 calls f1 calls … calls f24 (the leaf waits)
+ * function* f23$twin() { return (yield* f24$twin()); }   // f14 … f23: yield*, 10 edges below f14
+ * function* f13$twin() { return (yield __tsg.markRecord(f14$twin())); }  // f14 starts a nest
+ * function* f3$twin() { return (yield* f4$twin()); }     // f3 … f12: yield*
+ * function* f2$twin() { return (yield __tsg.markRecord(f3$twin())); }
+ * function* f0$twin() { return (yield* f1$twin()); }     // f0, f1: yield*
+ * ```
+ * Heights are counted from the leaves: the first cut is ten edges above the deepest leaf.
+ */
+import type { FunctionNode } from './inventory';
+
+export const MAX_NESTED_DELEGATION = 10;
+
+/** A call that would delegate with `yield*`, in `caller`, to any of `callees` (coloured). */
+export interface DelegatingCall {
+  caller: FunctionNode;
+  callees: FunctionNode[];
+}
+
+/**
+ * The calls to make explicit records so that no chain of `yield*` edges is longer than
+ * `MAX_NESTED_DELEGATION`. The `yield*` edges form a DAG: recursive edges are records already.
+ */
+export function callsToMakeRecords<C extends DelegatingCall>(calls: readonly C[]): Set<C> {
+  const byCaller = new Map<FunctionNode, C[]>();
+  for (const c of calls) {
+    const list = byCaller.get(c.caller);
+    if (list) list.push(c);
+    else byCaller.set(c.caller, [c]);
+  }
+  /** `yield*` edges nested below a function's frame, at most, once its cut calls are records. */
+  const height = new Map<FunctionNode, number>();
+  const cut = new Set<C>();
+  const heightOf = (fn: FunctionNode) => height.get(fn) ?? 0; // in progress (a cycle) or a leaf
+
+  // Iterative post-order, so a long chain cannot overflow the compiler's stack.
+  const entered = new Set<FunctionNode>();
+  for (const root of byCaller.keys()) {
+    if (entered.has(root)) continue;
+    const stack: { fn: FunctionNode; next: FunctionNode[] }[] = [];
+    const enter = (fn: FunctionNode) => {
+      entered.add(fn);
+      stack.push({ fn, next: (byCaller.get(fn) ?? []).flatMap((c) => c.callees) });
+    };
+    enter(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const callee = top.next.pop();
+      if (callee !== undefined) {
+        if (!entered.has(callee)) enter(callee);
+        continue;
+      }
+      stack.pop();
+      let h = 0;
+      for (const c of byCaller.get(top.fn) ?? []) {
+        const below = 1 + Math.max(0, ...c.callees.map(heightOf));
+        if (below > MAX_NESTED_DELEGATION) cut.add(c);
+        else h = Math.max(h, below);
+      }
+      height.set(top.fn, h);
+    }
+  }
+  return cut;
+}
