@@ -9,7 +9,7 @@
  */
 import { GreenletExit } from './errors';
 import { appendCallChain, noteSuspendedFrames } from './call-chain';
-import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, TWIN } from './protocol';
+import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, TWIN } from './protocol';
 
 // `var`, not `let`: both are read and written on every suspension from inner functions, where
 // a module-level `let` costs a hole check (TDZ) at each access.
@@ -38,15 +38,20 @@ export function markInlineWait<T>(value: T): T {
   return value;
 }
 
-/** `gen` must be a generator object (what a twin returns): the trampoline pushes it unchecked. */
+/** `gen` is what a twin returns, a generator object (or another iterator: see `runRecords`). */
 export function markRecord<T>(gen: T): T {
   yieldMark = RECORD;
   return gen;
 }
 
-/** Called by `runPlain` at every yield it sees: it waits for nothing, so no mark may outlive it. */
-export function clearYieldMark(): void {
+/**
+ * Called by `runPlain` at every yield it sees: it waits for nothing, so no mark may outlive it.
+ * True if the yield was a marked record.
+ */
+export function takeRecordMark(): boolean {
+  const mark = yieldMark;
   yieldMark = 0;
+  return mark === RECORD;
 }
 
 export function resumeInline(value: unknown): unknown {
@@ -310,6 +315,12 @@ export class Greenlet<T = unknown> {
       try {
         r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
       } catch (error) {
+        if (!isGeneratorObject(top)) {
+          // A marked record that is another iterator (a twin compiled down to ES5, say): the
+          // resume threw before running anything. Run it behind a generator that delegates to it.
+          top = delegateTo(top);
+          continue;
+        }
         (this.unwound ??= []).push(frameName(top));
         if (below.length === 0) {
           this.finish(error, true);
@@ -477,6 +488,6 @@ function classifyYield(value: unknown): Frame | Promise<unknown> | undefined {
 }
 
 /** A generator that runs `iterator` to its end: lets the trampoline treat every frame alike. */
-function* delegateTo(iterator: Iterator<unknown, unknown, unknown>): Frame {
+export function* delegateTo(iterator: Iterator<unknown, unknown, unknown>): Frame {
   return yield* { [Symbol.iterator]: () => iterator };
 }

@@ -12,7 +12,7 @@
  * handled so it cannot surface as an unhandled rejection.
  */
 import { outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
-import { clearYieldMark, getcurrent } from './greenlet';
+import { delegateTo, getcurrent, takeRecordMark } from './greenlet';
 import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
@@ -42,11 +42,17 @@ export function runPlain(gen: Frame, name: string): unknown {
       continue;
     }
     const y = r.value;
-    clearYieldMark(); // whatever it was, no trampoline takes it: a mark must not outlive this yield
+    // Whatever it was, no trampoline takes it: a mark must not outlive this yield.
+    const marked = takeRecordMark();
     if (y !== null && typeof y === 'object' && (y as Frame).next === GeneratorNext) {
       // an explicit call record (the same test as the trampoline's)
       (stack ??= []).push(top);
       top = y as Frame;
+      value = undefined;
+    } else if (marked) {
+      // a marked record that is another iterator (a twin compiled down to ES5, say)
+      (stack ??= []).push(top);
+      top = delegateTo(y as Iterator<unknown, unknown, unknown>);
       value = undefined;
     } else if (isThenable(y)) {
       Promise.resolve(y).catch(() => {});

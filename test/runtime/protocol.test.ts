@@ -167,6 +167,34 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(after)).to.equal(iteratorLike);
   });
 
+  it('runs a marked record that is an iterator other than a generator, in a greenlet and plainly', async () => {
+    // What `yield __tsg.markRecord(f$twin(x))` hands over when the twin was compiled down to ES5.
+    function handRolled(n: number): Iterator<unknown, unknown, unknown> {
+      let step = 0;
+      return {
+        next(value?: unknown) {
+          step++;
+          if (step === 1) return { done: false, value: delay(1).then(() => n) }; // a wait
+          if (step === 2 && n === 0) throw new Error('zero');
+          return { done: true, value: (value as number) * 2 };
+        },
+      };
+    }
+    const f = colour('f', function* f$twin(n: number) {
+      try {
+        return yield protocol.markRecord(handRolled(n));
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    expect(await spawnGreenlet(f, 21)).to.equal(42);
+    expect(await spawnGreenlet(f, 0)).to.equal('zero');
+    const g = colour('g', function* g$twin() {
+      return yield protocol.markRecord({ next: () => ({ done: true, value: 'plain' }) });
+    });
+    expect(protocol.runPlain((g as any)[protocol.TWIN](), 'g')).to.equal('plain');
+  });
+
   it('exports its names as data properties: emitted code reads them at every suspension', () => {
     const getters = Object.entries(Object.getOwnPropertyDescriptors(protocol))
       .filter(([, d]) => d.get !== undefined)
