@@ -9,7 +9,9 @@
  * predictor running out. Records on every edge took 0.83–0.88; a record every 5th, 10th, 16th
  * or 25th edge and `yield*` between took 0.72–0.82, 0.75–0.85, 0.80–0.90 and 0.98–1.02
  * (`npm run bench`, Node 20, 2026-12-02). Ten keeps chains of up to ten calls all `yield*`,
- * where `yield*` is fastest.
+ * where `yield*` is fastest. The cap also keeps a long chain that is not recursive off V8's own
+ * limit: resumes of nested generators overflow the native stack ~4,900 deep (a chain of 5,000
+ * distinct functions threw RangeError before; test/transformer/long-chain.test.ts).
  *
  * ```js
  * // a chain of distinct coloured functions, f0 calls f1 calls … calls f24 (the leaf waits)
