@@ -61,7 +61,7 @@ function* starInline(d: number): Gen {
  */
 function* cappedInline(d: number): Gen {
   if (d === 1) return __tsg.resumeInline(yield __tsg.markInlineWait(Promise.resolve(1))) as number;
-  if ((d - 1) % (MAX_NESTED_DELEGATION + 1) === 0) return ((yield __tsg.markRecord(cappedInline(d - 1))) as number) + 0;
+  if ((d - 1) % (MAX_NESTED_DELEGATION + 1) === 0) return (__tsg.resumeInline(yield __tsg.markRecord(cappedInline(d - 1))) as number) + 0;
   return (yield* cappedInline(d - 1)) + 0;
 }
 /**
@@ -75,12 +75,12 @@ function* starBare(d: number): Gen {
 /** Explicit call records on every edge, inline wait at the leaf. */
 function* recordInline(d: number): Gen {
   if (d === 1) return __tsg.resumeInline(yield __tsg.markInlineWait(Promise.resolve(1))) as number;
-  return ((yield __tsg.markRecord(recordInline(d - 1))) as number) + 0;
+  return (__tsg.resumeInline(yield __tsg.markRecord(recordInline(d - 1))) as number) + 0;
 }
 /** Explicit call records on every edge, awaitSync twin at the leaf. */
 function* recordAwaitSync(d: number): Gen {
   if (d === 1) return (yield* awaitSyncFn[__tsg.TWIN](Promise.resolve(1))) as number;
-  return ((yield __tsg.markRecord(recordAwaitSync(d - 1))) as number) + 0;
+  return (__tsg.resumeInline(yield __tsg.markRecord(recordAwaitSync(d - 1))) as number) + 0;
 }
 
 // One driver per form, each calling one chain: a shared driver's `yield*` would see every form's
@@ -107,12 +107,12 @@ function* starBareDriver(n: number, d: number): Gen {
 }
 function* recordInlineDriver(n: number, d: number): Gen {
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (yield __tsg.markRecord(recordInline(d))) as number;
+  for (let i = 0; i < n; i++) sum += __tsg.resumeInline(yield __tsg.markRecord(recordInline(d))) as number;
   return sum;
 }
 function* recordAwaitSyncDriver(n: number, d: number): Gen {
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (yield __tsg.markRecord(recordAwaitSync(d))) as number;
+  for (let i = 0; i < n; i++) sum += __tsg.resumeInline(yield __tsg.markRecord(recordAwaitSync(d))) as number;
   return sum;
 }
 
@@ -133,7 +133,7 @@ function* starSync(d: number): Gen {
 }
 function* recordSync(d: number): Gen {
   if (d === 1) return 1;
-  return ((yield __tsg.markRecord(recordSync(d - 1))) as number) + 0;
+  return (__tsg.resumeInline(yield __tsg.markRecord(recordSync(d - 1))) as number) + 0;
 }
 function* starSyncDriver(n: number, d: number): Gen {
   let sum = 0;
@@ -142,7 +142,7 @@ function* starSyncDriver(n: number, d: number): Gen {
 }
 function* recordSyncDriver(n: number, d: number): Gen {
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (yield __tsg.markRecord(recordSync(d))) as number;
+  for (let i = 0; i < n; i++) sum += __tsg.resumeInline(yield __tsg.markRecord(recordSync(d))) as number;
   return sum;
 }
 

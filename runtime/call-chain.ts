@@ -1,11 +1,13 @@
 /**
  * Logical call chains for errors that escape a greenlet, the way V8's async stack traces show an
- * await chain. Two sources, both read only on the error path:
+ * await chain. Two sources, both read only on the error path, kept in one list by the greenlet
+ * (innermost first):
  *
- * - frames delegating with `yield*` are on the native stack when a suspension point is resumed,
- *   so the runtime's suspension twins capture them (`noteSuspendedFrames`) as a rejection arrives;
- * - frames on the trampoline's explicit stack are named by their twin (`FRAME_NAME`) as the
- *   error unwinds through them.
+ * - frames delegating with `yield*` are on the native stack where an error arrives in a frame
+ *   (a suspension twin's catch, `resumeInline` of an inline wait or of a marked record), so they
+ *   are captured there (`captureSuspendedFrames`), once per segment of `yield*` frames;
+ * - frames on the trampoline's explicit stack with no captured segment are named by their twin
+ *   (`FRAME_NAME`) as the error unwinds through them.
  *
  * ```
  * Error: connection reset
@@ -15,7 +17,6 @@
  *     at loadUser (repo.ts:7:10)
  * ```
  */
-const suspendedFrames = new WeakMap<object, string[]>();
 const annotated = new WeakSet<object>();
 
 /** Where the trampoline's own frames start: everything below is the event loop, not the chain. */
@@ -28,15 +29,14 @@ const CHAIN_LIMIT = 100;
 const CHAIN_OUTER = 20;
 
 /**
- * Records the coloured frames that were waiting on a suspension when `error` was thrown into them
- * (called from the catch of a runtime suspension twin; the native stack holds the `yield*` chain).
+ * The coloured frames on the native stack below `below` (the function that asks), innermost
+ * first, down to the trampoline: the `yield*` frames an error is passing through.
  */
-export function noteSuspendedFrames(error: unknown): void {
-  if (!isObject(error) || suspendedFrames.has(error)) return;
+export function captureSuspendedFrames(below: Function): string[] {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 200;
-  Error.captureStackTrace(holder, noteSuspendedFrames);
+  Error.captureStackTrace(holder, below);
   Error.stackTraceLimit = limit;
   const frames: string[] = [];
   for (const line of (holder.stack ?? '').split('\n').slice(1)) {
@@ -44,23 +44,16 @@ export function noteSuspendedFrames(error: unknown): void {
     // `Function.` prefixes a twin called as `f[TWIN]()`, the receiver being the plain function.
     if (!RESUME_FRAME.test(line) && !line.includes(RUNTIME_DIR)) frames.push(line.trim().replace(/^at (?:Function\.)?/, ''));
   }
-  suspendedFrames.set(error, frames);
+  return frames;
 }
 
-/**
- * Appends the greenlet's logical call chain to `error.stack`, outermost first: the explicit-stack
- * frames it unwound through (`unwound`, innermost first) and the `yield*` frames noted above.
- */
+/** Appends the greenlet's logical call chain (`unwound`, innermost first) to `error.stack`, outermost first. */
 export function appendCallChain(error: unknown, unwound: readonly string[], greenlet: string): void {
   if (!isObject(error) || annotated.has(error)) return;
   const stack = (error as { stack?: unknown }).stack;
   if (typeof stack !== 'string') return;
   annotated.add(error);
-  const noted = suspendedFrames.get(error) ?? [];
-  // The innermost explicit frame is where the `yield*` frames (if any) live; its name is already
-  // among them, so keep the explicit names below it only.
-  const explicit = noted.length ? unwound.slice(1) : unwound;
-  let chain = [...explicit].reverse().concat([...noted].reverse());
+  let chain = [...unwound].reverse();
   if (chain.length === 0) return;
   if (chain.length > CHAIN_LIMIT) {
     // A deep recursion would otherwise append a line per frame (megabytes at a million frames).

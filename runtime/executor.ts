@@ -22,12 +22,11 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
-import { noteSuspendedFrames } from './call-chain';
 import { ConfigurationError, GreenletExit, outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
 import type { ExecutorOutcome } from './executor-errors';
 import { rebuildError } from './executor-errors';
 import type { ExecutorTask } from './executor-worker';
-import { getcurrent } from './greenlet';
+import { getcurrent, noteSuspendedFrames } from './greenlet';
 import { setTwin } from './protocol';
 import type { SYNCHRONIZED } from './synchronize';
 

@@ -8,7 +8,7 @@
  * grows with the greenlet's logical depth.
  */
 import { GreenletExit } from './errors';
-import { appendCallChain, noteSuspendedFrames } from './call-chain';
+import { appendCallChain, captureSuspendedFrames } from './call-chain';
 import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, TWIN } from './protocol';
 
 // `var`, not `let`: both are read and written on every suspension from inner functions, where
@@ -32,6 +32,11 @@ var yieldMark = 0;
 const INLINE_WAIT = 1;
 const RECORD = 2;
 const REJECTED: unique symbol = Symbol('ts-greenlet.rejected');
+/**
+ * Pushed above a frame that yielded a record without a mark (hand-written `yield gen`): an error
+ * from the record is thrown at that yield, where a marked one goes through `resumeInline`.
+ */
+const UNMARKED = { [Symbol.toStringTag]: 'ts-greenlet.unmarked' } as unknown as Generator<unknown, unknown, unknown>;
 
 export function markInlineWait<T>(value: T): T {
   yieldMark = INLINE_WAIT;
@@ -54,13 +59,28 @@ export function takeRecordMark(): boolean {
   return mark === RECORD;
 }
 
+/**
+ * `resumeInline(yield markInlineWait(p))`, `resumeInline(yield markRecord(gen))`: the value the
+ * frame was resumed with, or the wait's rejection (the record's error) thrown here, where the
+ * frames delegating with `yield*` down to this one are on the native stack for the call chain.
+ */
 export function resumeInline(value: unknown): unknown {
   if (value !== REJECTED) return value;
   const g = current!;
   const error = g.rejection;
   g.rejection = undefined;
-  noteSuspendedFrames(error); // here the frames delegating with `yield*` are on the native stack
+  noteSuspendedFrames(error);
   throw error;
+}
+
+/**
+ * Called where an error arrives in (or starts from) a frame that may be delegated to with
+ * `yield*` (a suspension twin's catch, `resumeInline`): records those frames, from the native
+ * stack, in the current greenlet's call chain. Once per resume: the innermost capture has them all.
+ */
+export function noteSuspendedFrames(error: unknown): void {
+  const g = current;
+  if (g !== null && (typeof error === 'object' || typeof error === 'function') && error !== null) g.noteFrames(noteSuspendedFrames);
 }
 
 /** The greenlet running now, or `null` in code that runs outside any greenlet. */
@@ -108,8 +128,13 @@ export class Greenlet<T = unknown> {
   private running = false;
   /** A cancel that arrived while this greenlet was running but not current (see `cancel`). */
   private pendingExit: GreenletExit | null = null;
-  /** Frames an error has unwound through so far, innermost first (for the logical call chain). */
+  /**
+   * The error being unwound's logical call chain so far, innermost first: the `yield*` frames of
+   * each segment (`noteFrames`) and the names of records that had none noted.
+   */
   private unwound: string[] | null = null;
+  /** This resume's `yield*` frames are in `unwound` already (the record's own name among them). */
+  private noted = false;
   /** The parked wait is an inline one: its rejection comes back through `resumeInline`. */
   private parkedInline = false;
   /** @internal The rejection `resumeInline` throws. */
@@ -201,6 +226,15 @@ export class Greenlet<T = unknown> {
     this.observer = observer;
   }
 
+  /** @internal See `noteSuspendedFrames`. */
+  noteFrames(below: Function): void {
+    if (this.noted) return;
+    this.noted = true;
+    const frames = captureSuspendedFrames(below);
+    if (this.unwound === null) this.unwound = frames;
+    else for (const f of frames) this.unwound.push(f);
+  }
+
   toString(): string {
     return `<Greenlet ${this.name}${this.dead ? ' (dead)' : ''}>`;
   }
@@ -244,7 +278,7 @@ export class Greenlet<T = unknown> {
       try {
         if (this.dead) throw error; // not a frame's error: finishing itself threw
         // The one frame `runDelegating` runs threw, and nothing is below it.
-        (this.unwound ??= []).push(frameName(this.top!));
+        this.noteUnwound(this.top!);
         this.finish(error, true);
       } finally {
         this.running = false;
@@ -263,10 +297,8 @@ export class Greenlet<T = unknown> {
     const top = this.top!;
     for (;;) {
       const r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
-      if (isThrow) {
-        isThrow = false;
-        this.unwound = null; // the frame caught it
-      }
+      isThrow = false;
+      if (this.unwound !== null) this.forgetUnwound(); // the frame caught it
       value = r.value;
       if (r.done) {
         this.finish(value, false);
@@ -288,7 +320,7 @@ export class Greenlet<T = unknown> {
         // The frame's first explicit call (`value`): from here on the records loop runs the
         // greenlet. A new array each time, young: young frames pushed into an old array cost a
         // write barrier each (~50 instructions a frame at depth 100 in a long-lived greenlet).
-        this.below = [top];
+        this.below = mark === RECORD ? [top] : [top, UNMARKED];
         this.top = value as Frame;
         return this.runRecords(undefined, false);
       }
@@ -321,20 +353,27 @@ export class Greenlet<T = unknown> {
           top = delegateTo(top);
           continue;
         }
-        (this.unwound ??= []).push(frameName(top));
+        this.noteUnwound(top);
         if (below.length === 0) {
           this.finish(error, true);
           return undefined;
         }
         top = below.pop()!;
-        value = error;
-        isThrow = true;
+        if (top === UNMARKED) {
+          // the caller yielded a bare record: throw at its yield
+          top = below.pop()!;
+          value = error;
+          isThrow = true;
+        } else {
+          // a marked record: its caller's `resumeInline` throws it, noting its `yield*` frames
+          this.rejection = error;
+          value = REJECTED;
+          isThrow = false;
+        }
         continue;
       }
-      if (isThrow) {
-        isThrow = false;
-        this.unwound = null; // the frame caught it
-      }
+      isThrow = false;
+      if (this.unwound !== null) this.forgetUnwound(); // the frame caught it
       value = r.value;
       if (r.done) {
         if (below.length === 0) {
@@ -342,6 +381,7 @@ export class Greenlet<T = unknown> {
           return undefined;
         }
         top = below.pop()!;
+        if (top === UNMARKED) top = below.pop()!;
         continue;
       }
       const mark = yieldMark;
@@ -359,8 +399,9 @@ export class Greenlet<T = unknown> {
       if (wait === undefined) {
         // An explicit call record (`value`): run it on our stack, then resume `top` with its
         // result. A new array once the stack is empty (see `runDelegating`).
-        if (below.length === 0) this.below = below = [top];
-        else below.push(top);
+        if (below.length === 0) this.below = below = mark === RECORD ? [top] : [top, UNMARKED];
+        else if (mark === RECORD) below.push(top);
+        else below.push(top, UNMARKED);
         top = value as Frame;
         value = undefined;
         continue;
@@ -375,6 +416,17 @@ export class Greenlet<T = unknown> {
       this.parkedInline = mark === INLINE_WAIT;
       return wait;
     }
+  }
+
+  /** An error leaves frame `f`: its name joins the call chain unless its frames were noted. */
+  private noteUnwound(f: Frame): void {
+    if (this.noted) this.noted = false;
+    else (this.unwound ??= []).push(frameName(f));
+  }
+
+  private forgetUnwound(): void {
+    this.unwound = null;
+    this.noted = false;
   }
 
   /**
@@ -429,7 +481,7 @@ export class Greenlet<T = unknown> {
     const observer = this.observer;
     this.observer = null;
     if (observer !== null && observer.greenletFinished(this, value, isError) && isError) {
-      this.unwound = null;
+      this.forgetUnwound();
       this.resolve(undefined as T);
       return;
     }
@@ -439,7 +491,7 @@ export class Greenlet<T = unknown> {
     } else {
       this.resolve(value as T);
     }
-    this.unwound = null;
+    this.forgetUnwound();
   }
 }
 

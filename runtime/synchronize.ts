@@ -5,9 +5,8 @@
  * it throws `ScopeError`, or returns the promise when not strict) plus a generator twin (what
  * transformed code delegates to: it yields the promise to the trampoline).
  */
-import { noteSuspendedFrames } from './call-chain';
 import { ConfigurationError, ScopeError, outsideGreenletMessage, untransformedCallerMessage } from './errors';
-import { getcurrent, Greenlet } from './greenlet';
+import { getcurrent, Greenlet, noteSuspendedFrames } from './greenlet';
 import { GeneratorNext, isGeneratorFunction, isThenable, nameTwin, RAW, setTwin, TWIN, twinOf } from './protocol';
 
 /**

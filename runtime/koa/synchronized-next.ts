@@ -6,9 +6,8 @@
  * function, which would otherwise be paid on every request.
  */
 import type { Context, Next } from 'koa';
-import { noteSuspendedFrames } from '../call-chain';
 import { GreenletExit } from '../errors';
-import { getcurrent } from '../greenlet';
+import { getcurrent, noteSuspendedFrames } from '../greenlet';
 import { TWIN } from '../protocol';
 import { CLIENT_DISCONNECTED, enterNext, isDisconnected, leaveNext } from './disconnect';
 import type { Synchronized } from '../synchronize';

@@ -134,7 +134,7 @@ describe('runtime: protocol edge cases', () => {
   });
 
   it('runs a marked record as an unmarked one, and the mark covers only its own yield', async () => {
-    const { markRecord, runPlain } = protocol;
+    const { markRecord, resumeInline, runPlain } = protocol;
     const boom = new Error('child');
     function* child(i: number): Generator<unknown, number, unknown> {
       const v = (yield delay(1).then(() => i)) as number;
@@ -147,7 +147,7 @@ describe('runtime: protocol edge cases', () => {
       // the record stack empties and fills again across waits, marked and unmarked alike
       for (let i = 0; i < 4; i++) {
         try {
-          seen.push(i % 2 ? yield child(i) : yield markRecord(child(i)));
+          seen.push(i % 2 ? yield child(i) : resumeInline(yield markRecord(child(i))));
         } catch (error) {
           seen.push(error);
         }
@@ -158,7 +158,7 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(f)).to.deep.equal([0, 10, boom, 30, iteratorLike]);
     // runPlain takes a marked record too; the mark must not make a later greenlet's value a record
     const plainRecords = colour('g', function* g$twin() {
-      return ((yield markRecord((function* () { return 4; })())) as number) + 1;
+      return (resumeInline(yield markRecord((function* () { return 4; })())) as number) + 1;
     });
     expect(runPlain((plainRecords as any)[protocol.TWIN](), 'g')).to.equal(5);
     const after = colour('h', function* h$twin() {
@@ -182,7 +182,7 @@ describe('runtime: protocol edge cases', () => {
     }
     const f = colour('f', function* f$twin(n: number) {
       try {
-        return yield protocol.markRecord(handRolled(n));
+        return protocol.resumeInline(yield protocol.markRecord(handRolled(n)));
       } catch (error) {
         return (error as Error).message;
       }
@@ -190,7 +190,7 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(f, 21)).to.equal(42);
     expect(await spawnGreenlet(f, 0)).to.equal('zero');
     const g = colour('g', function* g$twin() {
-      return yield protocol.markRecord({ next: () => ({ done: true, value: 'plain' }) });
+      return protocol.resumeInline(yield protocol.markRecord({ next: () => ({ done: true, value: 'plain' }) }));
     });
     expect(protocol.runPlain((g as any)[protocol.TWIN](), 'g')).to.equal('plain');
   });

@@ -5,7 +5,7 @@
  * ```js
  * query(sql)      →  (__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql))))  // wait
  * load(id)        →  (yield* load$twin(id))                               // direct
- * fact(n - 1)     →  (yield __tsg.markRecord(fact$twin(n - 1)))           // direct, recursive edge
+ * fact(n - 1)     →  (__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1))))  // direct, recursive edge
  * repo.find(id)   →  (yield* __tsg.dispatch((_a = repo).find).call(_a, id))
  * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))
  * await-side:        (_a = repo, _b = _a.find, await __tsg.callInGreenlet(_b, _a, [id]))
@@ -289,13 +289,14 @@ function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Express
 }
 
 /**
- * `(yield* gen)`, or `(yield __tsg.markRecord(gen))`: an explicit call record the trampoline
- * runs on its own stack. The mark spares the trampoline telling a generator from a promise.
+ * `(yield* gen)`, or `(__tsg.resumeInline(yield __tsg.markRecord(gen)))`: an explicit call record
+ * the trampoline runs on its own stack. The mark spares the trampoline telling a generator from a
+ * promise; `resumeInline` throws the record's error inside this frame, where the `yield*` frames
+ * down to it are on the native stack for the error's call chain.
  */
 export function delegate(rw: FileRewrite, gen: ts.Expression, explicit: boolean): ts.Expression {
   const f = rw.factory;
-  const y = explicit
-    ? f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markRecord'), undefined, [gen]))
-    : f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen);
-  return f.createParenthesizedExpression(y);
+  if (!explicit) return f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen));
+  const y = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markRecord'), undefined, [gen]));
+  return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [y]));
 }
