@@ -19,9 +19,9 @@ var current: Greenlet<any> | null = null;
  * Marked yields (see `protocol.ts`). `markInlineWait(p)` says that the frame's next yield is an
  * inline wait, `markRecord(gen)` that it is an explicit call record; the trampoline that takes
  * that yield (or `runPlain`, which cannot wait) clears the mark. Nothing runs between a mark and
- * its yield (`yield markInlineWait(p)`, `yield markRecord(f$twin(x))`).
- * - A rejection of a marked wait resumes the frame with `REJECTED`, and `resumeInline` throws
- *   the error there.
+ * its yield (`resumeInline(yield markInlineWait(p))`, `resumeInline(yield markRecord(f$twin(x)))`).
+ * - A rejection of a marked wait, or an error from a marked record, resumes the frame with
+ *   `REJECTED`, and `resumeInline` throws the error there, noting the frame's `yield*` chain.
  * - A marked record is pushed without a look at the value. Telling a generator from a promise
  *   by the value (`instanceof Promise`, then `.next === GeneratorNext`) took ~110 of ~860
  *   instructions a frame at depth 100, and the `.next` load goes megamorphic across many twins.

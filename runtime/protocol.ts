@@ -26,9 +26,12 @@
  * | `yield generatorObj` | an explicit call record: the trampoline pushes the generator on its  |
  * |                      | own stack and resumes the caller with its return value / its error.  |
  * |                      | O(1) per resume and no native stack: used on recursive edges.        |
- * | `yield markRecord(   | what the transformer emits for a record: the same, but the trampoline|
- * | twinResult)`         | pushes it without looking; an iterator that is not a generator (a    |
- * |                      | twin compiled down to ES5) runs behind a delegating generator.       |
+ * | `resumeInline(yield  | what the transformer emits for a record: the same, but the trampoline|
+ * | markRecord(gen))`    | pushes it without looking, and the record's error comes back as a    |
+ * |                      | marker that `resumeInline` throws inside the caller (its `yield*`    |
+ * |                      | frames on the native stack for the call chain). An iterator that is  |
+ * |                      | not a generator (a twin compiled down to ES5) runs behind a          |
+ * |                      | delegating generator.                                                |
  * | `yield* twin(...)`   | direct delegation: fastest for shallow, non-recursive edges, but     |
  * |                      | each resume walks every delegating frame and V8 overflows ~10k deep. |
  * | `resumeInline(yield  | an inline wait, what a call of a suspension point compiles to: like  |

@@ -16,9 +16,9 @@
  * ```js
  * // a chain of distinct coloured functions, f0 calls f1 calls … calls f24 (the leaf waits)
  * function* f23$twin() { return (yield* f24$twin()); }   // f14 … f23: yield*, 10 edges below f14
- * function* f13$twin() { return (yield __tsg.markRecord(f14$twin())); }  // f14 starts a nest
+ * function* f13$twin() { return (__tsg.resumeInline(yield __tsg.markRecord(f14$twin()))); }  // f14 starts a nest
  * function* f3$twin() { return (yield* f4$twin()); }     // f3 … f12: yield*
- * function* f2$twin() { return (yield __tsg.markRecord(f3$twin())); }
+ * function* f2$twin() { return (__tsg.resumeInline(yield __tsg.markRecord(f3$twin()))); }
  * function* f0$twin() { return (yield* f1$twin()); }     // f0, f1: yield*
  * ```
  * Heights are counted from the leaves: the first cut is ten edges above the deepest leaf.
