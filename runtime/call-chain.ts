@@ -70,6 +70,6 @@ export function appendCallChain(error: unknown, unwound: readonly string[], gree
   }
 }
 
-function isObject(x: unknown): x is object {
+export function isObject(x: unknown): x is object {
   return (typeof x === 'object' && x !== null) || typeof x === 'function';
 }

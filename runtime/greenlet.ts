@@ -8,7 +8,7 @@
  * grows with the greenlet's logical depth.
  */
 import { GreenletExit } from './errors';
-import { appendCallChain, captureSuspendedFrames } from './call-chain';
+import { appendCallChain, captureSuspendedFrames, isObject } from './call-chain';
 import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, TWIN } from './protocol';
 
 // `var`, not `let`: both are read and written on every suspension from inner functions, where
@@ -80,7 +80,7 @@ export function resumeInline(value: unknown): unknown {
  */
 export function noteSuspendedFrames(error: unknown): void {
   const g = current;
-  if (g !== null && (typeof error === 'object' || typeof error === 'function') && error !== null) g.noteFrames(noteSuspendedFrames);
+  if (g !== null && isObject(error)) g.noteFrames(noteSuspendedFrames);
 }
 
 /** The greenlet running now, or `null` in code that runs outside any greenlet. */
