@@ -20,6 +20,7 @@ import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
+import { analyseValueFlow, FlowValue, SUSPENDS } from './value-flow';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
@@ -73,6 +74,11 @@ export function analyse(program: ts.Program): Analysis {
   const methodSites = new Map<string, CallSite[]>();
   const siteOrder = new Map<CallSite, number>();
   const viaOf = new Map<CallSite, 'call' | 'apply'>();
+  // What value flow says each call may run (value-flow.ts), beside what types say: the sites that
+  // may call each function, and the sites whose callee may be a suspension point.
+  const flow = analyseValueFlow(program);
+  const flowCallers = new Map<FunctionNode, CallSite[]>();
+  const flowSuspending: CallSite[] = [];
 
   for (const site of inv.calls) {
     siteOrder.set(site, siteOrder.size);
@@ -101,6 +107,21 @@ export function analyse(program: ts.Program): Analysis {
       list.push(site);
     }
     if (t.kind === 'value') valueSites.push(site);
+    for (const v of flowTargets(site, t)) {
+      if (v === SUSPENDS) {
+        flowSuspending.push(site);
+        continue;
+      }
+      if (t.kind === 'builtin') {
+        let list = builtinSitesOf.get(v);
+        if (!list) builtinSitesOf.set(v, (list = []));
+        if (!list.includes(site)) list.push(site);
+      }
+      if (!callees.includes(v)) callees.push(v);
+      let list = flowCallers.get(v);
+      if (!list) flowCallers.set(v, (list = []));
+      list.push(site);
+    }
   }
   const methodNames = new Map<FunctionNode, string>();
   for (const [name, fns] of inv.methodsByName) for (const fn of fns) methodNames.set(fn, name);
@@ -112,6 +133,7 @@ export function analyse(program: ts.Program): Analysis {
   const work: Array<[CallSite, FunctionNode | 'suspension point']> = [];
 
   for (const site of inv.calls) if (targets.get(site)!.kind === 'suspend') work.push([site, 'suspension point']);
+  for (const site of flowSuspending) work.push([site, 'suspension point']);
   while (work.length) {
     const [site, callee] = work.pop()!;
     if (suspending.has(site)) continue;
@@ -123,6 +145,7 @@ export function analyse(program: ts.Program): Analysis {
     coloured.add(fn);
     reasons.set(fn, { site: site.call, callee });
     for (const caller of callersOf(fn)) work.push([caller, fn]);
+    for (const caller of flowCallers.get(fn) ?? []) work.push([caller, fn]);
     for (const bs of builtinSitesOf.get(fn) ?? []) work.push([bs, fn]);
     const decorators = (ts.canHaveDecorators(fn) && ts.getDecorators(fn)) || [];
     if (inv.functionValues.has(fn) || decorators.length) {
@@ -275,8 +298,12 @@ export function analyse(program: ts.Program): Analysis {
   }
   // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
   for (const site of inv.calls) {
-    if (!ts.isCallExpression(site.call) || !boundFunction(checker, site.call)) continue;
-    if (!colouredFunctionOf(checker, site.call, coloured)) continue;
+    if (!ts.isCallExpression(site.call)) continue;
+    const boundFn = boundFunction(checker, site.call);
+    if (!boundFn) continue;
+    const boundValues = flow.valuesOf(boundFn);
+    const mayBeColoured = boundValues && [...boundValues].some((v) => v === SUSPENDS || coloured.has(v));
+    if (!mayBeColoured && !colouredFunctionOf(checker, site.call, coloured)) continue;
     plans.set(site.call, { kind: 'bind' });
     files.add(site.call.getSourceFile());
   }
@@ -289,6 +316,32 @@ export function analyse(program: ts.Program): Analysis {
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;
+
+  /**
+   * What value flow says a call may run. A method call (`o.m()`) leaves the program's class
+   * methods to the type-based dispatch above (a `Map`'s `get` is not every class's `get`), and a
+   * call of a member declared outside the program (`console.log`, `map.get`) takes none, unless
+   * the receiver's type says nothing (`any`).
+   */
+  function flowTargets(site: CallSite, t: CallTarget): FlowValue[] {
+    const call = site.call;
+    if (t.kind === 'static' || t.kind === 'suspend' || t.kind === 'accessor') return [];
+    if (!ts.isCallExpression(call) && !ts.isTaggedTemplateExpression(call)) return [];
+    if (t.kind === 'builtin') {
+      const arg = ts.isCallExpression(call) ? call.arguments[t.callbackIndex] : undefined;
+      return arg ? [...(flow.valuesOf(arg) ?? [])] : [];
+    }
+    const values = flow.calleeValues(call);
+    if (!values || values.size === 0) return [];
+    const via = viaCallOrApply(checker, call);
+    const callee = via ? via.fn : skipParens(calleeOf(call));
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return [...values];
+    if (isOpaqueType(checker.getTypeAtLocation(callee.expression))) return [...values];
+    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee.argumentExpression;
+    const decls = checker.getSymbolAtLocation(nameNode)?.declarations ?? [];
+    if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
+    return [...values].filter((v) => v === SUSPENDS || !isClassMember(v));
+  }
 
   /**
    * The sites that may call `fn`, in program order: its static and declared-method edges, and the
@@ -399,6 +452,11 @@ function declaredParameterTypes(checker: ts.TypeChecker, inv: Inventory, arg: ts
     }
   }
   return out;
+}
+
+/** A method or accessor of a class: calls of it by name are dispatched by type. */
+function isClassMember(fn: FunctionNode): boolean {
+  return (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && ts.isClassLike(fn.parent);
 }
 
 /** Functions that can become generators. The rest report a diagnostic when a call in them may suspend. */

@@ -1,0 +1,951 @@
+/**
+ * Where function values go: a whole-program, flow-insensitive points-to analysis for functions
+ * (Andersen-style inclusion constraints, solved to a fixed point), field-based as in Feldthaus et
+ * al., "Efficient Construction of Approximate Call Graphs for JavaScript IDE Services" (ICSE
+ * 2013): a property is one location per *name*, whatever object holds it. Objects themselves are
+ * not tracked, so nothing is lost where an object comes from code the analysis cannot see, and
+ * `{ ...o }`, `Object.assign` and destructuring need no model: they read and write names.
+ *
+ * Values are the program's functions and `SUSPENDS` (any value whose type carries the
+ * `Synchronized` brand, or an `@synchronize` method). Locations:
+ *
+ * | location            | holds                                                             |
+ * |---------------------|-------------------------------------------------------------------|
+ * | a symbol            | a variable, parameter, binding element, function declaration     |
+ * | `.name`             | every property `name` of every object (writes, literals, methods) |
+ * | `.[]`               | array, tuple, iterable, Map/Set and promise contents; rest args   |
+ * | `.*`                | written under a key the analysis cannot bound; read by every name |
+ * | return of f         | what `f` returns                                                  |
+ * | an expression       | what it evaluates to                                              |
+ *
+ * ```ts
+ * const loadFlags = synchronize(async () => ['beta']);   // SUSPENDS ⊆ loadFlags
+ * orDefault(loadFlags, []);                              // loadFlags ⊆ param fn of orDefault
+ * function orDefault(fn, d) { try { return fn(); } ... } // fn() may call: {SUSPENDS}
+ * query({ run: () => count('users') });                  // arrow ⊆ .run;  opts.run() may call it
+ * renderer[prop] = (...a) => user.apply(renderer, a);    // prop: 'link' | 'code' → .link, .code
+ * ```
+ *
+ * Calls bind as values arrive: when `f` reaches a callee, the call's arguments flow into `f`'s
+ * parameters and `f`'s returns into the call. Code outside the program (a `.d.ts`) is a
+ * container: what it is given as data (`Map.set(k, v)`, `push(v)`, `Promise.resolve(v)`) it may
+ * hand back (`get`, iteration, `then`), so data arguments flow into `.[]`, results and callback
+ * parameters come from `.[]`. A callback it is given is called there: that is an escape, which
+ * `checks.ts` reports when the callback may suspend. This phase only computes; it decides nothing.
+ */
+import ts from 'typescript';
+import { boundFunction, viaCallOrApply } from './call-targets';
+import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
+import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+import { arrayConstructorMethod, containerMethod, CONTAINER_CONSTRUCTORS, ContainerMethod, isLibFile, objectConstructorMethod } from './value-flow-builtins';
+
+/** A value whose calls suspend: a synchronized function, however it got here. */
+export const SUSPENDS = 'suspends' as const;
+export type FlowValue = FunctionNode | typeof SUSPENDS;
+
+export interface ValueFlow {
+  /** What may be called at a call's callee (`f` of `f(x)`, `f.call(t)`, `o.m()`), or undefined if nothing is known. */
+  calleeValues(call: ts.CallExpression | ts.TaggedTemplateExpression): ReadonlySet<FlowValue> | undefined;
+  /** What an expression may evaluate to. */
+  valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
+}
+
+const ELEMENTS = '[]';
+const ANY_KEY = '*';
+
+/** An array, Map or Set the program makes (at `site`), or a rest parameter's or `arguments`' array. */
+class Container {
+  readonly elements = new Location();
+  constructor(readonly site: ts.Node) {}
+}
+type Value = FlowValue | Container;
+
+class Location {
+  readonly values = new Set<Value>();
+  readonly to = new Set<Location>();
+  /**
+   * The calls through this location, merged: every call through one location has the same
+   * targets, so its arguments go to one place per position and its result comes from one, and a
+   * function arriving here is bound once (not once per call: calls × functions edges blew up).
+   */
+  summary?: CallSummary;
+  /** Handed to code outside the program as a callback: what arrives is called there with `.[]`. */
+  givenOutside = false;
+  /** Where the elements of containers arriving here are read into (`for (x of here)`, `here.get()`). */
+  readonly elementReaders: Location[] = [];
+  /** What is stored into the containers arriving here (`here.push(v)`). */
+  readonly elementWriters: Location[] = [];
+  /** Array patterns over what arrives here: a container gives its elements, a function itself (a Map entry). */
+  readonly patternReaders: Location[] = [];
+  /** Functions arriving here are called back by a container method (`xs.forEach(here)`). */
+  readonly callbacks: Array<(f: FunctionNode) => void> = [];
+  /** Handed to code outside the program as data: a container arriving here is shared with it. */
+  escapes = false;
+  /** Typed as a primitive (see `primitiveLocation`): holds no function, whatever flows in. */
+  constructor(readonly closed = false) {}
+}
+
+interface CallSummary {
+  args: Location[];
+  /** Positions from here on may get any element (a spread argument, `apply`, a partial `bind`). */
+  spreadFrom: number;
+  /** The elements spread into those positions. */
+  spread: Location;
+  /** Every argument may reach every parameter (calls of a partially bound function). */
+  scatter?: boolean;
+  result: Location;
+}
+
+export function analyseValueFlow(program: ts.Program): ValueFlow {
+  const checker = program.getTypeChecker();
+  const bySymbol = new Map<ts.Symbol, Location>();
+  const byNode = new Map<ts.Node, Location>();
+  const fields = new Map<string, Location>();
+  const returns = new Map<FunctionNode, Location>();
+  /** The callee's values of each call (apart from the call's own value, what it returns). */
+  const callees = new Map<ts.Node, Location>();
+  const defined = new Set<FunctionNode>();
+  const brandedSymbols = new Map<ts.Symbol, boolean>();
+  const primitiveTypes = new Map<ts.Type, boolean>();
+  /** Never written to: what a read that cannot carry a function reads. */
+  const nothing = new Location(true);
+  /** Functions whose body reads `arguments`: every argument they get also lands in `.[]`. */
+  const readsArguments = new Set<FunctionNode>();
+  const brandedTypes = new Map<ts.Type, boolean>();
+  const work: Array<[Location, Value]> = [];
+  const restContainers = new Map<ts.Node, Container>();
+  /** Writes into containers at a receiver: if none arrives there, the receiver came from outside. */
+  const pendingWrites: Array<[Location, Location]> = [];
+
+  const field = (name: string): Location => {
+    let l = fields.get(name);
+    if (!l) {
+      fields.set(name, (l = new Location()));
+      if (name !== ANY_KEY) edge(field(ANY_KEY), l); // a write under an unknown key may be any name
+    }
+    return l;
+  };
+  const symbolLocation = (sym: ts.Symbol): Location => {
+    let l = bySymbol.get(sym);
+    if (!l) bySymbol.set(sym, (l = new Location(isPrimitiveSymbol(sym))));
+    return l;
+  };
+  const located = (n: ts.Node, l: Location): Location => {
+    byNode.set(n, l);
+    return l;
+  };
+  const nodeLocation = (n: ts.Node): Location => {
+    let l = byNode.get(n);
+    if (!l) byNode.set(n, (l = new Location()));
+    return l;
+  };
+  const returnOf = (fn: FunctionNode): Location => {
+    let l = returns.get(fn);
+    if (!l) returns.set(fn, (l = new Location(returnsPrimitive(fn))));
+    return l;
+  };
+
+  function edge(from: Location, to: Location): void {
+    if (from === to || to.closed || from.to.has(to)) return;
+    from.to.add(to);
+    for (const v of from.values) if (!to.values.has(v)) work.push([to, v]);
+  }
+
+  /** The merged calls through `l` (made on first use; functions already there are bound now). */
+  function summaryOf(l: Location): CallSummary {
+    if (!l.summary) {
+      l.summary = { args: [], spreadFrom: Infinity, spread: new Location(), result: new Location() };
+      for (const v of l.values) if (isFunction(v)) bindSummary(v, l.summary);
+    }
+    return l.summary;
+  }
+
+  /** A call through `callee` with these arguments; its value comes from `result`. */
+  function addCall(callee: Location, args: ts.Expression[], argValues: Location[], result: Location | undefined): void {
+    const s = summaryOf(callee);
+    const before = [s.args.length, s.spreadFrom];
+    args.forEach((arg, i) => {
+      if (ts.isSpreadElement(arg)) {
+        s.spreadFrom = Math.min(s.spreadFrom, i);
+        readElements(argValues[i], s.spread);
+      } else {
+        while (s.args.length <= i) s.args.push(new Location());
+        edge(argValues[i], s.args[i]);
+        if (s.scatter) edge(argValues[i], s.spread);
+      }
+    });
+    if (result) edge(s.result, result);
+    if (s.args.length !== before[0] || s.spreadFrom !== before[1]) rebind(callee);
+  }
+
+  /** A summary changed shape (more positions, an earlier spread): bind what is there again. */
+  function rebind(l: Location): void {
+    for (const v of l.values) if (isFunction(v)) bindSummary(v, l.summary!);
+  }
+
+  /** Arguments into parameters (rest parameters and spread arguments through `.[]`), returns out. */
+  function bindSummary(f: FunctionNode, s: CallSummary): void {
+    edge(returnOf(f), s.result);
+    const params = f.parameters;
+    const args = readsArguments.has(f) ? containerOf(f).elements : undefined;
+    s.args.forEach((a, i) => {
+      if (args) edge(a, args);
+      const p = i < params.length ? params[i] : params[params.length - 1];
+      if (!p) return;
+      if (p.dotDotDotToken) edge(a, containerOf(p).elements);
+      else if (i < params.length) edge(a, parameterLocation(p));
+    });
+    if (s.spreadFrom === Infinity) return;
+    if (args) edge(s.spread, args);
+    for (let j = Math.min(s.spreadFrom, params.length); j < params.length; j++) {
+      edge(s.spread, params[j].dotDotDotToken ? containerOf(params[j]).elements : parameterLocation(params[j]));
+    }
+  }
+
+  /** A function called by code outside the program: its parameters get what that code holds. */
+  function calledOutside(f: FunctionNode): void {
+    for (const p of f.parameters) edge(elementsFor(p), parameterLocation(p));
+    edge(returnOf(f), field(ELEMENTS));
+  }
+  function add(l: Location, v: Value): void {
+    work.push([l, v]);
+  }
+
+  /** The container of a rest parameter, of a function's `arguments`, or made at an expression. */
+  function containerOf(site: ts.Node): Container {
+    let c = restContainers.get(site);
+    if (!c) restContainers.set(site, (c = new Container(site)));
+    return c;
+  }
+
+  /** Elements of the containers that reach `from`, and what code outside holds, into `to`. */
+  function readElements(from: Location, to: Location): void {
+    if (to.closed) return;
+    from.elementReaders.push(to);
+    for (const v of from.values) if (v instanceof Container) edge(v.elements, to);
+    edge(field(ELEMENTS), to);
+  }
+
+  function writeElements(into: Location, value: Location): void {
+    into.elementWriters.push(value);
+    for (const v of into.values) if (v instanceof Container) edge(value, v.elements);
+    pendingWrites.push([into, value]);
+  }
+
+  /** An array pattern's elements: a container's, or a function itself (a Map entry `[k, f]`). */
+  function readPattern(from: Location, to: Location): void {
+    if (to.closed) return;
+    from.patternReaders.push(to);
+    for (const v of from.values) {
+      if (v instanceof Container) edge(v.elements, to);
+      else add(to, v);
+    }
+    edge(field(ELEMENTS), to);
+  }
+
+  /** A callback a container method calls: on each function arriving at `at`. */
+  function onFunction(at: Location, bind: (f: FunctionNode) => void): void {
+    at.callbacks.push(bind);
+    for (const v of at.values) if (isFunction(v)) bind(v);
+  }
+
+  /** Data handed to code outside: its containers are shared with that code. */
+  function escape(l: Location): void {
+    if (l.escapes) return;
+    l.escapes = true;
+    edge(l, field(ELEMENTS));
+    for (const v of l.values) if (v instanceof Container) shareWithOutside(v);
+  }
+
+  function shareWithOutside(c: Container): void {
+    edge(c.elements, field(ELEMENTS));
+    edge(field(ELEMENTS), c.elements);
+  }
+
+  const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
+  for (const file of files) visit(file, undefined);
+  // Reads under a key the analysis cannot bound (`o[k]` with `k: string`) read every name.
+  const anyRead = field(`${ANY_KEY}read`);
+  for (const l of fields.values()) if (l !== anyRead) edge(l, anyRead);
+
+  solve();
+  // A write into a receiver no program container reaches: the receiver came from outside.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [into, value] of pendingWrites) {
+      if ([...into.values].some((v) => v instanceof Container) || value.to.has(field(ELEMENTS))) continue;
+      edge(value, field(ELEMENTS));
+      changed = true;
+    }
+    solve();
+  }
+
+  function solve(): void {
+    while (work.length) {
+      const [l, v] = work.pop()!;
+      if (l.values.has(v) || l.closed) continue;
+      l.values.add(v);
+      for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
+      if (v instanceof Container) {
+        for (const r of l.elementReaders) edge(v.elements, r);
+        for (const r of l.patternReaders) edge(v.elements, r);
+        for (const w of l.elementWriters) edge(w, v.elements);
+        if (l.escapes) shareWithOutside(v);
+        continue;
+      }
+      for (const r of l.patternReaders) add(r, v);
+      if (v === SUSPENDS) continue;
+      if (l.summary) bindSummary(v, l.summary);
+      if (l.givenOutside) calledOutside(v);
+      for (const bind of l.callbacks) bind(v);
+    }
+  }
+
+  return {
+    calleeValues(call) {
+      return functionsAt(callees.get(call));
+    },
+    valuesOf(e) {
+      return functionsAt(byNode.get(skipParens(e)));
+    },
+  };
+
+  // ---- constraints ----------------------------------------------------------------------------
+
+  /** Walks statements and declarations; `fn` is the innermost function (for `return`). */
+  function visit(node: ts.Node, fn: FunctionNode | undefined): void {
+    if (isFunctionNode(node)) {
+      if (!node.body || defined.has(node)) return;
+      defined.add(node);
+      defineFunction(node);
+      ts.forEachChild(node, (c) => visit(c, node));
+      return;
+    }
+    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
+    if (ts.isExpression(node) && !ts.isIdentifier(node)) {
+      valueOf(node, fn);
+      return;
+    }
+    if (ts.isVariableDeclaration(node)) {
+      if (node.initializer) bindTo(node.name, valueOf(node.initializer, fn), fn);
+      else if (ts.isIdentifier(node.name)) symbolLocation(symbolOf(node.name)!);
+      return;
+    }
+    if (ts.isReturnStatement(node)) {
+      if (node.expression && fn) edge(valueOf(node.expression, fn), returnOf(fn));
+      return;
+    }
+    if (ts.isForOfStatement(node)) {
+      const iterated = valueOf(node.expression, fn);
+      const target = ts.isVariableDeclarationList(node.initializer) ? node.initializer.declarations[0]?.name : node.initializer;
+      if (target && !primitiveTyped(target)) {
+        const each = new Location();
+        readElements(iterated, each);
+        bindTo(target as ts.BindingName | ts.Expression, each, fn);
+      }
+      visit(node.statement, fn);
+      return;
+    }
+    if ((ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer) {
+      const names = keysOfName(node.name, fn);
+      const v = valueOf(node.initializer, fn);
+      for (const n of names) edge(v, field(n));
+      return;
+    }
+    if (ts.isExportAssignment(node)) {
+      const sym = (node as unknown as { symbol?: ts.Symbol }).symbol;
+      const v = valueOf(node.expression, fn);
+      if (sym) edge(v, symbolLocation(sym));
+      return;
+    }
+    ts.forEachChild(node, (c) => visit(c, fn));
+  }
+
+  /** A function's own facts: where its value is stored, what its parameters default to. */
+  function defineFunction(f: FunctionNode): void {
+    if (ts.isFunctionDeclaration(f) && f.name) add(symbolLocation(symbolOf(f.name)!), f);
+    if (ts.isFunctionExpression(f) && f.name) add(symbolLocation(symbolOf(f.name)!), f);
+    if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) add(nodeLocation(f), f);
+    if (ts.isMethodDeclaration(f) && (ts.isClassLike(f.parent) || ts.isObjectLiteralExpression(f.parent))) {
+      for (const n of keysOfName(f.name, undefined)) {
+        add(field(n), f);
+        if (isSynchronizeDecorated(checker, f)) add(field(n), SUSPENDS);
+      }
+    }
+    if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
+    if (ts.isSetAccessorDeclaration(f) && f.parameters[0]) for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(f.parameters[0]));
+    if (f.body && !ts.isBlock(f.body)) edge(valueOf(f.body, f), returnOf(f));
+    if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) edge(returnOf(f), field(ELEMENTS)); // awaited: `.[]`
+    for (const p of f.parameters) {
+      if (p.dotDotDotToken && ts.isIdentifier(p.name)) add(parameterLocation(p), containerOf(p));
+      // `constructor(private load: () => T)`: the parameter is also the field
+      if (ts.isConstructorDeclaration(f) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) edge(parameterLocation(p), field(p.name.text));
+      if (p.initializer) edge(valueOf(p.initializer, f), parameterLocation(p));
+      if (!ts.isIdentifier(p.name)) bindTo(p.name, parameterLocation(p), f);
+    }
+    if (usesArguments(f)) readsArguments.add(f);
+  }
+
+  /** The location of a parameter's value: its symbol, or the declaration for a pattern. */
+  function parameterLocation(p: ts.ParameterDeclaration): Location {
+    if (ts.isIdentifier(p.name)) {
+      const sym = symbolOf(p.name);
+      if (sym) return symbolLocation(sym);
+    }
+    return nodeLocation(p);
+  }
+
+  /**
+   * Stores `from` into an assignment target or binding pattern. Patterns read names (fields are
+   * per name, so the object read does not matter); array patterns read `.[]`.
+   */
+  function bindTo(target: ts.BindingName | ts.Expression, from: Location, fn: FunctionNode | undefined): void {
+    target = ts.isIdentifier(target) ? target : ts.isBindingName(target) ? target : skipParens(target as ts.Expression);
+    if (ts.isIdentifier(target)) {
+      const sym = symbolOf(target);
+      if (sym) edge(from, symbolLocation(sym));
+      return;
+    }
+    if (ts.isObjectBindingPattern(target)) {
+      for (const el of target.elements) {
+        if (el.dotDotDotToken) continue; // the rest object: its names are the same fields
+        const key = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
+        const src = key ? keyLocation(keysOfName(key, fn)) : field(ANY_KEY);
+        bindElement(el, src, fn);
+      }
+      return;
+    }
+    if (ts.isArrayBindingPattern(target)) {
+      for (const el of target.elements) {
+        if (ts.isOmittedExpression(el)) continue;
+        if (el.dotDotDotToken) bindTo(el.name, from, fn); // the rest: the same elements
+        else bindElement(el, patternElement(from, el.name), fn);
+      }
+      return;
+    }
+    if (ts.isObjectLiteralExpression(target)) {
+      for (const p of target.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) {
+          const src = field(p.name.text);
+          if (p.objectAssignmentInitializer) edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(symbolOf(p.name)!));
+          bindTo(p.name, src, fn);
+        } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyLocation(keysOfName(p.name, fn)), fn);
+      }
+      return;
+    }
+    if (ts.isArrayLiteralExpression(target)) {
+      for (const e of target.elements) {
+        if (ts.isSpreadElement(e)) bindTo(e.expression, from, fn);
+        else if (!ts.isOmittedExpression(e)) bindTo(e, patternElement(from, e), fn);
+      }
+      return;
+    }
+    if (ts.isBinaryExpression(target) && target.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      edge(valueOf(target.right, fn), locationOfTarget(target.left, fn));
+      bindTo(target.left, from, fn);
+      return;
+    }
+    edge(from, locationOfTarget(target as ts.Expression, fn));
+  }
+
+  /** One element of an array pattern over `from`. */
+  function patternElement(from: Location, at: ts.Node): Location {
+    if (primitiveTyped(at)) return nothing;
+    const l = new Location();
+    readPattern(from, l);
+    return l;
+  }
+
+  function bindElement(el: ts.BindingElement, src: Location, fn: FunctionNode | undefined): void {
+    if (el.initializer) {
+      const joined = new Location();
+      edge(src, joined);
+      edge(valueOf(el.initializer, fn), joined);
+      src = joined;
+    }
+    bindTo(el.name, src, fn);
+  }
+
+  /** Where a write to `target` goes: a variable, or the fields an access names. */
+  function locationOfTarget(target: ts.Expression, fn: FunctionNode | undefined): Location {
+    target = skipParens(target);
+    if (ts.isIdentifier(target)) {
+      const sym = symbolOf(target);
+      return sym ? symbolLocation(sym) : new Location();
+    }
+    if (ts.isPropertyAccessExpression(target)) {
+      valueOf(target.expression, fn);
+      return field(target.name.text);
+    }
+    if (ts.isElementAccessExpression(target)) {
+      const object = valueOf(target.expression, fn);
+      const keys = keysOf(target.argumentExpression, fn);
+      if (!keys.includes(ELEMENTS) && !keys.includes(ANY_KEY)) return keyLocation(keys);
+      // `xs[i] = v`: into the containers `xs` holds (or, if none, what code outside holds)
+      const l = new Location();
+      writeElements(object, l);
+      edge(l, keyLocation(keys.filter((k) => k !== ELEMENTS)));
+      return l;
+    }
+    return new Location();
+  }
+
+  /** One location that writes to (and reads from) each of `names`. */
+  function keyLocation(names: string[]): Location {
+    if (names.length === 1) return field(names[0]);
+    const l = new Location();
+    for (const n of names) {
+      edge(l, field(n));
+      edge(field(n), l);
+    }
+    return l;
+  }
+
+  /** The value of an expression (its location), with the constraints of its parts. */
+  function valueOf(e: ts.Expression, fn: FunctionNode | undefined): Location {
+    const inner = skipParens(e);
+    if (inner !== e) {
+      const l = valueOf(inner, fn);
+      byNode.set(e, l);
+      return l;
+    }
+    const existing = byNode.get(e);
+    if (existing && !ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return existing;
+    // Names and property reads are their location itself (shared by every use), so that every
+    // call through one location binds once: see CallSummary.
+    if (ts.isIdentifier(e)) {
+      const sym = symbolOf(e);
+      if (!sym) {
+        const owner = e.text === 'arguments' ? argumentsOwner(e) : undefined;
+        if (!owner) return located(e, new Location());
+        const l = nodeLocation(e);
+        add(l, containerOf(owner));
+        return l;
+      }
+      const l = symbolLocation(sym);
+      let branded = brandedSymbols.get(sym);
+      if (branded === undefined) brandedSymbols.set(sym, (branded = isBranded(checker.getTypeAtLocation(e))));
+      if (branded) add(l, SUSPENDS);
+      return located(e, l);
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      valueOf(e.expression, fn);
+      // `ns.f` of a namespace import: the declaration's own symbol
+      const sym = symbolOf(e.name);
+      const declared = sym?.valueDeclaration && (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration)) ? symbolLocation(sym) : undefined;
+      const branded = isBranded(checker.getTypeAtLocation(e));
+      if (!declared && !branded) return located(e, field(e.name.text));
+      const l = nodeLocation(e);
+      edge(field(e.name.text), l);
+      if (declared) edge(declared, l);
+      if (branded) add(l, SUSPENDS);
+      return l;
+    }
+    if (ts.isElementAccessExpression(e)) {
+      const object = valueOf(e.expression, fn);
+      const keys = keysOf(e.argumentExpression, fn);
+      const read = keyReadLocation(keys);
+      const indexed = keys.includes(ELEMENTS) || keys.includes(ANY_KEY);
+      if (!indexed && !isBranded(checker.getTypeAtLocation(e))) return located(e, read);
+      const l = nodeLocation(e);
+      edge(read, l);
+      if (indexed) readElements(object, l); // `xs[i]`: the elements of the containers `xs` holds
+      if (isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
+      return l;
+    }
+    const here = nodeLocation(e);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
+      visit(e, fn);
+      return here;
+    }
+    if (ts.isClassExpression(e)) {
+      ts.forEachChild(e, (c) => visit(c, fn));
+      return here;
+    }
+    if (ts.isCallExpression(e) || ts.isTaggedTemplateExpression(e)) {
+      call(e, fn);
+      seedIfBranded(e, here);
+      return here;
+    }
+    if (ts.isNewExpression(e)) {
+      construct(e, fn);
+      return here;
+    }
+    if (ts.isConditionalExpression(e)) {
+      valueOf(e.condition, fn);
+      edge(valueOf(e.whenTrue, fn), here);
+      edge(valueOf(e.whenFalse, fn), here);
+      return here;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.EqualsToken) {
+        const v = valueOf(e.right, fn);
+        bindTo(e.left, v, fn);
+        edge(v, here);
+        return here;
+      }
+      const logical = op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.QuestionQuestionToken;
+      const logicalAssign = op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
+      if (logicalAssign) {
+        const target = locationOfTarget(e.left, fn);
+        const v = valueOf(e.right, fn);
+        edge(v, target);
+        edge(target, here);
+        return here;
+      }
+      const l = valueOf(e.left, fn);
+      const r = valueOf(e.right, fn);
+      if (logical) edge(l, here);
+      if (logical || op === ts.SyntaxKind.CommaToken) edge(r, here);
+      return here;
+    }
+    if (ts.isObjectLiteralExpression(e)) {
+      for (const p of e.properties) {
+        if (ts.isPropertyAssignment(p)) {
+          const v = valueOf(p.initializer, fn);
+          for (const n of keysOfName(p.name, fn)) edge(v, field(n));
+        } else if (ts.isShorthandPropertyAssignment(p)) {
+          const sym = checker.getShorthandAssignmentValueSymbol(p);
+          const v = nodeLocation(p);
+          if (sym) edge(symbolLocation(resolveAlias(sym)), v);
+          seedIfBranded(p.name, v);
+          edge(v, field(p.name.text));
+        } else if (ts.isSpreadAssignment(p)) {
+          valueOf(p.expression, fn); // per-name fields: a spread copies nothing new
+        } else {
+          if (ts.isComputedPropertyName(p.name)) valueOf(p.name.expression, fn);
+          visit(p, fn);
+        }
+      }
+      return here;
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      const c = containerOf(e);
+      add(here, c);
+      for (const el of e.elements) {
+        if (ts.isSpreadElement(el)) readElements(valueOf(el.expression, fn), c.elements);
+        else if (!ts.isOmittedExpression(el)) edge(valueOf(el, fn), c.elements);
+      }
+      return here;
+    }
+    if (ts.isAwaitExpression(e)) {
+      edge(valueOf(e.expression, fn), here);
+      edge(elementsFor(e), here);
+      return here;
+    }
+    if (ts.isSpreadElement(e)) return located(e, valueOf(e.expression, fn));
+    if (ts.isYieldExpression(e)) {
+      if (e.expression) valueOf(e.expression, fn);
+      return here;
+    }
+    if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) || ts.isDeleteExpression(e)) {
+      ts.forEachChild(e, (c) => visit(c, fn));
+      return here;
+    }
+    ts.forEachChild(e, (c) => visit(c, fn));
+    return here;
+  }
+
+  /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
+  function call(e: ts.CallExpression | ts.TaggedTemplateExpression, fn: FunctionNode | undefined): void {
+    const here = primitiveTyped(e) ? nothing : nodeLocation(e);
+    const args: ts.Expression[] = ts.isCallExpression(e) ? [...e.arguments] : templateArguments(e.template);
+    const argValues = args.map((a) => valueOf(a, fn));
+    if (ts.isTaggedTemplateExpression(e)) ts.forEachChild(e.template, (c) => visit(c, fn));
+    if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword) return;
+    if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      const decl = checker.getResolvedSignature(e)?.getDeclaration();
+      if (decl && ts.isConstructorDeclaration(decl) && decl.body) addCall(constructorLocation(decl), args, argValues, undefined);
+      return;
+    }
+    const bound = boundFunction(checker, e as ts.Expression);
+    if (bound) {
+      // `f.bind(t, ...a)`: the same functions (bindTwin keeps the twin). With arguments `a`, the
+      // positions of later calls shift: any argument may then reach any parameter.
+      const target = valueOf(bound, fn);
+      edge(target, here);
+      if (args.length > 1) {
+        const s = summaryOf(target);
+        for (const a of argValues.slice(1)) edge(a, s.spread);
+        s.spreadFrom = 0;
+        rebind(target);
+        const later = summaryOf(here);
+        later.scatter = true;
+        later.spreadFrom = 0;
+        for (const a of later.args) edge(a, later.spread);
+      }
+      return;
+    }
+    const via = viaCallOrApply(checker, e);
+    if (via) {
+      // `f.call(t, ...a)` / `f.apply(t, arr)`: a call of `f`; the site's callee values are `f`'s
+      const target = valueOf(via.fn, fn);
+      callees.set(e, target);
+      if (via.how === 'call') addCall(target, args.slice(1), argValues.slice(1), here);
+      else {
+        addCall(target, [], [], here);
+        if (argValues[1]) readElements(argValues[1], target.summary!.spread);
+        if (target.summary!.spreadFrom > 0) {
+          target.summary!.spreadFrom = 0;
+          rebind(target);
+        }
+      }
+      return;
+    }
+    const callee = ts.isCallExpression(e) ? e.expression : e.tag;
+    const target = valueOf(callee, fn);
+    callees.set(e, target);
+    addCall(target, args, argValues, here);
+    const declaration = checker.getResolvedSignature(e)?.getDeclaration();
+    if (!declaration || !declaration.getSourceFile().isDeclarationFile) return;
+    const method = containerMethod(declaration);
+    const receiver = ts.isPropertyAccessExpression(skipParens(callee)) || ts.isElementAccessExpression(skipParens(callee)) ? valueOf((skipParens(callee) as ts.PropertyAccessExpression).expression, fn) : undefined;
+    if (method && receiver) containerCall(method, receiver, args, argValues, here);
+    else if (arrayConstructorMethod(declaration)) arrayFromCall(e, args, argValues, here);
+    else if (objectConstructorMethod(declaration)) objectCall(objectConstructorMethod(declaration)!, e, argValues, here);
+    else outsideCall(e, declaration, args, argValues, here);
+  }
+
+  /** A method of a program container (see value-flow-builtins.ts). */
+  function containerCall(m: ContainerMethod, receiver: Location, args: ts.Expression[], argValues: Location[], here: Location): void {
+    args.forEach((arg, i) => {
+      const stored = m.writes && ((m.writes.indices ?? []).includes(i) || (m.writes.from !== undefined && i >= m.writes.from));
+      if (!stored) return;
+      if (ts.isSpreadElement(arg)) {
+        const items = new Location();
+        readElements(argValues[i], items);
+        writeElements(receiver, items);
+      } else writeElements(receiver, argValues[i]);
+    });
+    if (m.element) readElements(receiver, here);
+    if (m.alias) edge(receiver, here);
+    if (m.callback) {
+      const returnsTo = m.callback.returns === 'result' ? here : m.callback.returns === 'elements' ? undefined : null;
+      args.forEach((_, i) => onFunction(argValues[i], (f) => {
+        for (const p of f.parameters) readElements(receiver, parameterLocation(p));
+        if (returnsTo === undefined) writeElements(receiver, returnOf(f));
+        if (returnsTo) {
+          edge(returnOf(f), returnsTo);
+          for (const p of f.parameters) edge(returnOf(f), parameterLocation(p)); // reduce's accumulator
+          if (argValues[1]) for (const p of f.parameters) edge(argValues[1], parameterLocation(p));
+        }
+      }));
+    }
+  }
+
+  /** `Array.from(items, f?)`, `Array.of(...items)`: a new container. */
+  function arrayFromCall(e: ts.CallExpression | ts.TaggedTemplateExpression, args: ts.Expression[], argValues: Location[], here: Location): void {
+    const c = containerOf(e);
+    add(here, c);
+    if ((arrayConstructorMethod(checker.getResolvedSignature(e)?.getDeclaration()) ?? 'of') === 'of') {
+      args.forEach((a, i) => (ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements)));
+      return;
+    }
+    if (!argValues[0]) return;
+    readElements(argValues[0], c.elements);
+    if (argValues[1]) onFunction(argValues[1], (f) => {
+      for (const p of f.parameters) readElements(argValues[0], parameterLocation(p));
+      edge(returnOf(f), c.elements);
+    });
+  }
+
+  /** `Object.values(o)`, `Object.entries(o)`: every property; `Object.fromEntries(pairs)`. */
+  function objectCall(m: 'values' | 'entries' | 'fromEntries', e: ts.Node, argValues: Location[], here: Location): void {
+    if (m === 'fromEntries') {
+      if (!argValues[0]) return;
+      const pairs = new Location();
+      readElements(argValues[0], pairs);
+      readPattern(pairs, field(ANY_KEY));
+      return;
+    }
+    const c = containerOf(e);
+    add(here, c);
+    edge(field(`${ANY_KEY}read`), c.elements);
+  }
+
+  /** `new C(...)`: a program constructor gets the arguments; one outside the program is a container. */
+  function construct(e: ts.NewExpression, fn: FunctionNode | undefined): void {
+    valueOf(e.expression, fn);
+    const args = [...(e.arguments ?? [])];
+    const argValues = args.map((a) => valueOf(a, fn));
+    const decl = checker.getResolvedSignature(e)?.getDeclaration();
+    const ctor = ts.isIdentifier(e.expression) ? e.expression.text : undefined;
+    if (decl && ts.isConstructorDeclaration(decl) && decl.body && !decl.getSourceFile().isDeclarationFile) addCall(constructorLocation(decl), args, argValues, undefined);
+    else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
+      // `new Map(entries)`: the entries' pairs are flattened, a Map holds its values as elements
+      const c = containerOf(e);
+      add(nodeLocation(e), c);
+      if (ctor === 'Array') argValues.forEach((a) => edge(a, c.elements));
+      else if (argValues[0]) {
+        const items = new Location();
+        readElements(argValues[0], items);
+        readPattern(items, c.elements);
+      }
+    } else if (decl && decl.getSourceFile().isDeclarationFile) outsideCall(e, decl, args, argValues, nodeLocation(e));
+  }
+
+  function constructorLocation(decl: ts.ConstructorDeclaration): Location {
+    const l = nodeLocation(decl);
+    add(l, decl);
+    return l;
+  }
+
+  /**
+   * A call of code outside the program: data it is given may come back from it (`.[]`); a
+   * callback it is given is called with what it holds (`.[]`), and what that returns is kept.
+   */
+  function outsideCall(at: ts.Expression, decl: ts.Declaration, args: ts.Expression[], argValues: Location[], here: Location): void {
+    edge(elementsFor(at), here);
+    args.forEach((_, i) => {
+      if (!declaresCallback(decl, i)) escape(argValues[i]);
+      else if (!argValues[i].givenOutside) {
+        argValues[i].givenOutside = true;
+        for (const v of argValues[i].values) if (isFunction(v)) calledOutside(v);
+      }
+    });
+  }
+
+  function declaresCallback(decl: ts.Declaration, index: number): boolean {
+    if (!ts.isFunctionLike(decl)) return false;
+    const params = decl.parameters;
+    const last = params[params.length - 1];
+    const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
+    if (!param) return false;
+    let type = checker.getTypeAtLocation(param);
+    if (param.dotDotDotToken) type = checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : type;
+    const t = checker.getNonNullableType(type);
+    const callable = (x: ts.Type) => x.getCallSignatures().length > 0 || x.symbol?.name === 'Function';
+    return t.isUnion() ? t.types.every(callable) : callable(t);
+  }
+
+  function keysOf(key: ts.Expression, fn: FunctionNode | undefined): string[] {
+    valueOf(key, fn);
+    const t = checker.getTypeAtLocation(key);
+    const parts = t.isUnion() ? t.types : [t];
+    const out: string[] = [];
+    for (const p of parts) {
+      if (p.isStringLiteral()) out.push(p.value);
+      else if (p.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) out.push(ELEMENTS);
+      else if (p.flags & ts.TypeFlags.UniqueESSymbol) out.push(String((p as ts.UniqueESSymbolType).escapedName));
+      else return [ANY_KEY];
+    }
+    return out.length ? [...new Set(out)] : [ANY_KEY];
+  }
+
+  /** A read under these keys; an unbounded key reads every name. */
+  function keyReadLocation(names: string[]): Location {
+    if (names.includes(ANY_KEY)) return field(`${ANY_KEY}read`);
+    return keyLocation(names);
+  }
+
+  function keysOfName(name: ts.PropertyName, fn: FunctionNode | undefined): string[] {
+    if (ts.isComputedPropertyName(name)) {
+      const text = propertyNameText(name);
+      return text !== undefined ? [text] : keysOf(name.expression, fn);
+    }
+    if (ts.isNumericLiteral(name)) return [ELEMENTS];
+    const text = propertyNameText(name);
+    return text === undefined ? [ANY_KEY] : [text];
+  }
+
+  /**
+   * `.[]` as read into `at`: nothing where `at`'s type is primitive. `.[]` holds what every
+   * container and library was given, and most reads of it are numbers and strings (a library's
+   * `indexOf`, a `for (const n of nums)`): a function cannot arrive as one, short of a double cast.
+   */
+  function elementsFor(at: ts.Node): Location {
+    return primitiveTyped(at) ? nothing : field(ELEMENTS);
+  }
+
+  /**
+   * Types prune in one place: a variable, parameter, return or call result typed as a primitive
+   * (`number`, `string`, `boolean`, a union of them, ...) holds no function. Without that, one
+   * imprecise merge (a helper that returns what it is given, called with functions and numbers)
+   * carries every function into every number, and from there under every unknown key. A function
+   * can only arrive there through `any` or a double cast (`f as unknown as number`), which is
+   * not followed.
+   */
+  function primitiveTyped(at: ts.Node): boolean {
+    return isPrimitiveType(checker.getTypeAtLocation(at));
+  }
+
+  function isPrimitiveType(t: ts.Type): boolean {
+    let primitive = primitiveTypes.get(t);
+    if (primitive === undefined) primitiveTypes.set(t, (primitive = isPrimitive(t)));
+    return primitive;
+  }
+
+  function isPrimitiveSymbol(sym: ts.Symbol): boolean {
+    if (!(sym.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property))) return false;
+    const d = sym.valueDeclaration;
+    if (!d || !(ts.isVariableDeclaration(d) || ts.isParameter(d) || ts.isBindingElement(d))) return false;
+    return isPrimitiveType(checker.getTypeOfSymbol(sym));
+  }
+
+  function returnsPrimitive(f: FunctionNode): boolean {
+    if (ts.isConstructorDeclaration(f) || ts.isSetAccessorDeclaration(f)) return false;
+    const sig = checker.getSignatureFromDeclaration(f);
+    return !!sig && isPrimitiveType(checker.getReturnTypeOfSignature(sig));
+  }
+
+  function seedIfBranded(e: ts.Node, l: Location): void {
+    if (isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
+  }
+
+  function isBranded(t: ts.Type): boolean {
+    let branded = brandedTypes.get(t);
+    if (branded === undefined) brandedTypes.set(t, (branded = !(t.flags & ts.TypeFlags.Any) && hasSynchronizedBrand(checker, t)));
+    return branded;
+  }
+
+  function symbolOf(id: ts.Node): ts.Symbol | undefined {
+    const sym = checker.getSymbolAtLocation(id);
+    return sym && resolveAlias(sym);
+  }
+
+  function resolveAlias(sym: ts.Symbol): ts.Symbol {
+    return sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+  }
+
+}
+
+const PRIMITIVE = ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never | ts.TypeFlags.EnumLike;
+function isPrimitive(t: ts.Type): boolean {
+  if (t.isUnion()) return t.types.every(isPrimitive);
+  return (t.flags & PRIMITIVE) !== 0;
+}
+
+/** The function whose `arguments` an identifier reads (arrows have none of their own). */
+function argumentsOwner(id: ts.Identifier): FunctionNode | undefined {
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (isFunctionNode(n) && !ts.isArrowFunction(n)) return n;
+  }
+  return undefined;
+}
+
+function isFunction(v: Value): v is FunctionNode {
+  return v !== SUSPENDS && !(v instanceof Container);
+}
+
+function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
+  if (!l) return undefined;
+  return new Set([...l.values].filter((v): v is FlowValue => !(v instanceof Container)));
+}
+
+function templateArguments(t: ts.TemplateLiteral): ts.Expression[] {
+  return ts.isNoSubstitutionTemplateLiteral(t) ? [] : t.templateSpans.map((s) => s.expression);
+}
+
+/** Whether `f`'s own body (not a nested non-arrow function's) reads `arguments`. */
+function usesArguments(f: FunctionNode): boolean {
+  if (ts.isArrowFunction(f) || !f.body) return false;
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n.text === 'arguments') found = true;
+    else if (!(isFunctionNode(n) && !ts.isArrowFunction(n))) ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(f.body, walk);
+  return found;
+}
