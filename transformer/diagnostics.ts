@@ -13,6 +13,8 @@ export const Codes = {
   SuperInArrow: 9005,
   UnsupportedCall: 9006,
   PassedToUntransformed: 9007,
+  UnboundedKey: 9008,
+  ValueFlowBudget: 9009,
 } as const;
 
 export interface DiagnosticSpec {

@@ -58,6 +58,18 @@ export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Exp
   return ts.isCallExpression(e) ? functionPrototypeCall(checker, e, 'bind') : undefined;
 }
 
+/**
+ * `f` of `f.bind(...)`, also where `f` is typed `any` or `unknown` (`this[name].bind(this)` in a
+ * decorator): value flow decides whether a function is there.
+ */
+export function possiblyBoundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
+  const strict = boundFunction(checker, e);
+  if (strict || !ts.isCallExpression(e)) return strict;
+  const callee = skipParens(e.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'bind') return undefined;
+  return checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) ? skipParens(callee.expression) : undefined;
+}
+
 export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, call: CallLike | undefined): CallTarget {
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };

@@ -26,6 +26,7 @@ export function passedToUntransformed(
   call: ts.CallExpression | ts.NewExpression,
   coloured: Set<FunctionNode>,
   colourPath: (fn: FunctionNode) => string[],
+  valuesOf: (e: ts.Expression) => ReadonlySet<FunctionNode | 'suspends'> | undefined,
 ): DiagnosticSpec[] {
   if (!call.arguments?.length) return [];
   const callee = skipParens(call.expression);
@@ -36,17 +37,72 @@ export function passedToUntransformed(
   if (!decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
   const out: DiagnosticSpec[] = [];
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  const receiver = ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call);
+  const advice = 'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
   call.arguments.forEach((arg, index) => {
-    const fn = colouredFunctionOf(checker, arg, coloured);
+    const inner = skipParens(arg);
+    if (ts.isObjectLiteralExpression(inner)) {
+      // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members
+      for (const member of inner.properties) {
+        const fn = colouredMember(member);
+        if (!fn) continue;
+        out.push({
+          code: Codes.PassedToUntransformed,
+          node: member,
+          path: colourPath(fn),
+          message: `${functionName(fn)} may suspend, but the object it belongs to is passed to ${receiver}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). ${advice}`,
+        });
+      }
+      return;
+    }
+    const fn = colouredFunctionOf(checker, arg, coloured) ?? [...(valuesOf(arg) ?? [])].find((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
     if (!fn || !mayCallArgument(checker, declaration, index)) return;
     const name = functionName(fn);
     out.push({
       code: Codes.PassedToUntransformed,
       node: arg,
       path: colourPath(fn),
-      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call)}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.`,
+      message: `${name === '<anonymous>' ? 'This function' : name} may suspend, but it is passed to ${receiver}, which was not compiled by ts-greenlet and calls it as a plain function (ScopeError when it suspends). ${advice}`,
     });
   });
+  return out;
+
+  function colouredMember(member: ts.ObjectLiteralElementLike): FunctionNode | undefined {
+    if ((ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)) && coloured.has(member)) return member;
+    const value = ts.isPropertyAssignment(member) ? member.initializer : ts.isShorthandPropertyAssignment(member) ? member.name : undefined;
+    if (!value) return undefined;
+    return colouredFunctionOf(checker, value, coloured) ?? [...(valuesOf(value) ?? [])].find((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
+  }
+}
+
+/**
+ * A function that may suspend, written under a key value flow cannot bound: it may be read back
+ * under any name, and the calls of those names were not made to wait for it.
+ *
+ * ```ts
+ * for (const [k, v] of Object.entries(src)) out[k] = wrap(v); // k: string
+ * out.load(); // would run load's plain entry
+ * ```
+ */
+export function writtenUnderUnboundedKey(
+  writes: Array<{ node: ts.Node; values: ReadonlySet<FunctionNode | 'suspends'> }>,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  const out: DiagnosticSpec[] = [];
+  for (const { node, values } of writes) {
+    // a method with a computed name has its own diagnostic
+    if (ts.isComputedPropertyName(node) && (ts.isMethodDeclaration(node.parent) || ts.isAccessor(node.parent))) continue;
+    const fn = [...values].find((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
+    if (!fn && !values.has('suspends')) continue;
+    const what = fn ? `${functionName(fn)}, which may suspend,` : 'a synchronized function';
+    out.push({
+      code: Codes.UnboundedKey,
+      node,
+      path: fn ? colourPath(fn) : undefined,
+      message: `This may store ${what} under a computed key ts-greenlet cannot bound, so a call of it by name elsewhere would not wait for it. Give the key a union of literal types (\`k: 'load' | 'save'\`), or keep such functions in a Map and call them from there.`,
+    });
+  }
   return out;
 }
 

@@ -12,15 +12,15 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, boundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
+import { accessMode, boundFunction, possiblyBoundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { calleeText, colouredFunctionOf, decoratedByUntransformed, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
+import { calleeText, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
 import { stronglyConnected } from './scc';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
-import { analyseValueFlow, FlowValue, SUSPENDS } from './value-flow';
+import { analyseValueFlow, FlowValue, SUSPENDS, VALUE_FLOW_BUDGET } from './value-flow';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
@@ -299,7 +299,7 @@ export function analyse(program: ts.Program): Analysis {
   // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
   for (const site of inv.calls) {
     if (!ts.isCallExpression(site.call)) continue;
-    const boundFn = boundFunction(checker, site.call);
+    const boundFn = possiblyBoundFunction(checker, site.call);
     if (!boundFn) continue;
     const boundValues = flow.valuesOf(boundFn);
     const mayBeColoured = boundValues && [...boundValues].some((v) => v === SUSPENDS || coloured.has(v));
@@ -309,10 +309,20 @@ export function analyse(program: ts.Program): Analysis {
   }
   for (const site of inv.calls) {
     const t = targets.get(site)!;
-    if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin') specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath));
+    if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin') specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath, flow.valuesOf));
   }
-  for (const construction of inv.constructions) specs.push(...passedToUntransformed(checker, construction, coloured, colourPath));
+  for (const construction of inv.constructions) specs.push(...passedToUntransformed(checker, construction, coloured, colourPath, flow.valuesOf));
   for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
+  specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
+  const first = program.getSourceFiles().find((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
+  if (flow.exhausted && first) {
+    specs.push({
+      code: Codes.ValueFlowBudget,
+      node: first,
+      category: ts.DiagnosticCategory.Warning,
+      message: `ts-greenlet's value-flow analysis stopped at its budget (${VALUE_FLOW_BUDGET.toLocaleString('en')} steps) on this program, so calls through function values are matched by type alone: one that reaches a suspending function some other way would run its plain entry (ScopeError). Please report this program; splitting it into smaller projects avoids it.`,
+    });
+  }
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;

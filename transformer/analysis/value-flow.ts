@@ -34,7 +34,7 @@
  * `checks.ts` reports when the callback may suspend. This phase only computes; it decides nothing.
  */
 import ts from 'typescript';
-import { boundFunction, viaCallOrApply } from './call-targets';
+import { possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { arrayConstructorMethod, containerMethod, CONTAINER_CONSTRUCTORS, ContainerMethod, isLibFile, objectConstructorMethod } from './value-flow-builtins';
@@ -44,14 +44,22 @@ export const SUSPENDS = 'suspends' as const;
 export type FlowValue = FunctionNode | typeof SUSPENDS;
 
 export interface ValueFlow {
+  /**
+   * The solver stopped at its step budget (the program's functions merge through generic helpers
+   * faster than it can follow): nothing below is known, and colour.ts says so with a warning.
+   */
+  exhausted: boolean;
   /** What may be called at a call's callee (`f` of `f(x)`, `f.call(t)`, `o.m()`), or undefined if nothing is known. */
   calleeValues(call: ts.CallExpression | ts.TaggedTemplateExpression): ReadonlySet<FlowValue> | undefined;
   /** What an expression may evaluate to. */
   valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
+  /** Writes under keys the analysis cannot bound, with what they may write. */
+  unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue> }>;
 }
 
 const ELEMENTS = '[]';
 const ANY_KEY = '*';
+const ANY_READ = '*read';
 
 /** An array, Map or Set the program makes (at `site`), or a rest parameter's or `arguments`' array. */
 class Container {
@@ -96,7 +104,15 @@ interface CallSummary {
   result: Location;
 }
 
-export function analyseValueFlow(program: ts.Program): ValueFlow {
+/**
+ * Steps (a value arriving at a location) the solver may take. The fuzzer's 40-program batches
+ * take ~0.4 M, this repository's fixtures far fewer; bench/compile's 1,000-file project takes
+ * more than 100 M today (see the README's limits).
+ */
+export const VALUE_FLOW_BUDGET = 5_000_000;
+const BUDGET = new Error('value-flow budget');
+
+export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET): ValueFlow {
   const checker = program.getTypeChecker();
   const bySymbol = new Map<ts.Symbol, Location>();
   const byNode = new Map<ts.Node, Location>();
@@ -114,6 +130,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
   const brandedTypes = new Map<ts.Type, boolean>();
   const work: Array<[Location, Value]> = [];
   const restContainers = new Map<ts.Node, Container>();
+  const unbounded: Array<{ node: ts.Node; at: Location }> = [];
   /** Writes into containers at a receiver: if none arrives there, the receiver came from outside. */
   const pendingWrites: Array<[Location, Location]> = [];
 
@@ -121,7 +138,6 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     let l = fields.get(name);
     if (!l) {
       fields.set(name, (l = new Location()));
-      if (name !== ANY_KEY) edge(field(ANY_KEY), l); // a write under an unknown key may be any name
     }
     return l;
   };
@@ -265,23 +281,30 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
   const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   for (const file of files) visit(file, undefined);
   // Reads under a key the analysis cannot bound (`o[k]` with `k: string`) read every name.
-  const anyRead = field(`${ANY_KEY}read`);
+  const anyRead = field(ANY_READ);
   for (const l of fields.values()) if (l !== anyRead) edge(l, anyRead);
 
-  solve();
-  // A write into a receiver no program container reaches: the receiver came from outside.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [into, value] of pendingWrites) {
-      if ([...into.values].some((v) => v instanceof Container) || value.to.has(field(ELEMENTS))) continue;
-      edge(value, field(ELEMENTS));
-      changed = true;
-    }
+  let steps = 0;
+  try {
     solve();
+    // A write into a receiver no program container reaches: the receiver came from outside.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [into, value] of pendingWrites) {
+        if ([...into.values].some((v) => v instanceof Container) || value.to.has(field(ELEMENTS))) continue;
+        edge(value, field(ELEMENTS));
+        changed = true;
+      }
+      solve();
+    }
+  } catch (e) {
+    if (e !== BUDGET) throw e;
+    return { exhausted: true, calleeValues: () => undefined, valuesOf: () => undefined, unboundedWrites: () => [] };
   }
 
   function solve(): void {
     while (work.length) {
+      if (++steps > budget) throw BUDGET;
       const [l, v] = work.pop()!;
       if (l.values.has(v) || l.closed) continue;
       l.values.add(v);
@@ -302,11 +325,15 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
   }
 
   return {
+    exhausted: false,
     calleeValues(call) {
       return functionsAt(callees.get(call));
     },
     valuesOf(e) {
       return functionsAt(byNode.get(skipParens(e)));
+    },
+    unboundedWrites() {
+      return unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)! }));
     },
   };
 
@@ -347,9 +374,8 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
       return;
     }
     if ((ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer) {
-      const names = keysOfName(node.name, fn);
       const v = valueOf(node.initializer, fn);
-      for (const n of names) edge(v, field(n));
+      writeNamed(node.name, keysOfName(node.name, fn), v);
       return;
     }
     if (ts.isExportAssignment(node)) {
@@ -367,10 +393,10 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     if (ts.isFunctionExpression(f) && f.name) add(symbolLocation(symbolOf(f.name)!), f);
     if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) add(nodeLocation(f), f);
     if (ts.isMethodDeclaration(f) && (ts.isClassLike(f.parent) || ts.isObjectLiteralExpression(f.parent))) {
-      for (const n of keysOfName(f.name, undefined)) {
-        add(field(n), f);
-        if (isSynchronizeDecorated(checker, f)) add(field(n), SUSPENDS);
-      }
+      const own = new Location();
+      add(own, f);
+      if (isSynchronizeDecorated(checker, f)) add(own, SUSPENDS);
+      writeNamed(f.name, keysOfName(f.name, undefined), own);
     }
     if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
     if (ts.isSetAccessorDeclaration(f) && f.parameters[0]) for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(f.parameters[0]));
@@ -410,7 +436,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
       for (const el of target.elements) {
         if (el.dotDotDotToken) continue; // the rest object: its names are the same fields
         const key = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
-        const src = key ? keyLocation(keysOfName(key, fn)) : field(ANY_KEY);
+        const src = key ? keyReadLocation(keysOfName(key, fn)) : field(ANY_READ);
         bindElement(el, src, fn);
       }
       return;
@@ -429,7 +455,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
           const src = field(p.name.text);
           if (p.objectAssignmentInitializer) edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(symbolOf(p.name)!));
           bindTo(p.name, src, fn);
-        } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyLocation(keysOfName(p.name, fn)), fn);
+        } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyReadLocation(keysOfName(p.name, fn)), fn);
       }
       return;
     }
@@ -480,24 +506,39 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     if (ts.isElementAccessExpression(target)) {
       const object = valueOf(target.expression, fn);
       const keys = keysOf(target.argumentExpression, fn);
-      if (!keys.includes(ELEMENTS) && !keys.includes(ANY_KEY)) return keyLocation(keys);
+      if (!keys.includes(ELEMENTS) && !keys.includes(ANY_KEY)) return keyWriteLocation(keys);
       // `xs[i] = v`: into the containers `xs` holds (or, if none, what code outside holds)
       const l = new Location();
       writeElements(object, l);
-      edge(l, keyLocation(keys.filter((k) => k !== ELEMENTS)));
+      edge(l, keyWriteLocation(keys.filter((k) => k !== ELEMENTS && k !== ANY_KEY)));
+      if (keys.includes(ANY_KEY)) writeUnbounded(target, l);
       return l;
     }
     return new Location();
   }
 
-  /** One location that writes to (and reads from) each of `names`. */
-  function keyLocation(names: string[]): Location {
+  /** A write under property names; an unbounded one (`{ [k]: v }`) is recorded for checks.ts. */
+  function writeNamed(at: ts.Node, names: string[], v: Location): void {
+    for (const n of names) if (n !== ANY_KEY) edge(v, field(n));
+    if (names.includes(ANY_KEY)) writeUnbounded(at, v);
+  }
+
+  /**
+   * A write under a key the analysis cannot bound (`o[k] = v` with `k: string`). It is read by
+   * reads under such keys and by `Object.values`, not by reads of a name: were it, one
+   * `out[k] = f(v)` in a generic helper would put every function under every name. A function
+   * that may suspend written here is reported instead (checks.ts: it could be called by a name).
+   */
+  function writeUnbounded(at: ts.Node, v: Location): void {
+    edge(v, field(ANY_KEY));
+    unbounded.push({ node: at, at: v });
+  }
+
+  /** One location that writes to each of `names` (`o[k] = v` with `k: 'a' | 'b'`). */
+  function keyWriteLocation(names: string[]): Location {
     if (names.length === 1) return field(names[0]);
     const l = new Location();
-    for (const n of names) {
-      edge(l, field(n));
-      edge(field(n), l);
-    }
+    for (const n of names) edge(l, field(n));
     return l;
   }
 
@@ -581,7 +622,8 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.EqualsToken) {
         const v = valueOf(e.right, fn);
-        bindTo(e.left, v, fn);
+        if (isSameKeyCopy(e.left, e.right)) valueOf((skipParens(e.left) as ts.ElementAccessExpression).expression, fn);
+        else bindTo(e.left, v, fn);
         edge(v, here);
         return here;
       }
@@ -604,7 +646,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
       for (const p of e.properties) {
         if (ts.isPropertyAssignment(p)) {
           const v = valueOf(p.initializer, fn);
-          for (const n of keysOfName(p.name, fn)) edge(v, field(n));
+          writeNamed(p.name, keysOfName(p.name, fn), v);
         } else if (ts.isShorthandPropertyAssignment(p)) {
           const sym = checker.getShorthandAssignmentValueSymbol(p);
           const v = nodeLocation(p);
@@ -622,7 +664,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     }
     if (ts.isArrayLiteralExpression(e)) {
       const c = containerOf(e);
-      add(here, c);
+      if (holdsFunctions(e)) add(here, c);
       for (const el of e.elements) {
         if (ts.isSpreadElement(el)) readElements(valueOf(el.expression, fn), c.elements);
         else if (!ts.isOmittedExpression(el)) edge(valueOf(el, fn), c.elements);
@@ -647,6 +689,23 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     return here;
   }
 
+  /**
+   * `dst[k] = src[k]` or `this[k] = this[k].bind(this)` with one unbounded key `k`: what is read
+   * under each name goes back under the same name, which per-name fields already hold. Taken as
+   * a write under every name, it would put every function under every name (Sridharan et al.,
+   * "Correlation Tracking for Points-To Analysis of JavaScript", ECOOP 2012, name this pattern).
+   */
+  function isSameKeyCopy(left: ts.Expression, right: ts.Expression): boolean {
+    const target = skipParens(left);
+    if (!ts.isElementAccessExpression(target) || !ts.isIdentifier(target.argumentExpression)) return false;
+    let source = skipParens(right);
+    const bound = possiblyBoundFunction(checker, source);
+    if (bound) source = bound;
+    if (!ts.isElementAccessExpression(source) || !ts.isIdentifier(source.argumentExpression)) return false;
+    const key = symbolOf(target.argumentExpression);
+    return !!key && key === symbolOf(source.argumentExpression);
+  }
+
   /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
   function call(e: ts.CallExpression | ts.TaggedTemplateExpression, fn: FunctionNode | undefined): void {
     const here = primitiveTyped(e) ? nothing : nodeLocation(e);
@@ -659,7 +718,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
       if (decl && ts.isConstructorDeclaration(decl) && decl.body) addCall(constructorLocation(decl), args, argValues, undefined);
       return;
     }
-    const bound = boundFunction(checker, e as ts.Expression);
+    const bound = possiblyBoundFunction(checker, e as ts.Expression);
     if (bound) {
       // `f.bind(t, ...a)`: the same functions (bindTwin keeps the twin). With arguments `a`, the
       // positions of later calls shift: any argument may then reach any parameter.
@@ -737,7 +796,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
   /** `Array.from(items, f?)`, `Array.of(...items)`: a new container. */
   function arrayFromCall(e: ts.CallExpression | ts.TaggedTemplateExpression, args: ts.Expression[], argValues: Location[], here: Location): void {
     const c = containerOf(e);
-    add(here, c);
+    if (holdsFunctions(e)) add(here, c);
     if ((arrayConstructorMethod(checker.getResolvedSignature(e)?.getDeclaration()) ?? 'of') === 'of') {
       args.forEach((a, i) => (ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements)));
       return;
@@ -756,12 +815,21 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
       if (!argValues[0]) return;
       const pairs = new Location();
       readElements(argValues[0], pairs);
-      readPattern(pairs, field(ANY_KEY));
+      const values = new Location();
+      readPattern(pairs, values);
+      writeUnbounded(e, values);
       return;
     }
+    // the properties the argument's type names, where it has no index signature and is not generic
+    const arg = ts.isCallExpression(e) ? e.arguments[0] : undefined;
+    const t = arg && checker.getTypeAtLocation(arg);
+    const open = !t || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) || checker.getIndexInfosOfType(t).length > 0 || t.isUnionOrIntersection();
+    const names = open || !arg ? undefined : checker.getPropertiesOfType(t!).filter((p) => mayHoldFunctions(checker.getTypeOfSymbolAtLocation(p, arg), 0)).map((p) => p.name);
+    if (names && names.length === 0) return;
+    if (!open && t && checker.getIndexInfosOfType(t).some((i) => !mayHoldFunctions(i.type, 0))) return;
     const c = containerOf(e);
     add(here, c);
-    edge(field(`${ANY_KEY}read`), c.elements);
+    edge(names ? keyReadLocation(names) : field(ANY_READ), c.elements);
   }
 
   /** `new C(...)`: a program constructor gets the arguments; one outside the program is a container. */
@@ -775,7 +843,7 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
       // `new Map(entries)`: the entries' pairs are flattened, a Map holds its values as elements
       const c = containerOf(e);
-      add(nodeLocation(e), c);
+      if (holdsFunctions(e)) add(nodeLocation(e), c);
       if (ctor === 'Array') argValues.forEach((a) => edge(a, c.elements));
       else if (argValues[0]) {
         const items = new Location();
@@ -797,13 +865,32 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
    */
   function outsideCall(at: ts.Expression, decl: ts.Declaration, args: ts.Expression[], argValues: Location[], here: Location): void {
     edge(elementsFor(at), here);
+    const keeps = mayKeep(at, decl);
     args.forEach((_, i) => {
-      if (!declaresCallback(decl, i)) escape(argValues[i]);
+      if (!declaresCallback(decl, i)) {
+        if (keeps) escape(argValues[i]);
+      }
       else if (!argValues[i].givenOutside) {
         argValues[i].givenOutside = true;
         for (const v of argValues[i].values) if (isFunction(v)) calledOutside(v);
       }
     });
+  }
+
+  /**
+   * Whether code outside may hand back what it is given: not a lib function or a method of a lib
+   * global (`JSON.stringify`, `console.log`, `Math.max`, `String(x)`) whose result is a primitive.
+   * A package's functions and objects may keep anything.
+   */
+  function mayKeep(at: ts.Expression, decl: ts.Declaration): boolean {
+    if (!isLibFile(decl.getSourceFile()) || !primitiveTyped(at)) return true;
+    if (!ts.isCallExpression(at)) return true;
+    const callee = skipParens(at.expression);
+    if (ts.isIdentifier(callee)) return false;
+    if (!ts.isPropertyAccessExpression(callee)) return true;
+    const receiver = checker.getSymbolAtLocation(callee.expression);
+    const d = receiver && (receiver.valueDeclaration ?? receiver.declarations?.[0]);
+    return !(d && d.getSourceFile().isDeclarationFile && (ts.isVariableDeclaration(d) || ts.isModuleDeclaration(d)));
   }
 
   function declaresCallback(decl: ts.Declaration, index: number): boolean {
@@ -833,10 +920,13 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     return out.length ? [...new Set(out)] : [ANY_KEY];
   }
 
-  /** A read under these keys; an unbounded key reads every name. */
+  /** A read under these keys (each of them); an unbounded key reads every name. */
   function keyReadLocation(names: string[]): Location {
-    if (names.includes(ANY_KEY)) return field(`${ANY_KEY}read`);
-    return keyLocation(names);
+    if (names.includes(ANY_KEY)) return field(ANY_READ);
+    if (names.length === 1) return field(names[0]);
+    const l = new Location();
+    for (const n of names) edge(field(n), l);
+    return l;
   }
 
   function keysOfName(name: ts.PropertyName, fn: FunctionNode | undefined): string[] {
@@ -887,6 +977,33 @@ export function analyseValueFlow(program: ts.Program): ValueFlow {
     if (ts.isConstructorDeclaration(f) || ts.isSetAccessorDeclaration(f)) return false;
     const sig = checker.getSignatureFromDeclaration(f);
     return !!sig && isPrimitiveType(checker.getReturnTypeOfSignature(sig));
+  }
+
+  /**
+   * Whether a container made at `e` may hold functions (or containers of them): a `number[]`, a
+   * `Map<string, Order>` need not be followed (objects are fields, not values, here).
+   */
+  function holdsFunctions(e: ts.Node): boolean {
+    const t = checker.getTypeAtLocation(e);
+    const args = t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : undefined;
+    return !args || args.length === 0 || args.some((a) => mayHoldFunctions(a, 0));
+  }
+
+  function mayHoldFunctions(t: ts.Type, depth: number): boolean {
+    if (depth > 3) return true;
+    if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.NonPrimitive | ts.TypeFlags.Index | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Conditional | ts.TypeFlags.Substitution)) return true;
+    if (isPrimitiveType(t)) return false;
+    if (t.isUnionOrIntersection()) return t.types.some((u) => mayHoldFunctions(u, depth + 1));
+    if (t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0) return true;
+    const sym = t.getSymbol();
+    if (sym && (sym.name === 'Function' || sym.name === 'Object')) return true;
+    if (t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
+      const args = checker.getTypeArguments(t as ts.TypeReference);
+      if (args.length) return args.some((a) => mayHoldFunctions(a, depth + 1));
+    }
+    // an object type: a function is not one of its values here (its properties are fields);
+    // `{}` with no properties accepts a function, though
+    return checker.getPropertiesOfType(t).length === 0 && checker.getIndexInfosOfType(t).length === 0;
   }
 
   function seedIfBranded(e: ts.Node, l: Location): void {
