@@ -345,10 +345,10 @@ export function analyse(program: ts.Program): Analysis {
     if (!values || values.size === 0) return [];
     const via = viaCallOrApply(checker, call);
     const callee = via ? via.fn : skipParens(calleeOf(call));
-    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return [...values];
+    // `o[k]()` with `k: 'load' | 'save'`: no one member for the type-based dispatch to take
+    if (!ts.isPropertyAccessExpression(callee)) return [...values];
     if (isOpaqueType(checker.getTypeAtLocation(callee.expression))) return [...values];
-    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee.argumentExpression;
-    const decls = checker.getSymbolAtLocation(nameNode)?.declarations ?? [];
+    const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
     if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
     return [...values].filter((v) => v === SUSPENDS || !isClassMember(v));
   }
