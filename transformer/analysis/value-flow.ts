@@ -63,8 +63,10 @@ const ANY_READ = '*read';
 
 /** An array, Map or Set the program makes (at `site`), or a rest parameter's or `arguments`' array. */
 class Container {
-  readonly elements = new Location();
-  constructor(readonly site: ts.Node) {}
+  constructor(
+    readonly site: ts.Node | undefined,
+    readonly elements = new Location(),
+  ) {}
 }
 type Value = FlowValue | Container;
 
@@ -141,6 +143,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     return l;
   };
+  /** The containers code outside the program makes: their elements are all it was given. */
+  const outside = new Container(undefined, field(ELEMENTS));
   const symbolLocation = (sym: ts.Symbol): Location => {
     let l = bySymbol.get(sym);
     if (!l) bySymbol.set(sym, (l = new Location(isPrimitiveSymbol(sym))));
@@ -220,8 +224,19 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A function called by code outside the program: its parameters get what that code holds. */
   function calledOutside(f: FunctionNode): void {
-    for (const p of f.parameters) edge(elementsFor(p), parameterLocation(p));
+    for (const p of f.parameters) fromOutside(p, parameterLocation(p));
     edge(returnOf(f), field(ELEMENTS));
+  }
+
+  /**
+   * A value code outside hands to the program at `at`: one of the functions it was given, or a
+   * container of its own (`outside`, whose elements are what it was given). Only reads of such a
+   * container read what code outside holds; a program container's readers do not.
+   */
+  function fromOutside(at: ts.Node, to: Location): void {
+    if (primitiveTyped(at)) return;
+    edge(field(ELEMENTS), to);
+    add(to, outside);
   }
   function add(l: Location, v: Value): void {
     work.push([l, v]);
@@ -239,7 +254,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (to.closed) return;
     from.elementReaders.push(to);
     for (const v of from.values) if (v instanceof Container) edge(v.elements, to);
-    edge(field(ELEMENTS), to);
   }
 
   function writeElements(into: Location, value: Location): void {
@@ -256,7 +270,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       if (v instanceof Container) edge(v.elements, to);
       else add(to, v);
     }
-    edge(field(ELEMENTS), to);
   }
 
   /** A callback a container method calls: on each function arriving at `at`. */
@@ -630,10 +643,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const logical = op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.QuestionQuestionToken;
       const logicalAssign = op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
       if (logicalAssign) {
-        const target = locationOfTarget(e.left, fn);
+        // `a ??= b`: the value is `a` as read, or `b`, which is also written to `a`
+        edge(valueOf(e.left, fn), here);
         const v = valueOf(e.right, fn);
-        edge(v, target);
-        edge(target, here);
+        edge(v, locationOfTarget(e.left, fn));
+        edge(v, here);
         return here;
       }
       const l = valueOf(e.left, fn);
@@ -673,7 +687,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isAwaitExpression(e)) {
       edge(valueOf(e.expression, fn), here);
-      edge(elementsFor(e), here);
+      fromOutside(e, here); // a promise's value: what async functions return, and code outside
       return here;
     }
     if (ts.isSpreadElement(e)) return located(e, valueOf(e.expression, fn));
@@ -864,7 +878,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * callback it is given is called with what it holds (`.[]`), and what that returns is kept.
    */
   function outsideCall(at: ts.Expression, decl: ts.Declaration, args: ts.Expression[], argValues: Location[], here: Location): void {
-    edge(elementsFor(at), here);
+    fromOutside(at, here);
     const keeps = mayKeep(at, decl);
     args.forEach((_, i) => {
       if (!declaresCallback(decl, i)) {
@@ -984,9 +998,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * `Map<string, Order>` need not be followed (objects are fields, not values, here).
    */
   function holdsFunctions(e: ts.Node): boolean {
-    const t = checker.getTypeAtLocation(e);
+    // `private walkers: Array<() => void> = []`: the literal alone is a `never[]`
+    const t = (ts.isExpression(e) && checker.getContextualType(e)) || checker.getTypeAtLocation(e);
     const args = t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : undefined;
-    return !args || args.length === 0 || args.some((a) => mayHoldFunctions(a, 0));
+    return !args || args.length === 0 || args.some((a) => a.flags & ts.TypeFlags.Never || mayHoldFunctions(a, 0));
   }
 
   function mayHoldFunctions(t: ts.Type, depth: number): boolean {
