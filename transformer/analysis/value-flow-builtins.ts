@@ -116,12 +116,17 @@ export function arrayConstructorMethod(decl: ts.Declaration | undefined): 'from'
   return decl.name.text === 'from' || decl.name.text === 'of' ? decl.name.text : undefined;
 }
 
-/** `Object.values(o)` / `Object.entries(o)` (every property), `Object.fromEntries(entries)`. */
-export function objectConstructorMethod(decl: ts.Declaration | undefined): 'values' | 'entries' | 'fromEntries' | undefined {
+/**
+ * `Object`'s own functions: `values`/`entries` (every property), `fromEntries`, those that give
+ * back their first argument (`assign`, `freeze`, ...: per-name fields need nothing more), and the
+ * rest, which keep nothing (`keys`, `create`, `getPrototypeOf`, ...).
+ */
+export function objectConstructorMethod(decl: ts.Declaration | undefined): 'values' | 'entries' | 'fromEntries' | 'first' | 'none' | undefined {
   if (!decl || !isLibFile(decl.getSourceFile()) || !ts.isMethodSignature(decl) || !ts.isInterfaceDeclaration(decl.parent)) return undefined;
   if (decl.parent.name.text !== 'ObjectConstructor' || !ts.isIdentifier(decl.name)) return undefined;
   const n = decl.name.text;
-  return n === 'values' || n === 'entries' || n === 'fromEntries' ? n : undefined;
+  if (n === 'values' || n === 'entries' || n === 'fromEntries') return n;
+  return ['assign', 'freeze', 'seal', 'preventExtensions', 'defineProperty', 'defineProperties', 'setPrototypeOf'].includes(n) ? 'first' : 'none';
 }
 
 export function isLibFile(file: ts.SourceFile): boolean {

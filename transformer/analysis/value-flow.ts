@@ -824,7 +824,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   }
 
   /** `Object.values(o)`, `Object.entries(o)`: every property; `Object.fromEntries(pairs)`. */
-  function objectCall(m: 'values' | 'entries' | 'fromEntries', e: ts.Node, argValues: Location[], here: Location): void {
+  function objectCall(m: 'values' | 'entries' | 'fromEntries' | 'first' | 'none', e: ts.Node, argValues: Location[], here: Location): void {
+    if (m === 'none') return;
+    if (m === 'first') {
+      if (argValues[0]) edge(argValues[0], here);
+      return;
+    }
     if (m === 'fromEntries') {
       if (!argValues[0]) return;
       const pairs = new Location();
