@@ -48,6 +48,7 @@ export const FLAG_DEFAULTS = {
   closures: true, // ((q) => body)(a)
   blockClosures: true, // { const h = (q) => { ...statements... }; h(a) + h(b) }
   higherOrder: true, // apply(f, d, x): a program function calling a function value
+  valueFlow: true, // guard(f, -7, d, x), box(f).run(d, x), viaMap(f)(d, x), wrap(f)(d, x), spreadCall({ fn: f }, d, x)
   functionArrays: true, // ([f, g] as Fn[])[i](d, x)
   callNonFunction: true, // ... where i may be NaN: calling undefined (TypeError after the arguments)
   optionalMember: true, // maybe(v, obj)?.m(d, x), maybe(v, f)?.(d, x)
@@ -155,6 +156,7 @@ export type Expr =
   | { k: 'optcall'; f: number; a: Expr; b: Expr; tail: boolean }
   | { k: 'delete'; e: Expr }
   | { k: 'apply'; f: number; b: Expr }
+  | { k: 'flow'; f: number; how: number; b: Expr }
   | { k: 'pick'; f: number; g: number; i: Expr; b: Expr }
   | { k: 'maybe'; f: number; a: Expr; b: Expr }
   | { k: 'tmpl'; parts: Expr[] }
@@ -325,6 +327,7 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
     add(flags.optionalCall, 2, fc.record({ f: fc.nat(15), a: e, b: e, tail: flags.chainTail ? fc.boolean() : fc.constant(false) }).map((r): Expr => ({ k: 'optcall', ...r })));
     add(flags.deleteExpr, 1, fc.record({ e }).map((r): Expr => ({ k: 'delete', ...r })));
     add(flags.higherOrder, 1, fc.record({ f: fc.nat(15), b: e }).map((r): Expr => ({ k: 'apply', ...r })));
+    add(flags.valueFlow, 1, fc.record({ f: fc.nat(15), how: fc.nat(4), b: e }).map((r): Expr => ({ k: 'flow', ...r })));
     add(flags.functionArrays, 1, fc.record({ f: fc.nat(15), g: fc.nat(15), i: e, b: e }).map((r): Expr => ({ k: 'pick', ...r })));
     add(flags.optionalMember, 2, fc.record({ f: fc.nat(15), a: e, b: e }).map((r): Expr => ({ k: 'maybe', ...r })));
     add(flags.template, 1, fc.array(e, { minLength: 1, maxLength: 3 }).map((parts): Expr => ({ k: 'tmpl', parts })));
@@ -691,6 +694,18 @@ class Renderer {
         if (!t) return `H.t(${this.label(ctx)}, ${b})`;
         const call = `apply(${this.fnValue(t.j)}, ${t.back ? 'd - 1' : 'd'}, ${b})`;
         const value = this.sync ? call : `(await ${call})`;
+        return t.back ? `(d > 0 ? ${value} : 0)` : value;
+      }
+      case 'flow': {
+        // a function value through a generic helper, an object, a Map, a returned closure, a
+        // destructured parameter: value flow, not its type, must make each of these wait
+        const t = this.target(ctx, e.f, false);
+        const b = x(e.b);
+        if (!t) return `H.t(${this.label(ctx)}, ${b})`;
+        const [f, d] = [this.fnValue(t.j), t.back ? 'd - 1' : 'd'];
+        const [box, map] = this.sync ? [`(box(${f}).run as Loose)`, `(viaMap(${f}) as Loose)`] : [`box(${f}).run`, `viaMap(${f})`];
+        const call = [`guard(${f}, -7, ${d}, ${b})`, `${box}(${d}, ${b})`, `${map}(${d}, ${b})`, `wrap(${f})(${d}, ${b})`, `spreadCall({ fn: ${f} }, ${d}, ${b})`][e.how];
+        const value = this.sync ? `(${call} as number)` : `(await ${call})`;
         return t.back ? `(d > 0 ? ${value} : 0)` : value;
       }
       case 'pick': {
@@ -1286,6 +1301,29 @@ class Renderer {
         `export function maybe<T>(v: number, o: T): T | undefined {`,
         `  return H.m3(v) === 0 ? undefined : o;`,
         `}`,
+        `export type Loose = (...a: any[]) => unknown; // stored as unknown, called through a cast: no type connects them`,
+        `export function guard(fn: unknown, fallback: unknown, ...a: unknown[]): unknown {`,
+        `  try {`,
+        `    return (fn as Loose)(...a);`,
+        `  } catch (e) {`,
+        `    H.caught('guard', e);`,
+        `    return fallback;`,
+        `  }`,
+        `}`,
+        `export function box(f: unknown): { run: unknown } {`,
+        `  return { run: f };`,
+        `}`,
+        `export function viaMap(f: unknown): unknown {`,
+        `  const m = new Map<string, unknown>();`,
+        `  m.set('k', f);`,
+        `  return m.get('k')!;`,
+        `}`,
+        `export function wrap(f: unknown): Loose {`,
+        `  return (...a) => (f as Loose)(...a);`,
+        `}`,
+        `export function spreadCall({ fn }: { fn: unknown }, ...a: unknown[]): unknown {`,
+        `  return (fn as Loose)(...a);`,
+        `}`,
       );
     } else {
       prelude.push(
@@ -1307,6 +1345,28 @@ class Renderer {
         `function maybe(v, o) {`,
         `  return H.m3(v) === 0 ? undefined : o;`,
         `}`,
+        `async function guard(fn, fallback, ...a) {`,
+        `  try {`,
+        `    return await fn(...a);`,
+        `  } catch (e) {`,
+        `    H.caught('guard', e);`,
+        `    return fallback;`,
+        `  }`,
+        `}`,
+        `function box(f) {`,
+        `  return { run: f };`,
+        `}`,
+        `function viaMap(f) {`,
+        `  const m = new Map();`,
+        `  m.set('k', f);`,
+        `  return m.get('k');`,
+        `}`,
+        `function wrap(f) {`,
+        `  return async (...a) => await f(...a);`,
+        `}`,
+        `async function spreadCall({ fn }, ...a) {`,
+        `  return await fn(...a);`,
+        `}`,
       );
     }
     const mainFns: string[] = [];
@@ -1318,7 +1378,7 @@ class Renderer {
     const defaultIdx = this.flags.defaultExport ? [...Array(n).keys()].find((j) => j >= split && p.fns[j].kind === 'declaration') : undefined;
     if (split < n) {
       const bLines = [
-        `import { H, io, quiet, opt, apply, maybe, ctag, type Fn } from './${self}';`,
+        `import { H, io, quiet, opt, apply, maybe, ctag, guard, box, viaMap, wrap, spreadCall, type Fn, type Loose } from './${self}';`,
         ...(split > 0 ? [`import { ${[...Array(split).keys()].flatMap((j) => this.names(j)).join(', ')} } from './${self}';`] : []),
         `import { awaitSync } from 'ts-greenlet';`,
       ];

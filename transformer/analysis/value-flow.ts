@@ -6,17 +6,22 @@
  * not tracked, so nothing is lost where an object comes from code the analysis cannot see, and
  * `{ ...o }`, `Object.assign` and destructuring need no model: they read and write names.
  *
- * Values are the program's functions and `SUSPENDS` (any value whose type carries the
- * `Synchronized` brand, or an `@synchronize` method). Locations:
+ * Values are the program's functions, `SUSPENDS` (any value whose type carries the
+ * `Synchronized` brand, or an `@synchronize` method) and containers (an array, Map or Set the
+ * program makes, with elements of its own; see value-flow-builtins.ts). Locations:
  *
  * | location            | holds                                                             |
  * |---------------------|-------------------------------------------------------------------|
  * | a symbol            | a variable, parameter, binding element, function declaration     |
  * | `.name`             | every property `name` of every object (writes, literals, methods) |
- * | `.[]`               | array, tuple, iterable, Map/Set and promise contents; rest args   |
- * | `.*`                | written under a key the analysis cannot bound; read by every name |
+ * | `.*`, `.*read`      | written under a key that cannot be bounded; read under one        |
+ * | `.[]`               | what code outside the program was given (the `outside` container) |
+ * | elements of c       | what container `c` holds                                          |
  * | return of f         | what `f` returns                                                  |
  * | an expression       | what it evaluates to                                              |
+ *
+ * Types prune in one place: a location typed as a primitive holds no function (see
+ * `primitiveTyped`), and a container typed to hold none is not followed.
  *
  * ```ts
  * const loadFlags = synchronize(async () => ['beta']);   // SUSPENDS ⊆ loadFlags
@@ -27,11 +32,12 @@
  * ```
  *
  * Calls bind as values arrive: when `f` reaches a callee, the call's arguments flow into `f`'s
- * parameters and `f`'s returns into the call. Code outside the program (a `.d.ts`) is a
- * container: what it is given as data (`Map.set(k, v)`, `push(v)`, `Promise.resolve(v)`) it may
- * hand back (`get`, iteration, `then`), so data arguments flow into `.[]`, results and callback
- * parameters come from `.[]`. A callback it is given is called there: that is an escape, which
- * `checks.ts` reports when the callback may suspend. This phase only computes; it decides nothing.
+ * parameters and `f`'s returns into the call (merged per callee location: `CallSummary`). Code
+ * outside the program (a `.d.ts`) may hand back what it was given as data, unless it is a lib
+ * global whose result is a primitive (`JSON.stringify`): data arguments flow into `.[]`, and its
+ * results and its callbacks' parameters are the `outside` container. A callback it is given is
+ * called there: that is an escape, which `checks.ts` reports when the callback may suspend. This
+ * phase only computes; it decides nothing.
  */
 import ts from 'typescript';
 import { possiblyBoundFunction, viaCallOrApply } from './call-targets';
@@ -958,14 +964,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return text === undefined ? [ANY_KEY] : [text];
   }
 
-  /**
-   * `.[]` as read into `at`: nothing where `at`'s type is primitive. `.[]` holds what every
-   * container and library was given, and most reads of it are numbers and strings (a library's
-   * `indexOf`, a `for (const n of nums)`): a function cannot arrive as one, short of a double cast.
-   */
-  function elementsFor(at: ts.Node): Location {
-    return primitiveTyped(at) ? nothing : field(ELEMENTS);
-  }
 
   /**
    * Types prune in one place: a variable, parameter, return or call result typed as a primitive
