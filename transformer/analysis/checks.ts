@@ -42,10 +42,12 @@ export function passedToUntransformed(
   call.arguments.forEach((arg, index) => {
     const inner = skipParens(arg);
     if (ts.isObjectLiteralExpression(inner)) {
-      // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members
+      // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members its
+      // parameter declares as functions (not `push({ text })`, which only stores the object)
+      const declared = parameterType(checker, declaration, index);
       for (const member of inner.properties) {
         const fn = colouredMember(member);
-        if (!fn) continue;
+        if (!fn || !declaresFunctionMember(checker, declared, member)) continue;
         out.push({
           code: Codes.PassedToUntransformed,
           node: member,
@@ -135,6 +137,32 @@ export function decoratedByUntransformed(checker: ts.TypeChecker, fn: FunctionNo
  * takes any value (`push(...items: T[])`, `Map.set(key: K, value: V)`, `console.log(...data:
  * any[])`) stores or shows it; where it flows from there is followed like any function value.
  */
+/** The declared type of the parameter an argument at `index` goes to (a rest parameter's element). */
+function parameterType(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): ts.Type | undefined {
+  if (!declaration || !ts.isFunctionLike(declaration)) return undefined;
+  const params = declaration.parameters;
+  const last = params[params.length - 1];
+  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
+  if (!param) return undefined;
+  const type = checker.getTypeAtLocation(param);
+  return param.dotDotDotToken && checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : type;
+}
+
+/** Whether a parameter of this type may call the object literal member (`any`: it may). */
+function declaresFunctionMember(checker: ts.TypeChecker, type: ts.Type | undefined, member: ts.ObjectLiteralElementLike): boolean {
+  if (!type || type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  const name = member.name && propertyNameText(member.name);
+  if (name === undefined) return true;
+  const parts = checker.getNonNullableType(type).isUnion() ? (checker.getNonNullableType(type) as ts.UnionType).types : [checker.getNonNullableType(type)];
+  return parts.some((t) => {
+    if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return true;
+    const prop = checker.getPropertyOfType(t, name);
+    if (!prop) return checker.getIndexInfosOfType(t).length > 0;
+    const pt = checker.getNonNullableType(checker.getTypeOfSymbol(prop));
+    return pt.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || (pt.isUnion() ? pt.types : [pt]).some((x) => x.getCallSignatures().length > 0);
+  });
+}
+
 export function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): boolean {
   if (!declaration || !ts.isFunctionLike(declaration)) return true;
   const params = declaration.parameters;

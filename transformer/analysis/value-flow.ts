@@ -240,7 +240,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * container read what code outside holds; a program container's readers do not.
    */
   function fromOutside(at: ts.Node, to: Location): void {
-    if (primitiveTyped(at)) return;
+    if (primitiveTyped(at) || isOutsideFunctionType(at)) return;
     edge(field(ELEMENTS), to);
     add(to, outside);
   }
@@ -964,6 +964,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return text === undefined ? [ANY_KEY] : [text];
   }
 
+
+  /**
+   * A parameter typed as a function type that code outside declares (`resolve` in `new Promise((resolve) => ...)`,
+   * typed `(value: T) => void` by lib.d.ts): code outside hands its own function there, not one of ours.
+   */
+  function isOutsideFunctionType(at: ts.Node): boolean {
+    const t = checker.getNonNullableType(checker.getTypeAtLocation(at));
+    const sigs = t.getCallSignatures();
+    return sigs.length > 0 && sigs.every((sg) => !!sg.declaration && sg.declaration.getSourceFile().isDeclarationFile);
+  }
 
   /**
    * Types prune in one place: a variable, parameter, return or call result typed as a primitive
