@@ -212,7 +212,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** Arguments into parameters (rest parameters and spread arguments through `.[]`), returns out. */
   function bindSummary(f: FunctionNode, s: CallSummary): void {
     edge(returnOf(f), s.result);
-    const params = f.parameters;
+    const params = parametersOf(f);
     const args = readsArguments.has(f) ? containerOf(f).elements : undefined;
     s.args.forEach((a, i) => {
       if (args) edge(a, args);
@@ -230,7 +230,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A function called by code outside the program: its parameters get what that code holds. */
   function calledOutside(f: FunctionNode): void {
-    for (const p of f.parameters) fromOutside(p, parameterLocation(p));
+    for (const p of parametersOf(f)) fromOutside(p, parameterLocation(p));
     edge(returnOf(f), field(ELEMENTS));
   }
 
@@ -418,11 +418,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       writeNamed(f.name, keysOfName(f.name, undefined), own);
     }
     if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
-    if (ts.isSetAccessorDeclaration(f) && f.parameters[0]) for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(f.parameters[0]));
+    if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0]) for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(parametersOf(f)[0]));
     if (f.body && !ts.isBlock(f.body)) edge(valueOf(f.body, f), returnOf(f));
     if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) edge(returnOf(f), field(ELEMENTS)); // awaited: `.[]`
     for (const p of f.parameters) {
-      if (p.dotDotDotToken && ts.isIdentifier(p.name)) add(parameterLocation(p), containerOf(p));
+      if (p.dotDotDotToken) add(parameterLocation(p), containerOf(p));
       // `constructor(private load: () => T)`: the parameter is also the field
       if (ts.isConstructorDeclaration(f) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) edge(parameterLocation(p), field(p.name.text));
       if (p.initializer) edge(valueOf(p.initializer, f), parameterLocation(p));
@@ -802,12 +802,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (m.callback) {
       const returnsTo = m.callback.returns === 'result' ? here : m.callback.returns === 'elements' ? undefined : null;
       args.forEach((_, i) => onFunction(argValues[i], (f) => {
-        for (const p of f.parameters) readElements(receiver, parameterLocation(p));
+        for (const p of parametersOf(f)) readElements(receiver, parameterLocation(p));
         if (returnsTo === undefined) writeElements(receiver, returnOf(f));
         if (returnsTo) {
           edge(returnOf(f), returnsTo);
-          for (const p of f.parameters) edge(returnOf(f), parameterLocation(p)); // reduce's accumulator
-          if (argValues[1]) for (const p of f.parameters) edge(argValues[1], parameterLocation(p));
+          for (const p of parametersOf(f)) edge(returnOf(f), parameterLocation(p)); // reduce's accumulator
+          if (argValues[1]) for (const p of parametersOf(f)) edge(argValues[1], parameterLocation(p));
         }
       }));
     }
@@ -824,7 +824,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!argValues[0]) return;
     readElements(argValues[0], c.elements);
     if (argValues[1]) onFunction(argValues[1], (f) => {
-      for (const p of f.parameters) readElements(argValues[0], parameterLocation(p));
+      for (const p of parametersOf(f)) readElements(argValues[0], parameterLocation(p));
       edge(returnOf(f), c.elements);
     });
   }
@@ -920,7 +920,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   function declaresCallback(decl: ts.Declaration, index: number): boolean {
     if (!ts.isFunctionLike(decl)) return false;
-    const params = decl.parameters;
+    const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
     const last = params[params.length - 1];
     const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
     if (!param) return false;
@@ -1059,6 +1059,12 @@ const PRIMITIVE = ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFla
 function isPrimitive(t: ts.Type): boolean {
   if (t.isUnion()) return t.types.every(isPrimitive);
   return (t.flags & PRIMITIVE) !== 0;
+}
+
+/** A function's parameters as calls fill them: without a TypeScript `this` parameter. */
+function parametersOf(f: FunctionNode): readonly ts.ParameterDeclaration[] {
+  const first = f.parameters[0];
+  return first && ts.isIdentifier(first.name) && first.name.text === 'this' ? f.parameters.slice(1) : f.parameters;
 }
 
 /** The function whose `arguments` an identifier reads (arrows have none of their own). */
