@@ -6,7 +6,8 @@
  * query(sql)          // suspend:  type carries the Synchronized brand
  * load(id)            // static:   [function load]          (also imports, re-exports, IIFEs)
  * repo.find(id)       // method:   every `find` whose owner type is assignable to typeof repo
- * cb(x)               // value:    coloured function values whose type is assignable to cb's
+ * cb(x)               // value:    coloured function values whose type is assignable to cb's, and
+ *                     //           (colour.ts) the functions value-flow.ts finds flowing to cb
  * (anyValue as any)() // opaque:   never coloured; a suspension there meets ScopeError at run time
  * ```
  */

@@ -107,6 +107,7 @@ export function analyse(program: ts.Program): Analysis {
       list.push(site);
     }
     if (t.kind === 'value') valueSites.push(site);
+    const known = new Set(callees);
     for (const v of flowTargets(site, t)) {
       if (v === SUSPENDS) {
         flowSuspending.push(site);
@@ -117,7 +118,9 @@ export function analyse(program: ts.Program): Analysis {
         if (!list) builtinSitesOf.set(v, (list = []));
         if (!list.includes(site)) list.push(site);
       }
-      if (!callees.includes(v)) callees.push(v);
+      if (known.has(v)) continue;
+      known.add(v);
+      callees.push(v);
       let list = flowCallers.get(v);
       if (!list) flowCallers.set(v, (list = []));
       list.push(site);
