@@ -97,7 +97,7 @@ class Location {
   readonly callbacks: Array<(f: FunctionNode) => void> = [];
   /** Handed to code outside the program as data: a container arriving here is shared with it. */
   escapes = false;
-  /** Typed as a primitive (see `primitiveLocation`): holds no function, whatever flows in. */
+  /** Typed as a primitive (see `primitiveTyped`): holds no function, whatever flows in. */
   constructor(readonly closed = false) {}
 }
 
@@ -114,8 +114,8 @@ interface CallSummary {
 
 /**
  * Steps (a value arriving at a location) the solver may take. The fuzzer's 40-program batches
- * take ~0.4 M, this repository's fixtures far fewer; bench/compile's 1,000-file project takes
- * more than 100 M today (see the README's limits).
+ * take ~0.4 M, this repository's fixtures far fewer; bench/compile's 1,000-file project needs
+ * far more today (~90 s unbudgeted; see the README's limits).
  */
 export const VALUE_FLOW_BUDGET = 5_000_000;
 const BUDGET = new Error('value-flow budget');
@@ -133,11 +133,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const primitiveTypes = new Map<ts.Type, boolean>();
   /** Never written to: what a read that cannot carry a function reads. */
   const nothing = new Location(true);
-  /** Functions whose body reads `arguments`: every argument they get also lands in `.[]`. */
+  /** Functions whose body reads `arguments`: every argument they get is also in that container. */
   const readsArguments = new Set<FunctionNode>();
   const brandedTypes = new Map<ts.Type, boolean>();
   const work: Array<[Location, Value]> = [];
-  const restContainers = new Map<ts.Node, Container>();
+  const containers = new Map<ts.Node, Container>();
   const unbounded: Array<{ node: ts.Node; at: Location }> = [];
   /** Writes into containers at a receiver: if none arrives there, the receiver came from outside. */
   const pendingWrites: Array<[Location, Location]> = [];
@@ -250,12 +250,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** The container of a rest parameter, of a function's `arguments`, or made at an expression. */
   function containerOf(site: ts.Node): Container {
-    let c = restContainers.get(site);
-    if (!c) restContainers.set(site, (c = new Container(site)));
+    let c = containers.get(site);
+    if (!c) containers.set(site, (c = new Container(site)));
     return c;
   }
 
-  /** Elements of the containers that reach `from`, and what code outside holds, into `to`. */
+  /** Elements of the containers that reach `from` (the `outside` one: what code outside holds) into `to`. */
   function readElements(from: Location, to: Location): void {
     if (to.closed) return;
     from.elementReaders.push(to);
