@@ -14,6 +14,7 @@
 import ts from 'typescript';
 import { accessedProperty, calleeOf, CallLike, FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+import { isLibFile } from './value-flow-builtins';
 
 export type CallTarget =
   | { kind: 'suspend' }
@@ -57,6 +58,19 @@ function functionPrototypeCall(checker: ts.TypeChecker, call: ts.CallExpression,
 /** `f` of `f.bind(...)` (Function.prototype's bind), or undefined. */
 export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
   return ts.isCallExpression(e) ? functionPrototypeCall(checker, e, 'bind') : undefined;
+}
+
+/**
+ * The type a signature declares for its argument at `index`: the parameter's, or a rest
+ * parameter's element type (`any` if the rest is not an array); undefined past the last.
+ */
+export function declaredArgumentType(checker: ts.TypeChecker, params: readonly ts.ParameterDeclaration[], index: number): ts.Type | undefined {
+  const last = params[params.length - 1];
+  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
+  if (!param) return undefined;
+  const type = checker.getTypeAtLocation(param);
+  if (!param.dotDotDotToken) return type;
+  return checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : checker.getAnyType();
 }
 
 /**
@@ -286,7 +300,7 @@ const BUILTINS: Record<string, Record<string, [string, number]>> = {
 function builtinOf(decls: readonly ts.Declaration[]): [string, number] | undefined {
   for (const d of decls) {
     const file = d.getSourceFile();
-    if (!file.isDeclarationFile || !/[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]*\.d\.ts$/.test(file.fileName)) return undefined;
+    if (!isLibFile(file)) return undefined;
     const owner = d.parent;
     if (!ts.isInterfaceDeclaration(owner) || !(ts.isMethodSignature(d) || ts.isPropertySignature(d)) || !ts.isIdentifier(d.name)) return undefined;
     const hit = BUILTINS[owner.name.text]?.[d.name.text];

@@ -12,7 +12,7 @@
 import ts from 'typescript';
 import type { CallPlan } from './colour';
 import { calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { accessMode, functionOfArgument } from './call-targets';
+import { accessMode, declaredArgumentType, functionOfArgument } from './call-targets';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 
 /**
@@ -44,7 +44,7 @@ export function passedToUntransformed(
     if (ts.isObjectLiteralExpression(inner)) {
       // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members its
       // parameter declares as functions (not `push({ text })`, which only stores the object)
-      const declared = parameterType(checker, declaration, index);
+      const declared = declaration && ts.isFunctionLike(declaration) ? declaredArgumentType(checker, declaration.parameters, index) : undefined;
       for (const member of inner.properties) {
         const fn = colouredMember(member);
         if (!fn || !declaresFunctionMember(checker, declared, member)) continue;
@@ -57,7 +57,7 @@ export function passedToUntransformed(
       }
       return;
     }
-    const fn = colouredFunctionOf(checker, arg, coloured) ?? [...(valuesOf(arg) ?? [])].find((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
+    const fn = colouredFunctionOf(checker, arg, coloured) ?? colouredAmong(valuesOf(arg), coloured);
     if (!fn || !mayCallArgument(checker, declaration, index)) return;
     const name = functionName(fn);
     out.push({
@@ -73,7 +73,7 @@ export function passedToUntransformed(
     if ((ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)) && coloured.has(member)) return member;
     const value = ts.isPropertyAssignment(member) ? member.initializer : ts.isShorthandPropertyAssignment(member) ? member.name : undefined;
     if (!value) return undefined;
-    return colouredFunctionOf(checker, value, coloured) ?? [...(valuesOf(value) ?? [])].find((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
+    return colouredFunctionOf(checker, value, coloured) ?? colouredAmong(valuesOf(value), coloured);
   }
 }
 
@@ -95,7 +95,7 @@ export function writtenUnderUnboundedKey(
   for (const { node, values } of writes) {
     // a method with a computed name has its own diagnostic
     if (ts.isComputedPropertyName(node) && (ts.isMethodDeclaration(node.parent) || ts.isAccessor(node.parent))) continue;
-    const fn = [...values].find((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
+    const fn = colouredAmong(values, coloured);
     if (!fn && !values.has('suspends')) continue;
     const what = fn ? `${functionName(fn)}, which may suspend,` : 'a synchronized function';
     out.push({
@@ -131,30 +131,13 @@ export function decoratedByUntransformed(checker: ts.TypeChecker, fn: FunctionNo
   });
 }
 
-/**
- * Whether the untransformed callee may call what it gets at `index`: it declares a function
- * there (`setTimeout(handler: TimerHandler)`, `then(onfulfilled?: (value: T) => ...)`). One that
- * takes any value (`push(...items: T[])`, `Map.set(key: K, value: V)`, `console.log(...data:
- * any[])`) stores or shows it; where it flows from there is followed like any function value.
- */
-/** The declared type of the parameter an argument at `index` goes to (a rest parameter's element). */
-function parameterType(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): ts.Type | undefined {
-  if (!declaration || !ts.isFunctionLike(declaration)) return undefined;
-  const params = declaration.parameters;
-  const last = params[params.length - 1];
-  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
-  if (!param) return undefined;
-  const type = checker.getTypeAtLocation(param);
-  return param.dotDotDotToken && checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : type;
-}
-
 /** Whether a parameter of this type may call the object literal member (`any`: it may). */
 function declaresFunctionMember(checker: ts.TypeChecker, type: ts.Type | undefined, member: ts.ObjectLiteralElementLike): boolean {
   if (!type || type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
   const name = member.name && propertyNameText(member.name);
   if (name === undefined) return true;
-  const parts = checker.getNonNullableType(type).isUnion() ? (checker.getNonNullableType(type) as ts.UnionType).types : [checker.getNonNullableType(type)];
-  return parts.some((t) => {
+  const nonNull = checker.getNonNullableType(type);
+  return (nonNull.isUnion() ? nonNull.types : [nonNull]).some((t) => {
     if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return true;
     const prop = checker.getPropertyOfType(t, name);
     if (!prop) return checker.getIndexInfosOfType(t).length > 0;
@@ -163,17 +146,25 @@ function declaresFunctionMember(checker: ts.TypeChecker, type: ts.Type | undefin
   });
 }
 
+/**
+ * Whether the untransformed callee may call what it gets at `index`: it declares a function
+ * there (`setTimeout(handler: TimerHandler)`, `then(onfulfilled?: (value: T) => ...)`). One that
+ * takes any value (`push(...items: T[])`, `Map.set(key: K, value: V)`, `console.log(...data:
+ * any[])`) stores or shows it; where it flows from there is followed like any function value.
+ */
 export function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): boolean {
   if (!declaration || !ts.isFunctionLike(declaration)) return true;
-  const params = declaration.parameters;
-  const last = params[params.length - 1];
-  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
-  if (!param) return false; // an extra argument nobody reads
-  let type = checker.getTypeAtLocation(param);
-  if (param.dotDotDotToken) type = checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : checker.getAnyType();
+  const type = declaredArgumentType(checker, declaration.parameters, index);
+  if (!type) return false; // an extra argument nobody reads
   const callable = (t: ts.Type): boolean => t.getCallSignatures().length > 0 || t.symbol?.name === 'Function';
   const nonNull = checker.getNonNullableType(type);
   return nonNull.isUnion() ? nonNull.types.some(callable) : callable(nonNull);
+}
+
+/** A coloured function among what value flow says may be here. */
+export function colouredAmong(values: ReadonlySet<FunctionNode | 'suspends'> | undefined, coloured: Set<FunctionNode>): FunctionNode | undefined {
+  for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
+  return undefined;
 }
 
 export function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {

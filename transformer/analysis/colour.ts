@@ -12,9 +12,9 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, boundFunction, possiblyBoundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
+import { accessMode, possiblyBoundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { calleeText, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
+import { calleeText, colouredAmong, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
 import { stronglyConnected } from './scc';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
@@ -108,7 +108,7 @@ export function analyse(program: ts.Program): Analysis {
     }
     if (t.kind === 'value') valueSites.push(site);
     const known = new Set(callees);
-    for (const v of flowTargets(site, t)) {
+    for (const v of flowTargets(site, t, via?.fn)) {
       if (v === SUSPENDS) {
         flowSuspending.push(site);
         continue;
@@ -305,7 +305,7 @@ export function analyse(program: ts.Program): Analysis {
     const boundFn = possiblyBoundFunction(checker, site.call);
     if (!boundFn) continue;
     const boundValues = flow.valuesOf(boundFn);
-    const mayBeColoured = boundValues && [...boundValues].some((v) => v === SUSPENDS || coloured.has(v));
+    const mayBeColoured = boundValues?.has(SUSPENDS) || colouredAmong(boundValues, coloured);
     if (!mayBeColoured && !colouredFunctionOf(checker, site.call, coloured)) continue;
     plans.set(site.call, { kind: 'bind' });
     files.add(site.call.getSourceFile());
@@ -336,7 +336,7 @@ export function analyse(program: ts.Program): Analysis {
    * call of a member declared outside the program (`console.log`, `map.get`) takes none, unless
    * the receiver's type says nothing (`any`).
    */
-  function flowTargets(site: CallSite, t: CallTarget): FlowValue[] {
+  function flowTargets(site: CallSite, t: CallTarget, viaFn: ts.Expression | undefined): FlowValue[] {
     const call = site.call;
     if (t.kind === 'static' || t.kind === 'suspend' || t.kind === 'accessor') return [];
     if (!ts.isCallExpression(call) && !ts.isTaggedTemplateExpression(call)) return [];
@@ -346,8 +346,7 @@ export function analyse(program: ts.Program): Analysis {
     }
     const values = flow.calleeValues(call);
     if (!values || values.size === 0) return [];
-    const via = viaCallOrApply(checker, call);
-    const callee = via ? via.fn : skipParens(calleeOf(call));
+    const callee = viaFn ?? skipParens(calleeOf(call));
     // `o[k]()` with `k: 'load' | 'save'`: no one member for the type-based dispatch to take
     if (!ts.isPropertyAccessExpression(callee)) return [...values];
     if (isOpaqueType(checker.getTypeAtLocation(callee.expression))) return [...values];

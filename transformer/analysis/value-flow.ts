@@ -40,7 +40,7 @@
  * phase only computes; it decides nothing.
  */
 import ts from 'typescript';
-import { possiblyBoundFunction, viaCallOrApply } from './call-targets';
+import { declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { arrayConstructorMethod, containerMethod, CONTAINER_CONSTRUCTORS, ContainerMethod, isLibFile, objectConstructorMethod } from './value-flow-builtins';
@@ -606,11 +606,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const keys = keysOf(e.argumentExpression, fn);
       const read = keyReadLocation(keys);
       const indexed = keys.includes(ELEMENTS) || keys.includes(ANY_KEY);
-      if (!indexed && !isBranded(checker.getTypeAtLocation(e))) return located(e, read);
+      const branded = isBranded(checker.getTypeAtLocation(e));
+      if (!indexed && !branded) return located(e, read);
       const l = nodeLocation(e);
       edge(read, l);
       if (indexed) readElements(object, l); // `xs[i]`: the elements of the containers `xs` holds
-      if (isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
+      if (branded) add(l, SUSPENDS);
       return l;
     }
     const here = nodeLocation(e);
@@ -780,9 +781,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!declaration || !declaration.getSourceFile().isDeclarationFile) return;
     const method = containerMethod(declaration);
     const receiver = ts.isPropertyAccessExpression(skipParens(callee)) || ts.isElementAccessExpression(skipParens(callee)) ? valueOf((skipParens(callee) as ts.PropertyAccessExpression).expression, fn) : undefined;
+    const arrayMethod = arrayConstructorMethod(declaration);
+    const objectMethod = objectConstructorMethod(declaration);
     if (method && receiver) containerCall(method, receiver, args, argValues, here);
-    else if (arrayConstructorMethod(declaration)) arrayFromCall(e, args, argValues, here);
-    else if (objectConstructorMethod(declaration)) objectCall(objectConstructorMethod(declaration)!, e, argValues, here);
+    else if (arrayMethod) arrayFromCall(arrayMethod, e, args, argValues, here);
+    else if (objectMethod) objectCall(objectMethod, e, argValues, here);
     else outsideCall(e, declaration, args, argValues, here);
   }
 
@@ -814,10 +817,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   }
 
   /** `Array.from(items, f?)`, `Array.of(...items)`: a new container. */
-  function arrayFromCall(e: ts.CallExpression | ts.TaggedTemplateExpression, args: ts.Expression[], argValues: Location[], here: Location): void {
+  function arrayFromCall(m: 'from' | 'of', e: ts.CallExpression | ts.TaggedTemplateExpression, args: ts.Expression[], argValues: Location[], here: Location): void {
     const c = containerOf(e);
     if (holdsFunctions(e)) add(here, c);
-    if ((arrayConstructorMethod(checker.getResolvedSignature(e)?.getDeclaration()) ?? 'of') === 'of') {
+    if (m === 'of') {
       args.forEach((a, i) => (ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements)));
       return;
     }
@@ -920,12 +923,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   function declaresCallback(decl: ts.Declaration, index: number): boolean {
     if (!ts.isFunctionLike(decl)) return false;
-    const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
-    const last = params[params.length - 1];
-    const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
-    if (!param) return false;
-    let type = checker.getTypeAtLocation(param);
-    if (param.dotDotDotToken) type = checker.isArrayType(type) ? checker.getTypeArguments(type as ts.TypeReference)[0] : type;
+    const type = declaredArgumentType(checker, parametersOf(decl), index);
+    if (!type) return false;
     const t = checker.getNonNullableType(type);
     const callable = (x: ts.Type) => x.getCallSignatures().length > 0 || x.symbol?.name === 'Function';
     return t.isUnion() ? t.types.every(callable) : callable(t);
@@ -1062,7 +1061,7 @@ function isPrimitive(t: ts.Type): boolean {
 }
 
 /** A function's parameters as calls fill them: without a TypeScript `this` parameter. */
-function parametersOf(f: FunctionNode): readonly ts.ParameterDeclaration[] {
+function parametersOf(f: ts.SignatureDeclaration): readonly ts.ParameterDeclaration[] {
   const first = f.parameters[0];
   return first && ts.isIdentifier(first.name) && first.name.text === 'this' ? f.parameters.slice(1) : f.parameters;
 }
