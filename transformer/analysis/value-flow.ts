@@ -43,6 +43,7 @@ import ts from 'typescript';
 import { declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
 import { arrayConstructorMethod, containerMethod, CONTAINER_CONSTRUCTORS, ContainerMethod, isLibFile, objectConstructorMethod } from './value-flow-builtins';
 
 /** A value whose calls suspend: a synchronized function, however it got here. */
@@ -67,6 +68,18 @@ const ELEMENTS = '[]';
 const ANY_KEY = '*';
 const ANY_READ = '*read';
 
+/**
+ * What a read under a key that cannot be bounded gets (`o[k]` with `k: string`, `Object.values(o)`
+ * of a generic `o`): every name's values, held as this one value until something uses them.
+ * Generic helpers pass such reads on through many locations; copying every function of the
+ * program into each of them cost most of the solver's steps on large programs. A location that
+ * calls, iterates, destructures or hands on what it holds takes the values themselves (`use`).
+ */
+class AnyName {
+  private readonly anyName = true;
+}
+const ANY_NAME = new AnyName();
+
 /** An array, Map or Set the program makes (at `site`), or a rest parameter's or `arguments`' array. */
 class Container {
   constructor(
@@ -74,7 +87,7 @@ class Container {
     readonly elements = new Location(),
   ) {}
 }
-type Value = FlowValue | Container;
+type Value = FlowValue | Container | AnyName;
 
 class Location {
   readonly values = new Set<Value>();
@@ -110,6 +123,10 @@ interface CallSummary {
   /** Every argument may reach every parameter (calls of a partially bound function). */
   scatter?: boolean;
   result: Location;
+  /** Each position's argument expressions, for the keys of key parameters (value-flow-keys.ts). */
+  argExprs: ts.Expression[][];
+  /** The keys passed in each position, made when a function with a key parameter there binds. */
+  keyAt: KeySet[];
 }
 
 /**
@@ -141,14 +158,41 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const unbounded: Array<{ node: ts.Node; at: Location }> = [];
   /** Writes into containers at a receiver: if none arrives there, the receiver came from outside. */
   const pendingWrites: Array<[Location, Location]> = [];
+  /** Parameters used as property keys (`o[k]`), with the keys their callers pass. */
+  const keyParams = new Map<ts.ParameterDeclaration, KeySet>();
+  /** The call summaries each function was bound to, and functions called with any arguments. */
+  const bindings = new Map<FunctionNode, Set<CallSummary>>();
+  const calledWithAnything = new Set<FunctionNode>();
 
+  /** Every name's values: read only through `ANY_NAME` (see `use`). */
+  const anyRead = new Location();
+  fields.set(ANY_READ, anyRead);
   const field = (name: string): Location => {
     let l = fields.get(name);
     if (!l) {
       fields.set(name, (l = new Location()));
+      edge(l, anyRead);
     }
     return l;
   };
+  /** A read under any name (`ANY_NAME`), made at each site so that only its uses take the values. */
+  const readAnyName = (): Location => {
+    const l = new Location();
+    add(l, ANY_NAME);
+    return l;
+  };
+  /**
+   * Locations that hold `ANY_NAME` and are used (called, iterated, destructured, handed on):
+   * what arrives at `anyRead` is used there too, without being copied into them (nor on from them).
+   */
+  const anyNameUses = new Set<Location>();
+  const use = (l: Location): void => {
+    if (l.values.has(ANY_NAME)) anyNameUses.add(l);
+  };
+  /** What a location holds, with every name's values for `ANY_NAME`. */
+  const valuesFor = (l: Location): Iterable<Value> => (l.values.has(ANY_NAME) ? [...l.values, ...anyRead.values] : l.values);
+  const isUsed = (l: Location): boolean =>
+    !!l.summary || l.givenOutside || l.escapes || l.callbacks.length > 0 || l.elementReaders.length > 0 || l.patternReaders.length > 0 || l.elementWriters.length > 0;
   /** The containers code outside the program makes: their elements are all it was given. */
   const outside = new Container(undefined, field(ELEMENTS));
   const symbolLocation = (sym: ts.Symbol): Location => {
@@ -180,8 +224,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** The merged calls through `l` (made on first use; functions already there are bound now). */
   function summaryOf(l: Location): CallSummary {
     if (!l.summary) {
-      l.summary = { args: [], spreadFrom: Infinity, spread: new Location(), result: new Location() };
-      for (const v of l.values) if (isFunction(v)) bindSummary(v, l.summary);
+      l.summary = { args: [], spreadFrom: Infinity, spread: new Location(), result: new Location(), argExprs: [], keyAt: [] };
+      use(l);
+      for (const v of valuesFor(l)) if (isFunction(v)) bindSummary(v, l.summary);
     }
     return l.summary;
   }
@@ -198,6 +243,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         while (s.args.length <= i) s.args.push(new Location());
         edge(argValues[i], s.args[i]);
         if (s.scatter) edge(argValues[i], s.spread);
+        (s.argExprs[i] ??= []).push(arg);
+        if (s.keyAt[i]) passKeys(arg, s.keyAt[i]);
       }
     });
     if (result) edge(s.result, result);
@@ -206,13 +253,20 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A summary changed shape (more positions, an earlier spread): bind what is there again. */
   function rebind(l: Location): void {
-    for (const v of l.values) if (isFunction(v)) bindSummary(v, l.summary!);
+    for (const v of valuesFor(l)) if (isFunction(v)) bindSummary(v, l.summary!);
   }
 
   /** Arguments into parameters (rest parameters and spread arguments through `.[]`), returns out. */
   function bindSummary(f: FunctionNode, s: CallSummary): void {
     edge(returnOf(f), s.result);
     const params = parametersOf(f);
+    let summaries = bindings.get(f);
+    if (!summaries) bindings.set(f, (summaries = new Set()));
+    summaries.add(s);
+    params.forEach((p, i) => {
+      const keys = keyParams.get(p);
+      if (keys) bindKeys(s, i, keys);
+    });
     const args = readsArguments.has(f) ? containerOf(f).elements : undefined;
     s.args.forEach((a, i) => {
       if (args) edge(a, args);
@@ -230,8 +284,57 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A function called by code outside the program: its parameters get what that code holds. */
   function calledOutside(f: FunctionNode): void {
+    calledWithAnyKeys(f);
     for (const p of parametersOf(f)) fromOutside(p, parameterLocation(p));
     edge(returnOf(f), field(ELEMENTS));
+  }
+
+  /** A function called where the analysis cannot see the arguments: its key parameters take any key. */
+  function calledWithAnyKeys(f: FunctionNode): void {
+    if (calledWithAnything.has(f)) return;
+    calledWithAnything.add(f);
+    for (const p of parametersOf(f)) {
+      const keys = keyParams.get(p);
+      if (keys) addKey(keys, ANY_KEY);
+    }
+  }
+
+  /** The keys a key parameter gets: from the calls its function is bound to (now and later). */
+  function keySetOf(p: ts.ParameterDeclaration): KeySet {
+    let keys = keyParams.get(p);
+    if (keys) return keys;
+    keyParams.set(p, (keys = new KeySet()));
+    const f = p.parent as FunctionNode;
+    if (calledWithAnything.has(f)) addKey(keys, ANY_KEY);
+    const i = parametersOf(f).indexOf(p);
+    for (const s of bindings.get(f) ?? []) bindKeys(s, i, keys);
+    return keys;
+  }
+
+  /** The keys of position `i` of the calls `s` into a key parameter (spread or scattered: any). */
+  function bindKeys(s: CallSummary, i: number, to: KeySet): void {
+    if (i >= s.spreadFrom || s.scatter) return addKey(to, ANY_KEY);
+    let at = s.keyAt[i];
+    if (!at) {
+      s.keyAt[i] = at = new KeySet();
+      for (const arg of s.argExprs[i] ?? []) passKeys(arg, at);
+    }
+    keyEdge(at, to);
+  }
+
+  /** An argument's keys: its type's, or, for an unbounded parameter passed on, that parameter's. */
+  function passKeys(arg: ts.Expression, to: KeySet): void {
+    const keys = typeKeys(checker.getTypeAtLocation(arg));
+    const p = keys.includes(ANY_KEY) ? keyParameter(checker, skipParens(arg)) : undefined;
+    if (p) keyEdge(keySetOf(p), to);
+    else for (const k of keys) addKey(to, k);
+  }
+
+  /** A key whose type cannot be bounded but which is a parameter: the keys its callers pass. */
+  function parameterKeys(key: ts.Expression): KeySet | undefined {
+    if (!typeKeys(checker.getTypeAtLocation(key)).includes(ANY_KEY)) return undefined;
+    const p = keyParameter(checker, skipParens(key));
+    return p && keySetOf(p);
   }
 
   /**
@@ -259,12 +362,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function readElements(from: Location, to: Location): void {
     if (to.closed) return;
     from.elementReaders.push(to);
-    for (const v of from.values) if (v instanceof Container) edge(v.elements, to);
+    use(from);
+    for (const v of valuesFor(from)) if (v instanceof Container) edge(v.elements, to);
   }
 
   function writeElements(into: Location, value: Location): void {
     into.elementWriters.push(value);
-    for (const v of into.values) if (v instanceof Container) edge(value, v.elements);
+    use(into);
+    for (const v of valuesFor(into)) if (v instanceof Container) edge(value, v.elements);
     pendingWrites.push([into, value]);
   }
 
@@ -272,7 +377,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function readPattern(from: Location, to: Location): void {
     if (to.closed) return;
     from.patternReaders.push(to);
-    for (const v of from.values) {
+    use(from);
+    for (const v of valuesFor(from)) {
       if (v instanceof Container) edge(v.elements, to);
       else add(to, v);
     }
@@ -281,15 +387,17 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** A callback a container method calls: on each function arriving at `at`. */
   function onFunction(at: Location, bind: (f: FunctionNode) => void): void {
     at.callbacks.push(bind);
-    for (const v of at.values) if (isFunction(v)) bind(v);
+    use(at);
+    for (const v of valuesFor(at)) if (isFunction(v)) bind(v);
   }
 
   /** Data handed to code outside: its containers are shared with that code. */
   function escape(l: Location): void {
     if (l.escapes) return;
     l.escapes = true;
+    use(l);
     edge(l, field(ELEMENTS));
-    for (const v of l.values) if (v instanceof Container) shareWithOutside(v);
+    for (const v of valuesFor(l)) if (v instanceof Container) shareWithOutside(v);
   }
 
   function shareWithOutside(c: Container): void {
@@ -300,8 +408,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   for (const file of files) visit(file, undefined);
   // Reads under a key the analysis cannot bound (`o[k]` with `k: string`) read every name.
-  const anyRead = field(ANY_READ);
-  for (const l of fields.values()) if (l !== anyRead) edge(l, anyRead);
 
   let steps = 0;
   try {
@@ -310,7 +416,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     for (let changed = true; changed; ) {
       changed = false;
       for (const [into, value] of pendingWrites) {
-        if ([...into.values].some((v) => v instanceof Container) || value.to.has(field(ELEMENTS))) continue;
+        if ([...valuesFor(into)].some((v) => v instanceof Container) || value.to.has(field(ELEMENTS))) continue;
         edge(value, field(ELEMENTS));
         changed = true;
       }
@@ -325,22 +431,41 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     while (work.length) {
       if (++steps > budget) throw BUDGET;
       const [l, v] = work.pop()!;
-      if (l.values.has(v) || l.closed) continue;
+      if (l.values.has(v) || l.closed || (v === ANY_NAME && l === anyRead)) continue;
       l.values.add(v);
       for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
-      if (v instanceof Container) {
-        for (const r of l.elementReaders) edge(v.elements, r);
-        for (const r of l.patternReaders) edge(v.elements, r);
-        for (const w of l.elementWriters) edge(w, v.elements);
-        if (l.escapes) shareWithOutside(v);
+      if (v instanceof AnyName) {
+        if (!isUsed(l)) continue;
+        anyNameUses.add(l);
+        for (const w of anyRead.values) arrive(l, w);
         continue;
       }
-      for (const r of l.patternReaders) add(r, v);
-      if (v === SUSPENDS) continue;
-      if (l.summary) bindSummary(v, l.summary);
-      if (l.givenOutside) calledOutside(v);
-      for (const bind of l.callbacks) bind(v);
+      arrive(l, v);
+      if (l === anyRead) for (const u of anyNameUses) arrive(u, v);
     }
+  }
+
+  /** What a value arriving at `l` does there: the constraints `l`'s uses made. */
+  function arrive(l: Location, v: Value): void {
+    if (v instanceof Container) {
+      for (const r of l.elementReaders) edge(v.elements, r);
+      for (const r of l.patternReaders) edge(v.elements, r);
+      for (const w of l.elementWriters) edge(w, v.elements);
+      if (l.escapes) shareWithOutside(v);
+      return;
+    }
+    for (const r of l.patternReaders) add(r, v);
+    if (v === SUSPENDS || v instanceof AnyName) return;
+    if (l.summary) bindSummary(v, l.summary);
+    if (l.givenOutside) calledOutside(v);
+    for (const bind of l.callbacks) bind(v);
+  }
+
+
+  function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
+    if (!l) return undefined;
+    const values = l.values.has(ANY_NAME) ? [...l.values, ...anyRead.values] : l.values;
+    return new Set([...values].filter((v): v is FlowValue => !(v instanceof AnyName) && !(v instanceof Container)));
   }
 
   return {
@@ -368,6 +493,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return;
     }
     if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
+    if (ts.isDecorator(node)) {
+      // called by the decorator helpers with a member's name: its key parameters take any key
+      onFunction(valueOf(node.expression, fn), calledWithAnyKeys);
+      return;
+    }
     if (ts.isExpression(node) && !ts.isIdentifier(node)) {
       valueOf(node, fn);
       return;
@@ -418,6 +548,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       writeNamed(f.name, keysOfName(f.name, undefined), own);
     }
     if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
+    if (ts.isSetAccessorDeclaration(f)) calledWithAnyKeys(f);
     if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0]) for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(parametersOf(f)[0]));
     if (f.body && !ts.isBlock(f.body)) edge(valueOf(f.body, f), returnOf(f));
     if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) edge(returnOf(f), field(ELEMENTS)); // awaited: `.[]`
@@ -455,7 +586,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       for (const el of target.elements) {
         if (el.dotDotDotToken) continue; // the rest object: its names are the same fields
         const key = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
-        const src = key ? keyReadLocation(keysOfName(key, fn)) : field(ANY_READ);
+        const src = key ? keyReadLocation(keysOfName(key, fn)) : readAnyName();
         bindElement(el, src, fn);
       }
       return;
@@ -525,6 +656,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isElementAccessExpression(target)) {
       const object = valueOf(target.expression, fn);
       const keys = keysOf(target.argumentExpression, fn);
+      const passed = parameterKeys(target.argumentExpression);
+      if (passed) {
+        const l = new Location();
+        onKey(passed, (k) => {
+          if (k === ELEMENTS || k === ANY_KEY) writeElements(object, l);
+          if (k === ANY_KEY) writeUnbounded(target, l);
+          else if (k !== ELEMENTS) edge(l, field(k));
+        });
+        return l;
+      }
       if (!keys.includes(ELEMENTS) && !keys.includes(ANY_KEY)) return keyWriteLocation(keys);
       // `xs[i] = v`: into the containers `xs` holds (or, if none, what code outside holds)
       const l = new Location();
@@ -604,6 +745,18 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isElementAccessExpression(e)) {
       const object = valueOf(e.expression, fn);
       const keys = keysOf(e.argumentExpression, fn);
+      const passed = parameterKeys(e.argumentExpression);
+      if (passed) {
+        // `o[k]` with `k` a parameter: the names its callers pass (see value-flow-keys.ts)
+        const l = nodeLocation(e);
+        onKey(passed, (k) => {
+          if (k === ELEMENTS || k === ANY_KEY) readElements(object, l);
+          if (k === ANY_KEY) add(l, ANY_NAME);
+          else if (k !== ELEMENTS) edge(field(k), l);
+        });
+        seedIfBranded(e, l);
+        return l;
+      }
       const read = keyReadLocation(keys);
       const indexed = keys.includes(ELEMENTS) || keys.includes(ANY_KEY);
       const branded = isBranded(checker.getTypeAtLocation(e));
@@ -775,8 +928,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     const callee = ts.isCallExpression(e) ? e.expression : e.tag;
     const target = valueOf(callee, fn);
-    callees.set(e, target);
-    addCall(target, args, argValues, here);
+    // `console.error(e)`, `cache.get(k)`: the library's own member, not every `.error` or `.get`
+    // of the program (colour.ts takes none of them either)
+    const libraryMember = isLibraryMember(callee);
+    callees.set(e, libraryMember ? nothing : target);
+    if (!libraryMember) addCall(target, args, argValues, here);
     const declaration = checker.getResolvedSignature(e)?.getDeclaration();
     if (!declaration || !declaration.getSourceFile().isDeclarationFile) return;
     const method = containerMethod(declaration);
@@ -805,6 +961,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (m.callback) {
       const returnsTo = m.callback.returns === 'result' ? here : m.callback.returns === 'elements' ? undefined : null;
       args.forEach((_, i) => onFunction(argValues[i], (f) => {
+        calledWithAnyKeys(f);
         for (const p of parametersOf(f)) readElements(receiver, parameterLocation(p));
         if (returnsTo === undefined) writeElements(receiver, returnOf(f));
         if (returnsTo) {
@@ -827,6 +984,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!argValues[0]) return;
     readElements(argValues[0], c.elements);
     if (argValues[1]) onFunction(argValues[1], (f) => {
+      calledWithAnyKeys(f);
       for (const p of parametersOf(f)) readElements(argValues[0], parameterLocation(p));
       edge(returnOf(f), c.elements);
     });
@@ -857,7 +1015,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!open && t && checker.getIndexInfosOfType(t).some((i) => !mayHoldFunctions(i.type, 0))) return;
     const c = containerOf(e);
     add(here, c);
-    edge(names ? keyReadLocation(names) : field(ANY_READ), c.elements);
+    edge(names ? keyReadLocation(names) : readAnyName(), c.elements);
   }
 
   /** `new C(...)`: a program constructor gets the arguments; one outside the program is a container. */
@@ -887,6 +1045,15 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return l;
   }
 
+  /** `o.m` where `m` is declared only in `.d.ts` files and `o`'s type says what it is (not `any`). */
+  function isLibraryMember(callee: ts.Expression): boolean {
+    const c = skipParens(callee);
+    if (!ts.isPropertyAccessExpression(c)) return false;
+    if (checker.getTypeAtLocation(c.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+    const decls = checker.getSymbolAtLocation(c.name)?.declarations ?? [];
+    return decls.length > 0 && decls.every((d) => d.getSourceFile().isDeclarationFile);
+  }
+
   /**
    * A call of code outside the program: data it is given may come back from it (`.[]`); a
    * callback it is given is called with what it holds (`.[]`), and what that returns is kept.
@@ -900,7 +1067,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       }
       else if (!argValues[i].givenOutside) {
         argValues[i].givenOutside = true;
-        for (const v of argValues[i].values) if (isFunction(v)) calledOutside(v);
+        use(argValues[i]);
+        for (const v of valuesFor(argValues[i])) if (isFunction(v)) calledOutside(v);
       }
     });
   }
@@ -932,7 +1100,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   function keysOf(key: ts.Expression, fn: FunctionNode | undefined): string[] {
     valueOf(key, fn);
-    const t = checker.getTypeAtLocation(key);
+    return typeKeys(checker.getTypeAtLocation(key));
+  }
+
+  /** The property names a key of type `t` may be (`[]`: an element, `*`: any name). */
+  function typeKeys(t: ts.Type): string[] {
     const parts = t.isUnion() ? t.types : [t];
     const out: string[] = [];
     for (const p of parts) {
@@ -946,7 +1118,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A read under these keys (each of them); an unbounded key reads every name. */
   function keyReadLocation(names: string[]): Location {
-    if (names.includes(ANY_KEY)) return field(ANY_READ);
+    if (names.includes(ANY_KEY)) return readAnyName();
     if (names.length === 1) return field(names[0]);
     const l = new Location();
     for (const n of names) edge(field(n), l);
@@ -1075,13 +1247,10 @@ function argumentsOwner(id: ts.Identifier): FunctionNode | undefined {
 }
 
 function isFunction(v: Value): v is FunctionNode {
-  return v !== SUSPENDS && !(v instanceof Container);
+  return v !== SUSPENDS && !(v instanceof AnyName) && !(v instanceof Container);
 }
 
-function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
-  if (!l) return undefined;
-  return new Set([...l.values].filter((v): v is FlowValue => !(v instanceof Container)));
-}
+
 
 function templateArguments(t: ts.TemplateLiteral): ts.Expression[] {
   return ts.isNoSubstitutionTemplateLiteral(t) ? [] : t.templateSpans.map((s) => s.expression);
