@@ -349,7 +349,8 @@ export function analyse(program: ts.Program): Analysis {
     const callee = viaFn ?? skipParens(calleeOf(call));
     // `o[k]()` with `k: 'load' | 'save'`: no one member for the type-based dispatch to take
     if (!ts.isPropertyAccessExpression(callee)) return [...values];
-    if (isOpaqueType(checker.getTypeAtLocation(callee.expression))) return [...values];
+    // a receiver typed `any`/`unknown` says nothing of which member it has (isOpaqueType would also take every non-callable receiver)
+    if (checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return [...values];
     const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
     if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
     return [...values].filter((v) => v === SUSPENDS || !isClassMember(v));

@@ -69,16 +69,16 @@ const ANY_KEY = '*';
 const ANY_READ = '*read';
 
 /**
- * What a read under a key that cannot be bounded gets (`o[k]` with `k: string`, `Object.values(o)`
- * of a generic `o`): every name's values, held as this one value until something uses them.
- * Generic helpers pass such reads on through many locations; copying every function of the
- * program into each of them cost most of the solver's steps on large programs. A location that
- * calls, iterates, destructures or hands on what it holds takes the values themselves (`use`).
+ * "Whatever `of` holds", as one value. Two locations are read all over a program: every name's
+ * values (`o[k]` with `k: string`, `Object.values(o)` of a generic `o`) and what code outside
+ * holds (a library call's result, a callback's parameters, `catch (e)`). Copying their values
+ * into each reader, and on from there through generic helpers, cost most of the solver's steps
+ * on large programs; a `Ref` travels instead, and only a location that uses what it holds
+ * (calls, iterates, destructures or hands it on) takes the values themselves (`subscribe`).
  */
-class AnyName {
-  private readonly anyName = true;
+class Ref {
+  constructor(readonly of: Location) {}
 }
-const ANY_NAME = new AnyName();
 
 /** An array, Map or Set the program makes (at `site`), or a rest parameter's or `arguments`' array. */
 class Container {
@@ -87,7 +87,7 @@ class Container {
     readonly elements = new Location(),
   ) {}
 }
-type Value = FlowValue | Container | AnyName;
+type Value = FlowValue | Container | Ref;
 
 class Location {
   readonly values = new Set<Value>();
@@ -164,9 +164,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const bindings = new Map<FunctionNode, Set<CallSummary>>();
   const calledWithAnything = new Set<FunctionNode>();
 
-  /** Every name's values: read only through `ANY_NAME` (see `use`). */
+  /** Every name's values: read only through `ANY_NAME` (see `Ref`). */
   const anyRead = new Location();
   fields.set(ANY_READ, anyRead);
+  const refs = new Map<Location, Ref>();
+  const refTo = (l: Location): Ref => {
+    let r = refs.get(l);
+    if (!r) refs.set(l, (r = new Ref(l)));
+    return r;
+  };
+  const ANY_NAME = refTo(anyRead);
   const field = (name: string): Location => {
     let l = fields.get(name);
     if (!l) {
@@ -181,20 +188,42 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     add(l, ANY_NAME);
     return l;
   };
-  /**
-   * Locations that hold `ANY_NAME` and are used (called, iterated, destructured, handed on):
-   * what arrives at `anyRead` is used there too, without being copied into them (nor on from them).
-   */
-  const anyNameUses = new Set<Location>();
+  /** The used locations that hold a `Ref` to a location: what arrives there arrives at them too. */
+  const refUsers = new Map<Location, Set<Location>>();
+  /** A location's first use: it takes what the locations it refers to hold (without copying it). */
   const use = (l: Location): void => {
-    if (l.values.has(ANY_NAME)) anyNameUses.add(l);
+    for (const v of l.values) if (v instanceof Ref) subscribe(l, v.of, false);
   };
-  /** What a location holds, with every name's values for `ANY_NAME`. */
-  const valuesFor = (l: Location): Iterable<Value> => (l.values.has(ANY_NAME) ? [...l.values, ...anyRead.values] : l.values);
+  function subscribe(user: Location, of: Location, arriveNow: boolean): void {
+    let users = refUsers.get(of);
+    if (!users) refUsers.set(of, (users = new Set()));
+    if (users.has(user)) return;
+    users.add(user);
+    for (const v of of.values) {
+      if (v instanceof Ref) subscribe(user, v.of, arriveNow);
+      else if (arriveNow) arrive(user, v, of);
+    }
+  }
+  /** What a location holds, with what its `Ref`s hold. */
+  function valuesFor(l: Location): Iterable<Value> {
+    let refs = false;
+    for (const v of l.values) if (v instanceof Ref) refs = true;
+    if (!refs) return l.values;
+    const out = new Set<Value>();
+    const seen = new Set<Location>();
+    const collect = (at: Location): void => {
+      if (seen.has(at)) return;
+      seen.add(at);
+      for (const v of at.values) v instanceof Ref ? collect(v.of) : out.add(v);
+    };
+    collect(l);
+    return out;
+  }
   const isUsed = (l: Location): boolean =>
     !!l.summary || l.givenOutside || l.escapes || l.callbacks.length > 0 || l.elementReaders.length > 0 || l.patternReaders.length > 0 || l.elementWriters.length > 0;
   /** The containers code outside the program makes: their elements are all it was given. */
   const outside = new Container(undefined, field(ELEMENTS));
+  const OUTSIDE_HELD = refTo(outside.elements);
   const symbolLocation = (sym: ts.Symbol): Location => {
     let l = bySymbol.get(sym);
     if (!l) bySymbol.set(sym, (l = new Location(isPrimitiveSymbol(sym))));
@@ -344,7 +373,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    */
   function fromOutside(at: ts.Node, to: Location): void {
     if (primitiveTyped(at) || isOutsideFunctionType(at)) return;
-    edge(field(ELEMENTS), to);
+    add(to, OUTSIDE_HELD);
     add(to, outside);
   }
   function add(l: Location, v: Value): void {
@@ -363,7 +392,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (to.closed) return;
     from.elementReaders.push(to);
     use(from);
-    for (const v of valuesFor(from)) if (v instanceof Container) edge(v.elements, to);
+    for (const v of valuesFor(from)) if (v instanceof Container) elementsInto(v, to);
+  }
+
+  /** A container's elements into `to`; the `outside` one's as a `Ref` (it holds a lot). */
+  function elementsInto(c: Container, to: Location): void {
+    if (c === outside) add(to, OUTSIDE_HELD);
+    else edge(c.elements, to);
   }
 
   function writeElements(into: Location, value: Location): void {
@@ -378,10 +413,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (to.closed) return;
     from.patternReaders.push(to);
     use(from);
-    for (const v of valuesFor(from)) {
-      if (v instanceof Container) edge(v.elements, to);
-      else add(to, v);
-    }
+    for (const v of from.values) if (!(v instanceof Container)) add(to, v);
+    for (const v of valuesFor(from)) if (v instanceof Container) elementsInto(v, to);
   }
 
   /** A callback a container method calls: on each function arriving at `at`. */
@@ -402,7 +435,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   function shareWithOutside(c: Container): void {
     edge(c.elements, field(ELEMENTS));
-    edge(field(ELEMENTS), c.elements);
+    add(c.elements, OUTSIDE_HELD);
   }
 
   const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
@@ -431,31 +464,27 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     while (work.length) {
       if (++steps > budget) throw BUDGET;
       const [l, v] = work.pop()!;
-      if (l.values.has(v) || l.closed || (v === ANY_NAME && l === anyRead)) continue;
+      if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l)) continue;
       l.values.add(v);
       for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
-      if (v instanceof AnyName) {
-        if (!isUsed(l)) continue;
-        anyNameUses.add(l);
-        for (const w of anyRead.values) arrive(l, w);
-        continue;
-      }
-      arrive(l, v);
-      if (l === anyRead) for (const u of anyNameUses) arrive(u, v);
+      if (isUsed(l)) arrive(l, v);
+      for (const u of refUsers.get(l) ?? []) arrive(u, v, l);
     }
   }
 
   /** What a value arriving at `l` does there: the constraints `l`'s uses made. */
-  function arrive(l: Location, v: Value): void {
+  function arrive(l: Location, v: Value, via?: Location): void {
+    if (v instanceof Ref) return subscribe(l, v.of, true);
     if (v instanceof Container) {
-      for (const r of l.elementReaders) edge(v.elements, r);
-      for (const r of l.patternReaders) edge(v.elements, r);
+      for (const r of l.elementReaders) elementsInto(v, r);
+      for (const r of l.patternReaders) elementsInto(v, r);
       for (const w of l.elementWriters) edge(w, v.elements);
       if (l.escapes) shareWithOutside(v);
       return;
     }
-    for (const r of l.patternReaders) add(r, v);
-    if (v === SUSPENDS || v instanceof AnyName) return;
+    // a function in an array pattern's place stands for itself (a Map entry): one from a `Ref` goes on as that `Ref`
+    for (const r of l.patternReaders) add(r, via ? refTo(via) : v);
+    if (v === SUSPENDS) return;
     if (l.summary) bindSummary(v, l.summary);
     if (l.givenOutside) calledOutside(v);
     for (const bind of l.callbacks) bind(v);
@@ -464,8 +493,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
     if (!l) return undefined;
-    const values = l.values.has(ANY_NAME) ? [...l.values, ...anyRead.values] : l.values;
-    return new Set([...values].filter((v): v is FlowValue => !(v instanceof AnyName) && !(v instanceof Container)));
+    return new Set([...valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)));
   }
 
   return {
@@ -752,7 +780,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         onKey(passed, (k) => {
           if (k === ELEMENTS || k === ANY_KEY) readElements(object, l);
           if (k === ANY_KEY) add(l, ANY_NAME);
-          else if (k !== ELEMENTS) edge(field(k), l);
+          else if (k === ELEMENTS) add(l, OUTSIDE_HELD);
+          else edge(field(k), l);
         });
         seedIfBranded(e, l);
         return l;
@@ -1119,9 +1148,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** A read under these keys (each of them); an unbounded key reads every name. */
   function keyReadLocation(names: string[]): Location {
     if (names.includes(ANY_KEY)) return readAnyName();
-    if (names.length === 1) return field(names[0]);
+    if (names.length === 1 && names[0] !== ELEMENTS) return field(names[0]);
     const l = new Location();
-    for (const n of names) edge(field(n), l);
+    for (const n of names) n === ELEMENTS ? add(l, OUTSIDE_HELD) : edge(field(n), l); // `.[]`: a `Ref`
     return l;
   }
 
@@ -1247,7 +1276,7 @@ function argumentsOwner(id: ts.Identifier): FunctionNode | undefined {
 }
 
 function isFunction(v: Value): v is FunctionNode {
-  return v !== SUSPENDS && !(v instanceof AnyName) && !(v instanceof Container);
+  return v !== SUSPENDS && !(v instanceof Ref) && !(v instanceof Container);
 }
 
 
