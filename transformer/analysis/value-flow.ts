@@ -491,9 +491,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   }
 
 
+  /** Asked after solving, once per call site by colour.ts: a `Ref` to `.[]` expands to thousands. */
+  const functionsCache = new Map<Location, ReadonlySet<FlowValue>>();
   function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
     if (!l) return undefined;
-    return new Set([...valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)));
+    let out = functionsCache.get(l);
+    if (!out) functionsCache.set(l, (out = new Set([...valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)))));
+    return out;
   }
 
   return {
