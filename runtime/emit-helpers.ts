@@ -8,7 +8,7 @@
  * class C { m() { load(); } }                   →  class C { static { methodTwins(this.prototype, ["m"]); } *m() { ... } }
  * ```
  */
-import { Greenlet } from './greenlet';
+import { Greenlet, Returned } from './greenlet';
 import { runPlain } from './run-plain';
 import { isGeneratorFunction, nameTwin, RAW, setTwin, TWIN, Twin, twinOf } from './protocol';
 
@@ -84,9 +84,19 @@ export function methodTwinDecorator(key: symbol, label: string) {
   };
 }
 
-/** Runs `fn` (a coloured function, usually) as a greenlet: how an `async` function awaits it. */
+/**
+ * Runs `fn` (a coloured function, usually) as a greenlet: how an `async` function awaits it,
+ * `unbox(await callInGreenlet(fn, thisArg, args))`. A thenable it returns comes back boxed.
+ */
 export function callInGreenlet(fn: Function, thisArg: unknown, args: unknown[]): Promise<unknown> {
-  return new Greenlet(fn).start(thisArg, args);
+  const g = new Greenlet(fn);
+  g.boxThenable = true;
+  return g.start(thisArg, args);
+}
+
+/** The value `callInGreenlet`'s promise settled with: a returned thenable, unboxed. */
+export function unbox(value: unknown): unknown {
+  return value instanceof Returned ? value.value : value;
 }
 
 /** What a plain callee's call is delegated to: its value, already computed (one shared generator function). */

@@ -9,7 +9,7 @@
  */
 import { GreenletExit } from './errors';
 import { appendCallChain, captureSuspendedFrames, isObject } from './call-chain';
-import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, TWIN } from './protocol';
+import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, isThenable, TWIN } from './protocol';
 
 // `var`, not `let`: both are read and written on every suspension from inner functions, where
 // a module-level `let` costs a hole check (TDZ) at each access.
@@ -142,6 +142,11 @@ export class Greenlet<T = unknown> {
   private readonly onFulfilled = (value: unknown) => { if (this.epoch === 0) this.step(value, false); };
   private readonly onRejected = (error: unknown) => { if (this.epoch === 0) this.resumeRejected(error); };
   private removeAbortListener: (() => void) | null = null;
+  /**
+   * @internal Set by `callInGreenlet`: a returned thenable settles the promise boxed (`Returned`),
+   * so the async caller's `await` gets it as it is, as it would get an async twin's value.
+   */
+  boxThenable = false;
   private observer: FinishObserver | null = null;
 
   /**
@@ -489,10 +494,20 @@ export class Greenlet<T = unknown> {
       appendCallChain(value, this.unwound ?? [], this.name);
       this.reject(value);
     } else {
-      this.resolve(value as T);
+      this.resolve((this.boxThenable && isThenable(value) ? new Returned(value) : value) as T);
     }
     this.forgetUnwound();
   }
+}
+
+/**
+ * A promise or thenable a sync-style call returned to an `async` caller. Resolving a promise with
+ * a thenable adopts it, so the caller's `await` would wait for the job the callee started and
+ * only handed back (`const done = enqueue(9)` would be the job's result, not its promise; a
+ * query builder's `then` would run the query); it travels boxed and `unbox` opens it.
+ */
+export class Returned {
+  constructor(readonly value: unknown) {}
 }
 
 /**

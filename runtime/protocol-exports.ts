@@ -28,6 +28,7 @@ export const arrowTwinLazyThis = emit.arrowTwinLazyThis;
 export const methodTwins = emit.methodTwins;
 export const methodTwinDecorator = emit.methodTwinDecorator;
 export const callInGreenlet = emit.callInGreenlet;
+export const unbox = emit.unbox;
 export const templateArgs = emit.templateArgs;
 export const dispatch = emit.dispatch;
 export const rawOf = emit.rawOf;

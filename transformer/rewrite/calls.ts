@@ -8,7 +8,7 @@
  * fact(n - 1)     →  (__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1))))  // direct, recursive edge
  * repo.find(id)   →  (yield* __tsg.dispatch((_a = repo).find).call(_a, id))
  * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))
- * await-side:        (_a = repo, _b = _a.find, await __tsg.callInGreenlet(_b, _a, [id]))
+ * await-side:        (_a = repo, _b = _a.find, __tsg.unbox(await __tsg.callInGreenlet(_b, _a, [id])))
  * ```
  */
 import ts from 'typescript';
@@ -135,7 +135,7 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
     const helper = f.createPropertyAccessExpression(rw.helper('builtins'), plan.helper);
     const target = ts.isPropertyAccessExpression(fnValue) || ts.isElementAccessExpression(fnValue) ? fnValue.expression : f.createVoidZero();
     if (plan.inAsync) {
-      return f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [helper, f.createVoidZero(), f.createArrayLiteralExpression([target, ...args])]));
+      return awaitInGreenlet(rw, helper, undefined, [target, ...args]);
     }
     return delegate(rw, f.createCallExpression(helper, undefined, [target, ...args]), false);
   }
@@ -228,7 +228,7 @@ export function emitAccess(rw: FileRewrite, access: ts.PropertyAccessExpression 
   const f = rw.factory;
   const run = (helper: string, args: ts.Expression[]): ts.Expression =>
     plan.inAsync
-      ? f.createParenthesizedExpression(f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [rw.helper(helper), f.createVoidZero(), f.createArrayLiteralExpression(args)])))
+      ? awaitInGreenlet(rw, rw.helper(helper), undefined, args)
       : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), false);
   let obj = visit(access.expression) as ts.Expression;
   let key: ts.Expression = ts.isPropertyAccessExpression(access) ? f.createStringLiteral(access.name.text) : (visit(access.argumentExpression) as ts.Expression);
@@ -275,17 +275,21 @@ export function emitVia(rw: FileRewrite, call: ts.CallExpression, plan: { how: '
   if (plan.inAsync) {
     const thisArg = args[0] ?? f.createVoidZero();
     const list = plan.how === 'call' ? f.createArrayLiteralExpression(args.slice(1)) : f.createBinaryExpression(args[1] ?? f.createVoidZero(), ts.SyntaxKind.QuestionQuestionToken, f.createArrayLiteralExpression([]));
-    return f.createParenthesizedExpression(f.createAwaitExpression(f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg, list])));
+    return awaitInGreenlet(rw, fn, thisArg, list);
   }
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
   return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args), plan.explicit);
 }
 
-/** `await __tsg.callInGreenlet(fn, thisArg, [...args])`: an async function awaits the call. */
-function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[]): ts.Expression {
+/**
+ * `__tsg.unbox(await __tsg.callInGreenlet(fn, thisArg, [...args]))`: an async function awaits the
+ * call; a thenable the call returns comes back boxed, so the `await` does not adopt it.
+ */
+export function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[] | ts.Expression): ts.Expression {
   const f = rw.factory;
-  const call = f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg ?? f.createVoidZero(), f.createArrayLiteralExpression(args)]);
-  return f.createAwaitExpression(call);
+  const list = Array.isArray(args) ? f.createArrayLiteralExpression(args) : args;
+  const call = f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg ?? f.createVoidZero(), list]);
+  return f.createCallExpression(rw.helper('unbox'), undefined, [f.createAwaitExpression(call)]);
 }
 
 /**
