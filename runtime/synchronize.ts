@@ -32,6 +32,11 @@ export interface SynchronizeOptions {
    * as it is.
    */
   strict?: boolean;
+  /**
+   * The name ScopeError messages and call chains use. Default: the function's own name; the
+   * transformer passes the variable's for `const sleep = synchronize(async (ms) => …)`.
+   */
+  name?: string;
 }
 
 /** What `synchronize(options)` returns: a wrapper, also usable as a method decorator. */
@@ -65,18 +70,18 @@ export function synchronize(options: SynchronizeOptions): SynchronizeWith;
 export function synchronize(fnOrOptions: unknown, second?: unknown): unknown {
   if (typeof fnOrOptions !== 'function' && isOptions(fnOrOptions) && second === undefined) {
     const strict = fnOrOptions.strict ?? true;
-    return (fn: unknown, context?: unknown) => wrap(fn, strict, isDecoratorContext(context) ? context : undefined);
+    return (fn: unknown, context?: unknown) => wrap(fn, strict, isDecoratorContext(context) ? context : undefined, fnOrOptions.name);
   }
-  if (isDecoratorContext(second)) return wrap(fnOrOptions, true, second);
+  if (isDecoratorContext(second)) return wrap(fnOrOptions, true, second, undefined);
   const options = (second ?? {}) as SynchronizeOptions;
-  return wrap(fnOrOptions, options.strict ?? true, undefined);
+  return wrap(fnOrOptions, options.strict ?? true, undefined, options.name);
 }
 
 function isOptions(x: unknown): x is SynchronizeOptions {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefined): unknown {
+function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefined, givenName: string | undefined): unknown {
   const where = context ? `@synchronize on ${String(context.name)}` : 'synchronize';
   // first: a field decorator gets `undefined` as its value, strict or not
   if (context && context.kind !== 'method') {
@@ -93,7 +98,7 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
         `return promises. Pass an async function, or { strict: false } to use the generator as it is.`,
     );
   }
-  const name = context ? String(context.name) : fn.name || 'synchronized function';
+  const name = context ? String(context.name) : givenName || fn.name || 'synchronized function';
   const inner = fn as AnyFunction;
   // Named where it is made, and RAW and TWIN assigned rather than defined: redefining `name` (or
   // defining properties) puts a function in dictionary mode, and every inline wait reads RAW.

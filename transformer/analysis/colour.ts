@@ -20,6 +20,7 @@ import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
+import { synchronizeNames } from './synchronize-names';
 import { analyseValueFlow, FlowValue, SUSPENDS, VALUE_FLOW_BUDGET } from './value-flow';
 
 /** How a call that may suspend is emitted inside a coloured function. */
@@ -44,7 +45,9 @@ export type CallPlan =
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
   | { kind: 'accessor'; mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }
   /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */
-  | { kind: 'builtin'; helper: string; inAsync: boolean };
+  | { kind: 'builtin'; helper: string; inAsync: boolean }
+  /** `synchronize(async () => …)` bound to a name: the name goes into its options (synchronize-names.ts). */
+  | { kind: 'name'; name: string };
 
 export interface Analysis {
   program: ts.Program;
@@ -56,6 +59,11 @@ export interface Analysis {
   diagnostics: ts.Diagnostic[];
   /** Files with something to rewrite; every other file is emitted untouched. */
   files: Set<ts.SourceFile>;
+  /**
+   * Files whose only change is a name for an anonymous synchronized function (a `name` plan).
+   * The build rewrites them; `generate` copies them as written (typed, with default names).
+   */
+  namedFiles: Set<ts.SourceFile>;
   colourPath(fn: FunctionNode): string[];
 }
 
@@ -186,7 +194,7 @@ export function analyse(program: ts.Program): Analysis {
   const plans = new Map<ts.Node, CallPlan>();
   const specs: DiagnosticSpec[] = [];
   const files = new Set<ts.SourceFile>();
-  const analysis: Analysis = { program, inventory: inv, coloured, plans, reasons, diagnostics: [], files, colourPath };
+  const analysis: Analysis = { program, inventory: inv, coloured, plans, reasons, diagnostics: [], files, namedFiles: new Set(), colourPath };
 
   /** Calls that would delegate with `yield*`: how deep they nest is capped below. */
   const delegating: (DelegatingCall & { plan: { explicit: boolean } })[] = [];
@@ -325,6 +333,11 @@ export function analyse(program: ts.Program): Analysis {
       category: ts.DiagnosticCategory.Warning,
       message: `ts-greenlet's value-flow analysis stopped at its budget (${VALUE_FLOW_BUDGET.toLocaleString('en')} steps) on this program, so calls through function values are matched by type alone: one that reaches a suspending function some other way would run its plain entry (ScopeError). Please report this program; splitting it into smaller projects avoids it.`,
     });
+  }
+  for (const [call, name] of synchronizeNames(checker, inv.calls)) {
+    if (plans.has(call)) continue;
+    plans.set(call, { kind: 'name', name });
+    if (!files.has(call.getSourceFile())) analysis.namedFiles.add(call.getSourceFile());
   }
   specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
   analysis.diagnostics = specs.map(createDiagnostic);

@@ -158,6 +158,19 @@ export class FileRewrite {
     return temp ? f.createParenthesizedExpression(f.createCommaListExpression([f.createAssignment(temp, obj), call])) : call;
   }
 
+  /**
+   * `synchronize(async () => …)` bound to `sleep` → `synchronize(async () => …, { name: "sleep" })`;
+   * an options literal gets the name as its last property (see synchronize-names.ts).
+   */
+  namedSynchronize(node: ts.CallExpression, name: string): ts.Expression {
+    const f = this.factory;
+    const visited = ts.visitEachChild(node, this.visit, this.context);
+    const [fn, options] = visited.arguments;
+    const named = f.createPropertyAssignment('name', f.createStringLiteral(name));
+    const merged = options && ts.isObjectLiteralExpression(options) ? f.updateObjectLiteralExpression(options, [...options.properties, named]) : f.createObjectLiteralExpression([named]);
+    return f.updateCallExpression(visited, visited.expression, visited.typeArguments, [fn, merged]);
+  }
+
   /** Adds `stmt` to the top of the scope whose statements belong to `owner`. */
   register(owner: ts.Node, stmt: ts.Statement): void {
     let list = this.registrations.get(owner);
@@ -244,6 +257,7 @@ export class FileRewrite {
         const fn = this.visit((skipParens(node.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
         return this.factory.createCallExpression(this.helper('bindTwin'), undefined, [fn, ...node.arguments.map((a) => this.visit(a) as ts.Expression)]);
       }
+      if (plan?.kind === 'name') return this.namedSynchronize(node, plan.name);
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
@@ -287,6 +301,6 @@ export interface LexicalCapture {
 /** The per-file transformer: rewrites files the analysis touched, returns the others as they are. */
 export function rewriteFile(context: ts.TransformationContext, analysis: Analysis, file: ts.SourceFile, options: RewriteOptions): ts.SourceFile {
   const original = ts.getOriginalNode(file) as ts.SourceFile;
-  if (!analysis.files.has(original)) return file;
+  if (!analysis.files.has(original) && !analysis.namedFiles.has(original)) return file;
   return new FileRewrite(context, analysis, original, options).run();
 }
