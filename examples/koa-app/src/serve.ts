@@ -51,7 +51,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
  * On SIGTERM or SIGINT: stop accepting connections, let the requests in flight finish (their
  * answers and any later request on an open connection say `Connection: close`, so keep-alive
  * clients cannot hold the server open), then run `close` (the database) and exit 0. Connections
- * still busy after `shutdownTimeoutMs` are cut; a second signal cuts them at once.
+ * still busy after `shutdownTimeoutMs` are cut and the stop goes on; a second signal cuts them at once.
  */
 export function stopGracefullyOnSignals(server: http.Server, close: () => Promise<void>): void {
   const inFlight = new Set<ServerResponse>();
@@ -66,17 +66,25 @@ export function stopGracefullyOnSignals(server: http.Server, close: () => Promis
     if (stopping) return void server.closeAllConnections();
     stopping = true;
     for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
-    server.close(() =>
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       close().then(
         () => process.exit(0),
         (err) => {
           console.error(err);
           process.exit(1);
         },
-      ),
-    );
+      );
+    };
+    server.close(finish);
     server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), limits.shutdownTimeoutMs).unref();
+    // closeAllConnections does not reach upgraded sockets, which would hold close() open: finish anyway.
+    setTimeout(() => {
+      server.closeAllConnections();
+      finish();
+    }, limits.shutdownTimeoutMs).unref();
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
 }

@@ -6,7 +6,8 @@ import { createServer, stopGracefullyOnSignals } from './serve';
 
 async function main(): Promise<void> {
   await openDatabase(process.env.DATABASE_URL ? undefined : (process.env.DATA_DIR ?? `${__dirname}/../data`));
-  const server = createServer(createApp()).listen(Number(process.env.PORT ?? 3000), () => {
+  const app = createApp();
+  const server = createServer(app).listen(Number(process.env.PORT ?? 3000), () => {
     const { port } = server.address() as AddressInfo; // PORT=0 picks a free one
     console.log(`notes service on http://localhost:${port}  (try: curl localhost:${port}/notes)`);
   });
