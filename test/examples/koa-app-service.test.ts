@@ -248,7 +248,7 @@ describe('example: koa-app as a service (npm start), stopped under load', functi
         }
       };
       const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
-      while (acknowledged.size < 500) await sleep(20);
+      while (acknowledged.size < 500 && unexpected.length === 0 && service.running) await sleep(20);
       signalledAt = performance.now();
       const exit = await service.stop(signal);
       const stoppedIn = performance.now() - signalledAt;
