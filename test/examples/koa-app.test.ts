@@ -39,6 +39,7 @@ describe('example: koa-app over HTTP', function () {
     expect((await (await fetch(`${base}/notes`)).json()).map((n: { title: string }) => n.title)).to.deep.equal(['first', 'second']);
     expect(await (await fetch(`${base}/notes/${note.id}`)).json()).to.deep.equal(note);
     expect((await (await fetch(`${base}/notes?tag=x`)).json()).length).to.equal(1);
+    expect((await (await fetch(`${base}/notes?tag=`)).json()).length).to.equal(2);
     expect((await fetch(`${base}/notes/${note.id}`, { method: 'DELETE' })).status).to.equal(204);
     expect((await fetch(`${base}/notes/${note.id}`)).status).to.equal(404);
   });

@@ -52,6 +52,7 @@ describe('example: koa-app written with async/await (the HTTP benchmark baseline
       ['GET', `/notes/${created.id}`],
       ['GET', '/notes?tag=p'],
       ['GET', '/notes?tag=x&limit=1'],
+      ['GET', '/notes?tag=&limit=2'],
       ['GET', `/notes?tag=x&limit=1&after=${created.id}`],
       ['GET', '/notes?limit=0'],
       ['GET', '/notes?after=1e3'],

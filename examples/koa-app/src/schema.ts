@@ -86,7 +86,7 @@ export function listInput(ctx: Request): ListInput {
     throw new RequestError(400, `limit must be an integer from 1 to ${limits.pageMax}`, 'limit');
   }
   return {
-    tag: tag === undefined ? undefined : text(tag, 'tag', limits.tagMax),
+    tag: tag === undefined || tag === '' ? undefined : text(tag, 'tag', limits.tagMax), // `?tag=` never filtered
     // Nothing lies above the largest id: clamping keeps the answer (an empty page) and Postgres' int4 range.
     after: after === undefined ? 0 : Math.min(Number(after), limits.idMax),
     limit: limit === undefined ? limits.pageDefault : Number(limit),
