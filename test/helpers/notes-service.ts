@@ -20,7 +20,10 @@ export class NotesService {
 
   /** Starts the service on a free port; `env` adds to the environment (DATA_DIR, timeouts). */
   static start(env: Record<string, string>): Promise<NotesService> {
-    const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER], {
+      env: { ...process.env, PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -32,7 +35,8 @@ export class NotesService {
         child.off('exit', onExit);
         resolve(new NotesService(child, Number(port), () => out));
       };
-      const onExit = (code: number | null) => reject(new Error(`the service exited (${code}) before listening:\n${out}`));
+      const onExit = (code: number | null) =>
+        reject(new Error(`the service exited (${code}) before listening:\n${out}`));
       child.stdout!.on('data', onData);
       child.once('exit', onExit);
     });
@@ -59,7 +63,8 @@ export class NotesService {
   /** Sends `signal` and resolves with how the process ended. */
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return new Promise((resolve) => {
-      if (!this.running) return resolve({ code: this.child.exitCode, signal: this.child.signalCode as NodeJS.Signals | null });
+      if (!this.running)
+        return resolve({ code: this.child.exitCode, signal: this.child.signalCode as NodeJS.Signals | null });
       this.child.once('exit', (code, sig) => resolve({ code, signal: sig }));
       this.child.kill(signal);
     });
@@ -74,7 +79,7 @@ export interface RawAnswer {
   sent: number;
 }
 
-/** A request written by hand: `write` gets the socket and may take its time; it should stop once `answered()` is true. */
+/** A request written by hand: `write` may take its time, and should stop once `answered()` is true. */
 export type RawWriter = (socket: net.Socket, answered: () => boolean) => Promise<void> | void;
 
 /**
@@ -91,16 +96,25 @@ export function rawExchange(port: number, write: RawWriter | string | Buffer): P
       const end = received.indexOf('\r\n\r\n');
       if (end < 0 || answer) return;
       const [statusLine, ...lines] = received.subarray(0, end).toString('latin1').split('\r\n');
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       const length = Number(headers['content-length'] ?? 0);
       if (received.length < end + 4 + length) return;
-      answer = { status: Number(statusLine.split(' ')[1]), headers, body: received.subarray(end + 4, end + 4 + length).toString('utf8'), sent: socket.bytesWritten };
+      answer = {
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: received.subarray(end + 4, end + 4 + length).toString('utf8'),
+        sent: socket.bytesWritten,
+      };
       socket.destroy();
       resolve(answer);
     });
     socket.on('error', () => {}); // a reset after the answer is expected; without one, 'close' rejects
     socket.on('close', () => {
-      if (!answer) reject(new Error(`no answer (sent ${socket.bytesWritten} bytes, received ${JSON.stringify(received.toString('latin1').slice(0, 200))})`));
+      if (answer) return;
+      const got = JSON.stringify(received.toString('latin1').slice(0, 99));
+      reject(new Error(`no answer (sent ${socket.bytesWritten} bytes, got ${got})`));
     });
     socket.once('connect', async () => {
       try {
@@ -114,7 +128,12 @@ export function rawExchange(port: number, write: RawWriter | string | Buffer): P
 }
 
 /** Writes `chunk` repeatedly (waiting for the socket to drain) until `total` bytes or an answer. */
-export async function writeRepeatedly(socket: net.Socket, answered: () => boolean, chunk: Buffer, total: number): Promise<void> {
+export async function writeRepeatedly(
+  socket: net.Socket,
+  answered: () => boolean,
+  chunk: Buffer,
+  total: number,
+): Promise<void> {
   for (let written = 0; written < total && !answered(); written += chunk.length) {
     if (!socket.write(chunk)) {
       await new Promise<void>((r) => {

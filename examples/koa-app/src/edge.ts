@@ -14,7 +14,8 @@ const parser = bodyParser({
   // Reading stops at the limit (413). A malformed body, or one with a `__proto__` key, is a
   // SyntaxError; other refusals (an aborted request) are http-errors, already exposed.
   onError(err) {
-    if ((err as { status?: number }).status === 413) throw new RequestError(413, `body must be at most ${limits.jsonBodyBytes} bytes`);
+    if ((err as { status?: number }).status === 413)
+      throw new RequestError(413, `body must be at most ${limits.jsonBodyBytes} bytes`);
     if (err instanceof SyntaxError) throw new RequestError(400, 'malformed JSON body');
     throw err;
   },

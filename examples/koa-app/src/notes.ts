@@ -20,7 +20,8 @@ export function toNote(row: Record<string, unknown>): Note {
 }
 
 /** The SQL of a page: one row more than asked for tells whether another page follows. */
-export const PAGE_SQL = 'select * from notes where id > $1 and ($2::text is null or $2 = any(tags)) order by id limit $3';
+export const PAGE_SQL =
+  'select * from notes where id > $1 and ($2::text is null or $2 = any(tags)) order by id limit $3';
 
 export function toPage(rows: Record<string, unknown>[], limit: number): Page {
   const notes = rows.slice(0, limit).map(toNote);

@@ -56,7 +56,8 @@ const NOT_STORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 function text(value: unknown, field: string, max: number, what = `${field} must be a string`): string {
   if (typeof value !== 'string') throw new RequestError(400, what, field);
   if (value.length > max) throw new RequestError(400, `${field} must be at most ${max} characters`, field);
-  if (NOT_STORABLE.test(value)) throw new RequestError(400, `${field} must be Unicode text without NUL characters`, field);
+  if (NOT_STORABLE.test(value))
+    throw new RequestError(400, `${field} must be Unicode text without NUL characters`, field);
   return value;
 }
 
@@ -100,7 +101,8 @@ export function newNoteInput(ctx: Request): NewNote {
   // The body parser reads JSON only; anything else arrives here unread.
   if (!ctx.is('application/json')) throw new RequestError(415, 'body must be application/json', 'content-type');
   const input = ctx.request.body;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new RequestError(400, 'body must be a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new RequestError(400, 'body must be a JSON object');
   for (const key of Object.keys(input)) {
     if (!NOTE_FIELDS.has(key)) throw new RequestError(400, 'unknown field: a note has title, body and tags', key);
   }
@@ -108,7 +110,8 @@ export function newNoteInput(ctx: Request): NewNote {
   const trimmed = text(title, 'title', limits.titleMax, 'title must be a non-empty string').trim();
   if (trimmed === '') throw new RequestError(400, 'title must be a non-empty string', 'title');
   if (!Array.isArray(tags)) throw new RequestError(400, 'tags must be an array of strings', 'tags');
-  if (tags.length > limits.tagsMax) throw new RequestError(400, `tags must have at most ${limits.tagsMax} entries`, 'tags');
+  if (tags.length > limits.tagsMax)
+    throw new RequestError(400, `tags must have at most ${limits.tagsMax} entries`, 'tags');
   return {
     title: trimmed,
     body: text(body, 'body', limits.bodyMax),
