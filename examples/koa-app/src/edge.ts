@@ -25,9 +25,9 @@ const PARSED_METHODS = new Set(['POST', 'PUT', 'PATCH']); // the parser's own de
 
 /**
  * JSON bodies, parsed into `ctx.request.body` before the router runs, at most `jsonBodyBytes`.
- * Two checks the parser does not make: compressed bodies are refused (an inflated body is not
- * what the client's Content-Length says, and would have to be checked as text after inflating),
- * and the bytes must be UTF-8 (RFC 8259); the parser would quietly turn bad bytes into U+FFFD.
+ * Two checks the parser does not make: the bytes must be UTF-8 (RFC 8259; the parser would quietly
+ * turn bad bytes into U+FFFD), and compressed bodies are refused (that check reads the bytes on the
+ * wire, and a notes client has no need to compress a body of at most 1 MB).
  */
 export async function parseJsonBodies(ctx: Koa.Context, next: Koa.Next): Promise<void> {
   // Anything else is left unread: the route decides (415 on POST /notes).
