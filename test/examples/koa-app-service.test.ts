@@ -56,20 +56,16 @@ function hugeBody(framing: 'chunked' | 'content-length'): RawWriter {
   };
 }
 
-/** Sends `first`, then nothing more: the service must give up on its own. */
-const stall =
-  (first: string | Buffer): RawWriter =>
-  (socket) =>
-    void socket.write(first);
-
-/** Sends a header line every 100 ms and never ends the headers (slowloris). */
-const dripHeaders: RawWriter = async (socket, answered) => {
-  socket.write('GET /notes HTTP/1.1\r\nHost: x\r\n');
-  for (let i = 0; i < 50 && !answered(); i++) {
-    await sleep(100);
-    if (!answered()) socket.write(`x-drip-${i}: ${i}\r\n`);
-  }
-};
+/** Sends `head`, then one byte of `drip` every 100 ms: never idle, never done (slowloris). */
+const trickle =
+  (head: string | Buffer, drip: string): RawWriter =>
+  async (socket, answered) => {
+    socket.write(head);
+    for (let i = 0; i < 100 && !answered(); i++) {
+      await sleep(100);
+      if (!answered()) socket.write(drip[i % drip.length]);
+    }
+  };
 
 /** What is sent, and the answer expected: its status, its `error` and its `field`. */
 type Row = [name: string, send: RawWriter | Buffer, status: number, error: string | RegExp, field?: string];
@@ -124,8 +120,9 @@ const rows: Row[] = [
   ['cut UTF-8 sequence', postJson(bytes('{"title":"a', [0xe2, 0x82], '"}')), 400, UTF8],
   ['lone surrogate', postJson('{"title":"\\ud800"}'), 400, /Unicode/, 'title'],
   // what Node refuses before Koa: the service answers in JSON all the same
-  ['slow body', stall(postJson('', { 'content-length': 100 }) + '{"ti'), 408, 'request timeout'],
-  ['slow headers (slowloris)', dripHeaders, 408, 'request timeout'],
+  ['slow body', trickle(postJson('', { 'content-length': 1000 }), '{"title":"'), 408, 'request timeout'],
+  ['slow headers (slowloris)', trickle('GET /notes HTTP/1.1\r\nHost: x\r\nX-A: ', 'a'), 408, 'request timeout'],
+  ['stalled body', postJson('', { 'content-length': 100 }), 408, 'request timeout'],
   ['headers of 20 KB', request('GET', '/', { x: 'a'.repeat(20_000) }), 431, 'request header fields too large'],
   ['garbage request line', Buffer.from('GARBAGE\r\n\r\n'), 400, 'bad request'],
   ['Content-Length and chunked (smuggling)', postJson('0\r\n\r\n', SMUGGLED), 400, 'bad request'],
