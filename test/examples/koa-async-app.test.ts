@@ -35,21 +35,36 @@ describe('example: koa-app written with async/await (the HTTP benchmark baseline
     await db.closeDatabase();
   });
 
-  /** Status and body, parsed if JSON (ids left out: both apps share one database). */
-  async function answer(base: string, method: string, url: string, body?: string): Promise<[number, unknown]> {
-    const res = await fetch(`${base}${url}`, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+  /** Status, body parsed if JSON (ids left out: both apps share one database) and the Link header. */
+  async function answer(base: string, method: string, url: string, body?: string, type = 'application/json'): Promise<[number, unknown, string | null]> {
+    const res = await fetch(`${base}${url}`, { method, body, headers: body ? { 'content-type': type } : {} });
     const text = await res.text();
     const json = res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
     const strip = (n: unknown) => (n && typeof n === 'object' && 'id' in n ? { ...n, id: typeof (n as { id: unknown }).id } : n);
-    return [res.status, Array.isArray(json) ? json.map(strip) : strip(json)];
+    return [res.status, Array.isArray(json) ? json.map(strip) : strip(json), res.headers.get('link')];
   }
 
   it('has the same routes, validation and responses as the sync-style app', async () => {
-    const created = await (await fetch(`${async}/notes`, { method: 'POST', body: JSON.stringify({ title: 'seen by both', tags: ['p'] }) })).json();
-    const cases: Array<[string, string, string?]> = [
+    const created = await (await fetch(`${async}/notes`, { method: 'POST', body: JSON.stringify({ title: 'seen by both', tags: ['p'] }), headers: { 'content-type': 'application/json' } })).json();
+    const cases: Array<[string, string, string?, string?]> = [
       ['POST', '/notes', JSON.stringify({ title: ' t ', body: 'b', tags: ['x'] })],
+      ['POST', '/notes', JSON.stringify({ title: 'u', tags: ['x'] })],
       ['GET', `/notes/${created.id}`],
       ['GET', '/notes?tag=p'],
+      ['GET', '/notes?tag=x&limit=1'],
+      ['GET', '/notes?tag=&limit=2'],
+      ['GET', `/notes?tag=x&limit=1&after=${created.id}`],
+      ['GET', '/notes?limit=0'],
+      ['GET', '/notes?after=1e3'],
+      ['GET', '/notes?tag=%00'],
+      ['GET', '/notes/1e3'],
+      ['GET', '/notes/2147483648'],
+      ['GET', '/notes/99999999999999999999'],
+      ['POST', '/notes', JSON.stringify({ title: 'a\u0000' })],
+      ['POST', '/notes', JSON.stringify({ title: 't', tags: ['\u0000'] })],
+      ['POST', '/notes', JSON.stringify({ title: 't', extra: 1 })],
+      ['POST', '/notes', JSON.stringify({ title: 't' }), 'text/plain'],
+      ['POST', '/nowhere', '{}'],
       ['POST', '/notes', '{not json'],
       ['POST', '/notes', JSON.stringify({ title: '' })],
       ['POST', '/notes', JSON.stringify({ title: 't', body: 1 })],
@@ -60,9 +75,9 @@ describe('example: koa-app written with async/await (the HTTP benchmark baseline
       ['DELETE', '/notes/999999'],
       ['PUT', '/notes'],
     ];
-    for (const [method, url, body] of cases) {
-      const expected = await answer(sync, method, url, body);
-      expect(await answer(async, method, url, body), `${method} ${url} ${body ?? ''}`).to.deep.equal(expected);
+    for (const [method, url, body, type] of cases) {
+      const expected = await answer(sync, method, url, body, type);
+      expect(await answer(async, method, url, body, type), `${method} ${url} ${body ?? ''}`).to.deep.equal(expected);
     }
     expect((await fetch(`${async}/notes/${created.id}`, { method: 'DELETE' })).status).to.equal(204);
     expect((await fetch(`${sync}/notes/${created.id}`)).status).to.equal(404);

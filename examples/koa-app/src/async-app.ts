@@ -7,7 +7,9 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { queryAsync, type Row } from './db';
-import { type Note, validate, ValidationError } from './notes';
+import { answerError, answerStatusAsJson, linkNextPage, parseJsonBodies } from './edge';
+import { type Note, PAGE_SQL, type Page, toPage } from './notes';
+import { type ListInput, listInput, type NewNote, newNoteInput, noteIdInput } from './schema';
 
 // ---- the repository -------------------------------------------------------------------------
 
@@ -15,11 +17,8 @@ function toNote(row: Row): Note {
   return { id: Number(row.id), title: String(row.title), body: String(row.body), tags: row.tags as string[] };
 }
 
-export async function listNotesAsync(tag?: string): Promise<Note[]> {
-  const rows = tag
-    ? await queryAsync('select * from notes where $1 = any(tags) order by id', [tag])
-    : await queryAsync('select * from notes order by id');
-  return rows.map(toNote);
+export async function listNotesAsync({ tag, after, limit }: ListInput): Promise<Page> {
+  return toPage(await queryAsync(PAGE_SQL, [after, tag ?? null, limit + 1]), limit);
 }
 
 export async function findNoteAsync(id: number): Promise<Note | undefined> {
@@ -27,8 +26,7 @@ export async function findNoteAsync(id: number): Promise<Note | undefined> {
   return row ? toNote(row) : undefined;
 }
 
-export async function createNoteAsync(input: unknown): Promise<Note> {
-  const n = validate(input);
+export async function createNoteAsync(n: NewNote): Promise<Note> {
   const [row] = await queryAsync('insert into notes (title, body, tags) values ($1, $2, $3) returning *', [n.title, n.body, n.tags]);
   return toNote(row);
 }
@@ -39,49 +37,33 @@ export async function deleteNoteAsync(id: number): Promise<boolean> {
 
 // ---- the app --------------------------------------------------------------------------------
 
-/** The request body as JSON; malformed JSON is a 400 that says so. */
-async function readJson(ctx: Koa.Context): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError('malformed JSON body');
-  }
-}
-
-function noteId(ctx: Koa.Context): number {
-  const id = Number(ctx.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new ValidationError('id must be a positive integer');
-  return id;
-}
-
 export function createAsyncApp(): Koa {
   const app = new Koa({ asyncLocalStorage: true });
   app.use(async function errors(ctx, next) {
     try {
       await next();
+      answerStatusAsJson(ctx);
     } catch (err) {
-      const e = err as { status?: number; expose?: boolean; message: string };
-      ctx.status = e.status ?? 500;
-      ctx.body = { error: e.expose ? e.message : 'internal error' };
-      if (ctx.status >= 500) ctx.app.emit('error', err, ctx);
+      if (answerError(ctx, err)) ctx.app.emit('error', err, ctx);
     }
   });
+  app.use(parseJsonBodies);
   const router = new Router();
   router.get('/notes', async (ctx) => {
-    ctx.body = await listNotesAsync(typeof ctx.query.tag === 'string' ? ctx.query.tag : undefined);
+    const input = listInput(ctx);
+    const page = await listNotesAsync(input);
+    linkNextPage(ctx, input, page.next);
+    ctx.body = page.notes;
   });
   router.get('/notes/:id', async (ctx) => {
-    ctx.body = (await findNoteAsync(noteId(ctx))) ?? ctx.throw(404, 'no such note');
+    ctx.body = (await findNoteAsync(noteIdInput(ctx))) ?? ctx.throw(404, 'no such note');
   });
   router.post('/notes', async (ctx) => {
     ctx.status = 201;
-    ctx.body = await createNoteAsync(await readJson(ctx));
+    ctx.body = await createNoteAsync(newNoteInput(ctx));
   });
   router.delete('/notes/:id', async (ctx) => {
-    if (!(await deleteNoteAsync(noteId(ctx)))) ctx.throw(404, 'no such note');
+    if (!(await deleteNoteAsync(noteIdInput(ctx)))) ctx.throw(404, 'no such note');
     ctx.status = 204;
   });
   app.use(router.routes()).use(router.allowedMethods());

@@ -1,5 +1,6 @@
 /** The notes repository, in sync style: each function calls the synchronized `query`. */
 import { query } from './db';
+import type { ListInput, NewNote } from './schema';
 
 export interface Note {
   id: number;
@@ -8,18 +9,27 @@ export interface Note {
   tags: string[];
 }
 
-export class ValidationError extends Error {
-  status = 400;
-  expose = true;
+/** One page of notes in id order; `next` is the cursor (`?after=`) of the next page, if there is one. */
+export interface Page {
+  notes: Note[];
+  next?: number;
 }
 
-function toNote(row: Record<string, unknown>): Note {
+export function toNote(row: Record<string, unknown>): Note {
   return { id: Number(row.id), title: String(row.title), body: String(row.body), tags: row.tags as string[] };
 }
 
-export function listNotes(tag?: string): Note[] {
-  const rows = tag ? query('select * from notes where $1 = any(tags) order by id', [tag]) : query('select * from notes order by id');
-  return rows.map(toNote);
+/** The SQL of a page: one row more than asked for tells whether another page follows. */
+export const PAGE_SQL =
+  'select * from notes where id > $1 and ($2::text is null or $2 = any(tags)) order by id limit $3';
+
+export function toPage(rows: Record<string, unknown>[], limit: number): Page {
+  const notes = rows.slice(0, limit).map(toNote);
+  return rows.length > limit ? { notes, next: notes[notes.length - 1].id } : { notes };
+}
+
+export function listNotes({ tag, after, limit }: ListInput): Page {
+  return toPage(query(PAGE_SQL, [after, tag ?? null, limit + 1]), limit);
 }
 
 export function findNote(id: number): Note | undefined {
@@ -27,18 +37,7 @@ export function findNote(id: number): Note | undefined {
   return row ? toNote(row) : undefined;
 }
 
-/** Checks an untrusted body and says exactly what is wrong. */
-export function validate(input: unknown): Omit<Note, 'id'> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body must be a JSON object');
-  const { title, body = '', tags = [] } = input as Record<string, unknown>;
-  if (typeof title !== 'string' || title.trim() === '') throw new ValidationError('title must be a non-empty string');
-  if (typeof body !== 'string') throw new ValidationError('body must be a string');
-  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new ValidationError('tags must be an array of strings');
-  return { title: title.trim(), body, tags: tags as string[] };
-}
-
-export function createNote(input: unknown): Note {
-  const n = validate(input);
+export function createNote(n: NewNote): Note {
   const [row] = query('insert into notes (title, body, tags) values ($1, $2, $3) returning *', [n.title, n.body, n.tags]);
   return toNote(row);
 }

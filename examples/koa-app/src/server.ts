@@ -1,15 +1,17 @@
 /** `npm start`: open the database (PGlite in ./data unless DATABASE_URL is set) and serve. */
+import type { AddressInfo } from 'node:net';
 import { closeDatabase, openDatabase } from './db';
 import { createApp } from './app';
+import { createServer, stopGracefullyOnSignals } from './serve';
 
 async function main(): Promise<void> {
   await openDatabase(process.env.DATABASE_URL ? undefined : (process.env.DATA_DIR ?? `${__dirname}/../data`));
-  const port = Number(process.env.PORT ?? 3000);
-  const server = createApp().listen(port, () => {
+  const app = createApp();
+  const server = createServer(app).listen(Number(process.env.PORT ?? 3000), () => {
+    const { port } = server.address() as AddressInfo; // PORT=0 picks a free one
     console.log(`notes service on http://localhost:${port}  (try: curl localhost:${port}/notes)`);
   });
-  const stop = () => server.close(() => void closeDatabase().then(() => process.exit(0)));
-  process.on('SIGINT', stop).on('SIGTERM', stop);
+  stopGracefullyOnSignals(server, closeDatabase);
 }
 
 main().catch((err) => {
