@@ -39,3 +39,8 @@ export function hubFor(server: Server): Hub {
   } as Server['close'];
   return hub;
 }
+
+/** How many sessions of `server` are still running or open (for tests and diagnostics). */
+export function openSessions(server: Server): number {
+  return hubs.get(server)?.sessions.size ?? 0;
+}
