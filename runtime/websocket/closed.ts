@@ -9,6 +9,25 @@ export const INTERNAL_ERROR = 1011;
 /** No close frame came: the TCP connection just ended (or was dropped by the heartbeat). */
 export const ABNORMAL_CLOSURE = 1006;
 
+/**
+ * The code ws closes with for a protocol error (`error.code` from its receiver): 1009 too big,
+ * 1008 too many fragments, 1007 text that is not UTF-8, 1002 any other bad frame. After such a
+ * close ws reads nothing more, so the peer's reply never arrives and `close` reports 1006.
+ */
+export function protocolErrorCode(error: Error & { code?: unknown }): number {
+  switch (error.code) {
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+    case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
+      return 1009;
+    case 'WS_ERR_TOO_MANY_BUFFERED_PARTS':
+      return 1008;
+    case 'WS_ERR_INVALID_UTF8':
+      return 1007;
+    default:
+      return 1002;
+  }
+}
+
 /** The reason given to `Greenlet.cancel()` when `server.close()` ends a handler. */
 export const SERVER_SHUTDOWN = 'server shutting down';
 

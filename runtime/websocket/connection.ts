@@ -15,7 +15,7 @@
  */
 import { WebSocket } from 'ws';
 import { synchronize, type Synchronized } from '../synchronize';
-import { WebSocketClosed } from './closed';
+import { ABNORMAL_CLOSURE, protocolErrorCode, WebSocketClosed } from './closed';
 
 /** A received message: `string` for a text frame, `Buffer` for a binary one. */
 export type Message = string | Buffer;
@@ -30,7 +30,10 @@ export interface ConnectionOwner {
 }
 
 export class SyncWebSocket {
-  /** The code and reason of the close, once the socket has closed (1006: no close frame came). */
+  /**
+   * The code and reason of the close, once the socket has closed: the peer's, or the code this
+   * side closed with for a bad frame (1002, 1007, 1008, 1009); 1006 when no close frame came.
+   */
   closeCode: number | undefined = undefined;
   closeReason = '';
   /** The heartbeat's mark: a pong (or a message) came since the last ping. */
@@ -45,6 +48,8 @@ export class SyncWebSocket {
   /** The `send()` waiting for its frame to be written, if any: rejected when the socket closes. */
   private writer: ((error: Error) => void) | null = null;
   private ended = false;
+  /** The close code of a protocol error ws closed the connection for, if any. */
+  private errorCode: number | undefined = undefined;
 
   /**
    * The next message, or `null` once the peer has closed (messages that came before the close
@@ -153,7 +158,7 @@ export class SyncWebSocket {
   private static onClose(this: WebSocket, code: number, reason: Buffer): void {
     const self = connectionOf(this);
     self.ended = true;
-    self.closeCode = code;
+    self.closeCode = code === ABNORMAL_CLOSURE && self.errorCode !== undefined ? self.errorCode : code;
     self.closeReason = reason.toString('utf8');
     this.off('message', SyncWebSocket.onMessage);
     this.off('close', SyncWebSocket.onClose);
@@ -167,8 +172,10 @@ export class SyncWebSocket {
   }
 
   // Protocol errors (a bad frame, a message over maxPayload): ws closes the connection with the
-  // matching code (1002, 1007, 1009) and emits `close`; the handler learns of it from recv/send.
-  private static onError(): void {}
+  // matching code and emits `close`; the handler learns of it from recv/send and `closeCode`.
+  private static onError(this: WebSocket, error: Error): void {
+    connectionOf(this).errorCode ??= protocolErrorCode(error);
+  }
 }
 
 export function connectionOf(socket: WebSocket): SyncWebSocket {

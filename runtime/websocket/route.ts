@@ -14,7 +14,7 @@ import { SyncWebSocket } from './connection';
 import { Heartbeat } from './heartbeat';
 import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from './options';
 import { Session } from './session';
-import { peekUpgrade, takeUpgrade } from './upgrade';
+import { pendingUpgrade, takeSocket } from './upgrade';
 import { isViewClass, viewRunner, type ViewClass } from './view';
 
 /** A sync-style WebSocket handler: runs as a greenlet; `ws.recv()` and `ws.send()` may wait. */
@@ -41,10 +41,11 @@ export function websocket<C = RouterContext>(handler: WebSocketHandler<C> | View
   });
 
   function upgrade(ctx: Context): void {
-    const { socket, head, res, hub } = takeUpgrade(ctx.req)!;
+    const pending = pendingUpgrade(ctx.req)!;
     ctx.status = 101;
     ctx.respond = false;
-    res.detachSocket(socket as never);
+    takeSocket(pending);
+    const { socket, head, hub } = pending;
     // Synchronous (no verifyClient, no compression): the socket is ours when this returns.
     wss.handleUpgrade(ctx.req, socket, head, (ws) => {
       const conn = new SyncWebSocket(ws, resolved.highWaterMark);
@@ -55,7 +56,7 @@ export function websocket<C = RouterContext>(handler: WebSocketHandler<C> | View
 
 /** Answers (and returns true) when the request is not an upgrade this route may complete. */
 function refused(ctx: Context, options: ResolvedOptions): boolean {
-  const pending = peekUpgrade(ctx.req);
+  const pending = pendingUpgrade(ctx.req);
   if (pending === undefined || ctx.get('upgrade').toLowerCase() !== 'websocket') {
     ctx.set('Upgrade', 'websocket');
     return answer(ctx, 426, 'Upgrade Required: this URL serves WebSocket connections');

@@ -18,19 +18,27 @@ export interface PendingUpgrade {
   readonly head: Buffer;
   readonly res: ServerResponse;
   readonly hub: Hub;
+  taken: boolean;
 }
 
 const UPGRADE = Symbol('ts-greenlet.websocket.upgrade');
 
 /** The upgrade behind `req`, if it came through `attachWebSockets` and no route has taken it yet. */
-export function takeUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
-  const upgrade = (req as any)[UPGRADE];
-  (req as any)[UPGRADE] = undefined;
-  return upgrade;
+export function pendingUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
+  const upgrade: PendingUpgrade | undefined = (req as any)[UPGRADE];
+  return upgrade?.taken ? undefined : upgrade;
 }
 
-export function peekUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
-  return (req as any)[UPGRADE];
+/**
+ * Takes the socket away from the response: from here `ws` owns it. The response then emits
+ * `finish`, as a sent 101 would: `on-finished` (through which Koa watches the socket for errors
+ * and loggers time responses) lets go of the socket, which would otherwise report a peer's reset
+ * hours later as an error of this request.
+ */
+export function takeSocket(upgrade: PendingUpgrade): void {
+  upgrade.taken = true;
+  upgrade.res.detachSocket(upgrade.socket as never);
+  upgrade.res.emit('finish');
 }
 
 /**
@@ -45,8 +53,9 @@ export function attachWebSockets<S extends Server>(server: S, app: Koa<any, any>
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as never);
-    res.once('finish', () => socket.end()); // not taken: the app's answer is out
-    (req as any)[UPGRADE] = { socket, head, res, hub } satisfies PendingUpgrade;
+    const upgrade: PendingUpgrade = { socket, head, res, hub, taken: false };
+    res.once('finish', () => upgrade.taken || socket.end()); // not taken: the app's answer is out
+    (req as any)[UPGRADE] = upgrade;
     void handle(req, res);
   });
   return server;
