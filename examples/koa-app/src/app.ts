@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { GreenletExit, synchronize } from 'ts-greenlet';
 import { greenlet, GreenletRouter, type SyncNext } from 'ts-greenlet/koa';
 import { createNote, deleteNote, findNote, listNotes, ValidationError } from './notes';
+import { mountLive } from './live';
 
 /** The request body as JSON; malformed JSON is a 400 that says so. */
 const readJson = synchronize(async function readJson(ctx: Koa.Context): Promise<unknown> {
@@ -52,6 +53,7 @@ export function createApp(): Koa {
     if (!deleteNote(noteId(ctx))) ctx.throw(404, 'no such note');
     ctx.status = 204;
   });
+  mountLive(router);
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }
