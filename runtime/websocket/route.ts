@@ -44,12 +44,12 @@ export function websocket<C = RouterContext>(handler: WebSocketHandler<C> | View
     const pending = pendingUpgrade(ctx.req)!;
     ctx.status = 101;
     ctx.respond = false;
-    takeSocket(pending);
+    takeSocket(ctx.req, pending);
     const { socket, head, hub } = pending;
     // Synchronous (no verifyClient, no compression): the socket is ours when this returns.
     wss.handleUpgrade(ctx.req, socket, head, (ws) => {
       const conn = new SyncWebSocket(ws, resolved.highWaterMark);
-      new Session(conn, ctx, hub, heartbeat).start(run, name);
+      new Session(conn, ctx, hub, heartbeat).start(run, name, ctx);
     });
   }
 }

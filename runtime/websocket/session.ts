@@ -7,6 +7,7 @@
  * uncaught `WebSocketClosed` (the peer left), quietly. The session observes the greenlet's end
  * itself (`FinishObserver`): no promise reaction, no closure per connection.
  */
+import type Koa from 'koa';
 import type { Context } from 'koa';
 import { GreenletExit } from '../errors';
 import { Greenlet, type FinishObserver } from '../greenlet';
@@ -18,24 +19,33 @@ import type { Hub, Shutdownable } from './hub';
 export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
   private greenlet: Greenlet<unknown> | null = null;
   private socketClosed = false;
+  private readonly app: Koa;
+  /**
+   * The upgrade's context, weakly: a handler that does not use `ctx` lets it go, and with it the
+   * request, its response and their headers (~3 KB a connection, see bench/RESULTS.md). An error
+   * of such a handler is reported without it.
+   */
+  private readonly ctx: WeakRef<Context>;
 
   constructor(
     private readonly conn: SyncWebSocket,
-    private readonly ctx: Context,
+    ctx: Context,
     private readonly hub: Hub,
     private readonly heartbeat: Heartbeat | null,
   ) {
+    this.app = ctx.app;
+    this.ctx = new WeakRef(ctx);
     conn.owner = this;
     hub.sessions.add(this);
     heartbeat?.add(conn);
   }
 
   /** Runs `handler(ws, ctx)` (or the view's loop) as a greenlet, synchronously to its first wait. */
-  start(handler: Function, name: string): void {
+  start(handler: Function, name: string, ctx: Context): void {
     const g = new Greenlet(handler, { name });
     this.greenlet = g;
     g.observeFinish(this);
-    void g.start(undefined, [this.conn, this.ctx]);
+    void g.start(undefined, [this.conn, ctx]);
   }
 
   greenletFinished(g: Greenlet<unknown>, value: unknown, isError: boolean): boolean {
@@ -44,9 +54,10 @@ export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
     this.conn.closeIfOpen(!isError ? NORMAL_CLOSURE : quiet ? GOING_AWAY : INTERNAL_ERROR);
     this.conn.release();
     if (!quiet) {
-      const { ctx } = this;
+      const { app } = this;
+      const ctx = this.ctx.deref();
       // reported once the promise rejects, with the greenlet's call chain appended to the error
-      g.promise.catch((error) => ctx.app.emit('error', error, ctx));
+      g.promise.catch((error) => app.emit('error', error, ctx));
     }
     this.endIfDone();
     return quiet;

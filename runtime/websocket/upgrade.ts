@@ -25,8 +25,7 @@ const UPGRADE = Symbol('ts-greenlet.websocket.upgrade');
 
 /** The upgrade behind `req`, if it came through `attachWebSockets` and no route has taken it yet. */
 export function pendingUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
-  const upgrade: PendingUpgrade | undefined = (req as any)[UPGRADE];
-  return upgrade?.taken ? undefined : upgrade;
+  return (req as any)[UPGRADE];
 }
 
 /**
@@ -35,8 +34,9 @@ export function pendingUpgrade(req: IncomingMessage): PendingUpgrade | undefined
  * and loggers time responses) lets go of the socket, which would otherwise report a peer's reset
  * hours later as an error of this request.
  */
-export function takeSocket(upgrade: PendingUpgrade): void {
+export function takeSocket(req: IncomingMessage, upgrade: PendingUpgrade): void {
   upgrade.taken = true;
+  (req as any)[UPGRADE] = undefined; // a handler that keeps `ctx` keeps `req`: not `head` and the rest
   upgrade.res.detachSocket(upgrade.socket as never);
   upgrade.res.emit('finish');
 }
