@@ -122,8 +122,13 @@ export class SyncWebSocket {
     (this.prototype as any).send = synchronize(function send(this: SyncWebSocket, data: Sendable): Promise<void> | void {
       const socket = this.socket;
       if (socket.readyState !== WebSocket.OPEN) throw new WebSocketClosed(this.closeCode, this.closeReason);
-      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-      if (socket.bufferedAmount + size <= this.highWaterMark) {
+      const buffered = socket.bufferedAmount;
+      // A string's UTF-8 is at most 3 bytes per UTF-16 unit: count it exactly only near the mark.
+      const fits =
+        typeof data === 'string'
+          ? buffered + data.length * 3 <= this.highWaterMark || buffered + Buffer.byteLength(data) <= this.highWaterMark
+          : buffered + data.byteLength <= this.highWaterMark;
+      if (fits) {
         socket.send(data);
         return;
       }
