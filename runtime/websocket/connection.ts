@@ -48,6 +48,7 @@ export class SyncWebSocket {
   /** The `send()` waiting for its frame to be written, if any: rejected when the socket closes. */
   private writer: ((error: Error) => void) | null = null;
   private ended = false;
+  private released = false;
   /** The close code of a protocol error ws closed the connection for, if any. */
   private errorCode: number | undefined = undefined;
 
@@ -94,12 +95,17 @@ export class SyncWebSocket {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
   }
 
-  /** @internal The handler is done: unread messages and waiters go (nothing reads them now). */
+  /**
+   * @internal The handler is done: unread messages and waiters go, and later messages are dropped
+   * (nothing reads them; a paused socket would not read the peer's reply to the close either).
+   */
   release(): void {
+    this.released = true;
     this.queue = null;
     this.queuedBytes = 0;
     this.reader = null;
     this.writer = null;
+    if (this.socket.isPaused) this.socket.resume();
   }
 
   // The synchronized functions and the socket's listeners: one of each for every connection,
@@ -148,6 +154,7 @@ export class SyncWebSocket {
   private static onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
     const self = connectionOf(this);
     self.alive = true;
+    if (self.released) return;
     const message = isBinary ? data : data.toString('utf8'); // ws has checked the UTF-8
     const reader = self.reader;
     if (reader !== null) {

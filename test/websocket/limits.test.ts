@@ -160,4 +160,18 @@ describe('websocket: limits and misbehaving peers', function () {
     expect(got).to.deep.equal(Array.from({ length: 100 }, (_, i) => String(i).padStart(4, '0')));
     client.socket.close();
   });
+  it('closes promptly when the handler ends while reading is paused (the peer\'s close reply is still read)', async () => {
+    served = await serve((router) => {
+      router.get('/quits', websocket(function* (ws: SyncWebSocket) {
+        yield* twin(sleep)(200); // messages pile up past the mark: reading pauses
+        expect(ws.socket.isPaused).to.equal(true);
+      } as never, { highWaterMark: 16 * 1024 }));
+    });
+    const client = await open(`${served.url}/quits`);
+    for (let i = 0; i < 100; i++) client.send('z'.repeat(10_000));
+    const started = Date.now();
+    expect((await client.closed).code).to.equal(1000);
+    expect(Date.now() - started).to.be.below(2000); // not ws's 30 s close timeout
+    await until(() => openSessions(served!.server) === 0);
+  });
 });
