@@ -6,6 +6,9 @@
  *   over `ws.recv()` / `ws.send()` in a greenlet per connection.
  * - `plain`: `ws`'s own WebSocketServer on the http.Server, an async `message` listener that
  *   sends the message back (text as text, binary as binary, as the sync handler does).
+ * - `awaiting`: the same, but the listener awaits once before it sends, as an async handler
+ *   that does any I/O first does: the send leaves the socket's `message` event for a microtask,
+ *   which is where a greenlet resumed by a promise sends from too.
  */
 import http from 'node:http';
 import Koa from 'koa';
@@ -26,13 +29,18 @@ export function syncServer(): http.Server {
   return attachWebSockets(http.createServer(app.callback()), app);
 }
 
-export function plainServer(): http.Server {
+export function plainServer(awaitFirst = false): http.Server {
   const server = http.createServer((_req, res) => res.writeHead(426).end());
   const wss = new WebSocketServer({ server, path: '/echo', perMessageDeflate: false, clientTracking: false });
   wss.on('connection', (ws) => {
     ws.on('message', async (data: Buffer, isBinary: boolean) => {
+      if (awaitFirst) await null;
       ws.send(isBinary ? data : data.toString('utf8'));
     });
   });
   return server;
+}
+
+export function awaitingServer(): http.Server {
+  return plainServer(true);
 }
