@@ -117,4 +117,23 @@ describe('websocket: handlers', () => {
     await until(() => openSessions(served!.server) === 0);
     expect(listenersOn(socket!)).to.equal(0);
   });
+  it('keeps app.currentContext (Koa asyncLocalStorage) the connection\'s own ctx across recv waits', async () => {
+    const seen: string[] = [];
+    served = await serve((router, app) => {
+      router.get('/who/:name', websocket(function* (ws: SyncWebSocket, ctx: RouterContext) {
+        for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) {
+          const current = app.currentContext as RouterContext | undefined;
+          seen.push(`${ctx.params.name} ${m} ${current === ctx}`);
+          yield* send(ws, String(m));
+        }
+      } as never));
+    }, { asyncLocalStorage: true });
+    const [ada, bob] = [await open(`${served.url}/who/ada`), await open(`${served.url}/who/bob`)];
+    for (const m of ['1', '2']) {
+      ada.send(m);
+      bob.send(m);
+      await Promise.all([ada.next(), bob.next()]);
+    }
+    expect(seen.sort()).to.deep.equal(['ada 1 true', 'ada 2 true', 'bob 1 true', 'bob 2 true']);
+  });
 });

@@ -31,8 +31,8 @@ export interface Served {
 }
 
 /** An app whose routes `setup` adds (middleware first, if any), listening with WebSockets attached. */
-export async function serve(setup: (router: GreenletRouter, app: Koa) => void): Promise<Served> {
-  const app = new Koa();
+export async function serve(setup: (router: GreenletRouter, app: Koa) => void, options?: { asyncLocalStorage?: boolean }): Promise<Served> {
+  const app = new Koa(options);
   const router = new GreenletRouter();
   setup(router, app);
   app.use(router.routes()).use(router.allowedMethods());
