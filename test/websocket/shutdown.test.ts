@@ -3,11 +3,14 @@
  * its suspension point (its `finally` runs); the server then closes as usual.
  */
 import { expect } from 'chai';
-import { GreenletExit } from '../../runtime';
+import { GreenletExit, synchronize } from '../../runtime';
 import { openSessions } from '../../runtime/websocket/hub';
 import { SERVER_SHUTDOWN, websocket, type SyncWebSocket } from '../../runtime/websocket';
 import { open, recv, send, serve, until } from './helpers';
-import { sleep, twin } from '../koa/helpers';
+import { twin } from '../koa/helpers';
+
+/** A wait nothing ends but a cancel (and no timer that would keep the test process alive). */
+const forever = synchronize(() => new Promise<void>(() => {}));
 
 describe('websocket: server shutdown', () => {
   it('closes each socket with 1001 and cancels each handler where it waits; finally runs; the server closes', async () => {
@@ -28,7 +31,7 @@ describe('websocket: server shutdown', () => {
       router.get('/sleeper', websocket(function* (ws: SyncWebSocket) {
         try {
           yield* send(ws, 'ready');
-          yield* twin(sleep)(60_000); // not waiting on the socket at all
+          yield* twin(forever)(); // not waiting on the socket at all
         } finally {
           events.push(`sleeper finally, closed ${ws.closed}`);
         }
