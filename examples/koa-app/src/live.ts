@@ -18,9 +18,8 @@ const POLL_MS = 200;
 let pages = 0; // live connections; the poller runs while there are any
 let polling = false;
 let version = 0; // bumped by the poller on each change it sees
-let announce!: () => void;
-/** Settles at the next change: one promise for every waiting page, made anew each time. */
-let changed = new Promise<void>((resolve) => (announce = resolve));
+/** The pages waiting for a change: each removes itself when woken or when its wait times out. */
+const waiting = new Set<() => void>();
 
 const sleep = synchronize((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
@@ -28,11 +27,13 @@ const sleep = synchronize((ms: number) => new Promise<void>((resolve) => setTime
 const waitForChange = synchronize(function waitForChange(seen: number, ms: number): Promise<void> | void {
   if (version !== seen) return;
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void changed.then(() => {
+    const done = () => {
       clearTimeout(timer);
+      waiting.delete(done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    waiting.add(done);
   });
 });
 
@@ -45,9 +46,7 @@ function pollNotes(): void {
       if (stamp !== last) {
         last = stamp;
         version++;
-        const settle = announce;
-        changed = new Promise<void>((resolve) => (announce = resolve));
-        settle();
+        for (const wake of [...waiting]) wake();
       }
       sleep(POLL_MS);
     }
