@@ -43,7 +43,9 @@ export function takeSocket(req: IncomingMessage, upgrade: PendingUpgrade): void 
 
 /**
  * Routes `server`'s upgrade requests through `app`, and makes `server.close()` close every
- * WebSocket with 1001 and cancel its handler. Returns `server`.
+ * WebSocket with 1001 and cancel its handler. Returns `server`. It must be the server's only
+ * `upgrade` listener (another would get the same sockets), and like `app.listen()` it composes
+ * the app's middleware now: middleware added later does not see upgrades.
  */
 export function attachWebSockets<S extends Server>(server: S, app: Koa<any, any>): S {
   const hub = hubFor(server);
