@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { GreenletExit } from 'ts-greenlet';
 import { greenlet, GreenletRouter, type SyncNext } from 'ts-greenlet/koa';
 import { answerError, answerStatusAsJson, linkNextPage, parseJsonBodies } from './edge';
+import { mountLive } from './live';
 import { createNote, deleteNote, findNote, listNotes } from './notes';
 import { listInput, newNoteInput, noteIdInput } from './schema';
 
@@ -38,6 +39,7 @@ export function createApp(): Koa {
     if (!deleteNote(noteIdInput(ctx))) ctx.throw(404, 'no such note');
     ctx.status = 204;
   });
+  mountLive(router);
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

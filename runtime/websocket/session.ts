@@ -1,0 +1,81 @@
+/**
+ * One connection's life: its handler runs as a greenlet from the upgrade until it returns, and
+ * the session ends once both the greenlet and the socket are done.
+ *
+ * How the handler ends decides the close: it returned, 1000; it threw, 1011 and the app's
+ * `error` event (as Koa reports a handler's error); `GreenletExit` (`server.close()`) or an
+ * uncaught `WebSocketClosed` (the peer left), quietly. The session observes the greenlet's end
+ * itself (`FinishObserver`): no promise reaction, no closure per connection.
+ */
+import type Koa from 'koa';
+import type { Context } from 'koa';
+import { GreenletExit } from '../errors';
+import { Greenlet, type FinishObserver } from '../greenlet';
+import { INTERNAL_ERROR, NORMAL_CLOSURE, GOING_AWAY, WebSocketClosed } from './closed';
+import type { ConnectionOwner, SyncWebSocket } from './connection';
+import type { Heartbeat } from './heartbeat';
+import type { Hub, Shutdownable } from './hub';
+
+export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
+  private greenlet: Greenlet<unknown> | null = null;
+  private socketClosed = false;
+  private readonly app: Koa;
+  /**
+   * The upgrade's context, weakly: a handler that does not use `ctx` lets it go, and with it the
+   * request, its response and their headers (~3 KB a connection, see bench/RESULTS.md). An error
+   * of such a handler is reported without it.
+   */
+  private readonly ctx: WeakRef<Context>;
+
+  constructor(
+    private readonly conn: SyncWebSocket,
+    ctx: Context,
+    private readonly hub: Hub,
+    private readonly heartbeat: Heartbeat | null,
+  ) {
+    this.app = ctx.app;
+    this.ctx = new WeakRef(ctx);
+    conn.owner = this;
+    hub.sessions.add(this);
+    heartbeat?.add(conn);
+  }
+
+  /** Runs `handler(ws, ctx)` (or the view's loop) as a greenlet, synchronously to its first wait. */
+  start(handler: Function, name: string, ctx: Context): void {
+    const g = new Greenlet(handler, { name });
+    this.greenlet = g;
+    g.observeFinish(this);
+    void g.start(undefined, [this.conn, ctx]);
+  }
+
+  greenletFinished(g: Greenlet<unknown>, value: unknown, isError: boolean): boolean {
+    this.greenlet = null;
+    const quiet = !isError || value instanceof GreenletExit || value instanceof WebSocketClosed;
+    this.conn.closeIfOpen(!isError ? NORMAL_CLOSURE : quiet ? GOING_AWAY : INTERNAL_ERROR);
+    this.conn.release();
+    if (!quiet) {
+      const { app } = this;
+      const ctx = this.ctx.deref();
+      // reported once the promise rejects, with the greenlet's call chain appended to the error
+      g.promise.catch((error) => app.emit('error', error, ctx));
+    }
+    this.endIfDone();
+    return quiet;
+  }
+
+  connectionClosed(): void {
+    this.socketClosed = true;
+    this.heartbeat?.remove(this.conn);
+    this.endIfDone();
+  }
+
+  /** `server.close()`: the peer gets `code`, the handler `GreenletExit` at its suspension point. */
+  shutdown(code: number, reason: string): void {
+    this.conn.closeIfOpen(code, reason);
+    this.greenlet?.cancel(reason);
+  }
+
+  private endIfDone(): void {
+    if (this.socketClosed && this.greenlet === null) this.hub.sessions.delete(this);
+  }
+}
