@@ -12,6 +12,7 @@ import { websocket, type SyncWebSocket } from 'ts-greenlet/websocket';
 import { query } from './db';
 import { listNotes } from './notes';
 import { LIVE_PAGE } from './live-page';
+import { limits } from './limits';
 
 const POLL_MS = 200;
 
@@ -67,7 +68,7 @@ function liveNotes(ws: SyncWebSocket): void {
     while (!ws.closed) {
       if (shown !== version) {
         shown = version;
-        ws.send(JSON.stringify(listNotes()));
+        ws.send(JSON.stringify(listNotes({ after: 0, limit: limits.pageMax }).notes)); // the first page, as GET /notes?limit=1000
       }
       waitForChange(shown, 1000); // and look at `closed` at least once a second
     }
