@@ -1088,6 +1088,21 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return l;
   }
 
+  /**
+   * The functions of an object literal handed to code outside (`new Proxy(t, { get(t, k) { … } })`,
+   * `new Transform({ transform() { … } })`): that code calls them with what it holds and any key.
+   */
+  function handlerMembers(arg: ts.Expression): FunctionNode[] {
+    const lit = skipParens(arg);
+    if (!ts.isObjectLiteralExpression(lit)) return [];
+    const out: FunctionNode[] = [];
+    for (const p of lit.properties) {
+      if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) out.push(p);
+      else if (ts.isPropertyAssignment(p) && (ts.isArrowFunction(skipParens(p.initializer)) || ts.isFunctionExpression(skipParens(p.initializer)))) out.push(skipParens(p.initializer) as FunctionNode);
+    }
+    return out;
+  }
+
   /** `o.m` where `m` is declared only in `.d.ts` files and `o`'s type says what it is (not `any`). */
   function libraryMemberOwners(callee: ts.Expression): ts.Symbol[] | undefined {
     const c = skipParens(callee);
@@ -1132,9 +1147,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function outsideCall(at: ts.Expression, decl: ts.Declaration, args: ts.Expression[], argValues: Location[], here: Location): void {
     fromOutside(at, here);
     const keeps = mayKeep(at, decl);
-    args.forEach((_, i) => {
+    args.forEach((arg, i) => {
       if (!declaresCallback(decl, i)) {
         if (keeps) escape(argValues[i]);
+        handlerMembers(arg).forEach(calledOutside);
       }
       else if (!argValues[i].givenOutside) {
         argValues[i].givenOutside = true;
