@@ -459,6 +459,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         edge(value, field(ELEMENTS));
         changed = true;
       }
+      // A method no call reaches may still be called by code outside, through an object it was
+      // given (`new Proxy(t, handler)` with `handler` built elsewhere): its key parameters take any key.
+      for (const [p, keys] of keyParams) {
+        const f = p.parent;
+        if (keys.names.has(ANY_KEY) || bindings.has(f as FunctionNode) || !(ts.isMethodDeclaration(f) || ts.isGetAccessorDeclaration(f) || ts.isSetAccessorDeclaration(f))) continue;
+        addKey(keys, ANY_KEY);
+        changed = true;
+      }
       solve();
     }
   } catch (e) {
