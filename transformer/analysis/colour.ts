@@ -22,6 +22,7 @@ import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
 import { synchronizeNames } from './synchronize-names';
 import { analyseValueFlow, FlowValue, SUSPENDS, VALUE_FLOW_BUDGET } from './value-flow';
+import type { BuiltinHelper } from '../protocol-names';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
@@ -45,7 +46,7 @@ export type CallPlan =
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
   | { kind: 'accessor'; mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }
   /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */
-  | { kind: 'builtin'; helper: string; inAsync: boolean }
+  | { kind: 'builtin'; helper: BuiltinHelper; inAsync: boolean }
   /** `synchronize(async () => …)` bound to a name: the name goes into its options (synchronize-names.ts). */
   | { kind: 'name'; name: string };
 

@@ -226,7 +226,7 @@ function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
  */
 export function emitAccess(rw: FileRewrite, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, plan: { mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }, visit: Visit, assignment?: ts.BinaryExpression): ts.Expression {
   const f = rw.factory;
-  const run = (helper: string, args: ts.Expression[]): ts.Expression =>
+  const run = (helper: 'getProperty' | 'setProperty', args: ts.Expression[]): ts.Expression =>
     plan.inAsync
       ? awaitInGreenlet(rw, rw.helper(helper), undefined, args)
       : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), false);

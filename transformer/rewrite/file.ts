@@ -12,6 +12,7 @@ import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory'
 import { isExpressionUse } from '../analysis/lexical-uses';
 import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
 import { emitAsyncWithSuspendingDefaults, emitColouredFunction } from './functions';
+import type { ProtocolHelper } from '../protocol-names';
 
 export interface RewriteOptions {
   /** Where transformed code imports the protocol helpers from. */
@@ -44,7 +45,7 @@ export class FileRewrite {
   }
 
   /** `__tsg.name`: a protocol helper from the runtime. */
-  helper(name: string): ts.Expression {
+  helper(name: ProtocolHelper): ts.Expression {
     this.usedRuntime = true;
     return this.factory.createPropertyAccessExpression(this.runtimeId, name);
   }
