@@ -14,12 +14,13 @@
 import ts from 'typescript';
 import { accessMode, possiblyBoundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { calleeText, colouredAmong, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
+import { calleeText, colouredAmong, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
 import { stronglyConnected } from './scc';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
+import { isRuntimeFile } from './runtime-files';
 import { synchronizeNames } from './synchronize-names';
 import { analyseValueFlow, FlowValue, SUSPENDS, VALUE_FLOW_BUDGET } from './value-flow';
 import type { BuiltinHelper } from '../protocol-names';
