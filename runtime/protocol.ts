@@ -20,38 +20,34 @@
  * | `function f(a) {...}`             | `function f(a) { return __tsg.runPlain(f$twin.apply(this, arguments), "f"); }`            |
  * |                                   | `function* f$twin(a) {...}` and `__tsg.setTwin(f, f$twin, "f")` at the top of the scope    |
  * | `const g = function (a) {...}`    | `const g = __tsg.fnTwin(function* (a) {...}, "g")`                                        |
- * | `const h = (a) => ...`            | `const h = __tsg.arrowTwin(function* (a) {...}, "h", this)`; in a derived constructor     |
- * |                                   | `__tsg.arrowTwinLazyThis(function* ..., "h", () => this)`; `arguments`, `new.target` and    |
- * |                                   | `super` come in through an enclosing arrow's parameters                                    |
+ * | `const h = (a) => ...`            | `const h = __tsg.arrowTwin(function* (a) {...}, "h", this)`                                |
+ * |                                   | (`arrowTwinLazyThis(..., () => this)` in a derived constructor; see `functions.ts`)       |
  * | `class C { m() {...} }`           | `class C { static { __tsg.methodTwins(this.prototype, ["m"], ["C.m"]); } *m() {...} }`     |
- * |                                   | (keys, then labels for messages; statics get `methodTwins(this, ...)`)                     |
  * | `{ m() {...} }`                   | `__tsg.methodTwins({ *m() {...} }, ["m"], ["m"])`                                          |
  * | `#m() {...}`                      | `#m() { return __tsg.runPlain(this.#m$twin.apply(this, arguments), "C.#m"); } *#m$twin() {...}` |
  * | `o.#m` as a value                 | `__tsg.withTwin(_a.#m, _a.#m$twin)`                                                        |
- * | `@dec m() {...}`                  | `@dec @__tsg.methodTwinDecorator(_m, "C.m") m() { return __tsg.runPlain(this[_m]...) }`     |
- * |                                   | and `*[_m]() {...}`, `const _m = Symbol("C.m twin")` at file level                         |
+ * | `@dec m() {...}`                  | `@dec @__tsg.methodTwinDecorator(_m, "C.m") m() {...plain entry...} *[_m]() {...}`         |
  * | `get p() {...}` / `set p(v)`      | `get p() { return __tsg.runPlain(this[_get_p].apply(this, arguments), "C.p"); }`,         |
  * |                                   | `*[_get_p]() {...}`, and `__tsg.accessorTwins(this.prototype, "p", _get_p, _set_p)`        |
  * | `synchronize(async ...)` bound to `sleep` | `synchronize(async ..., { name: "sleep" })` (no twin: it names the ScopeError message) |
  *
- * Calls inside a twin (`transformer/rewrite/calls.ts`):
+ * Calls inside a twin (`transformer/rewrite/calls.ts`). A record edge is a recursive one, or one past
+ * ten nested `yield*` edges (`transformer/analysis/delegation-depth.ts`):
  *
  * | source                            | emitted                                                                                   |
  * |-----------------------------------|-------------------------------------------------------------------------------------------|
  * | `query(sql)`, a suspension point  | `__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))`    |
  * | `awaitSync(p)`, `p` a promise     | `__tsg.resumeInline(yield __tsg.markInlineWait(p))`                                        |
  * | `load(id)`, declared in the file  | `(yield* load$twin(id))`                                                                   |
- * | `fact(n - 1)`, a record edge      | `__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1)))` (recursive edges, and past  |
- * |                                   | ten nested `yield*` edges: `transformer/analysis/delegation-depth.ts`)                     |
+ * | `fact(n - 1)`, a record edge      | `__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1)))` (`delegation-depth.ts`)      |
  * | `f(x)`, `repo.find(id)`, any other| `(yield* __tsg.dispatch(f).call(void 0, x))`, `(yield* __tsg.dispatch((_a = repo).find).call(_a, id))` |
  * | `f.call(t, a)`, `f.apply(t, xs)`  | `(yield* __tsg.dispatch(f).call(t, a))`, `(yield* __tsg.dispatch(f).apply(t, xs))`          |
  * | `f.bind(t, a)`                    | `__tsg.bindTwin(f, t, a)` (the bound function keeps a bound twin)                          |
  * | `ids.map(cb)` and other builtins  | `(yield* __tsg.builtins.map((_a = ids), cb))` (`builtins.ts`)                              |
  * | `o.p`, `o.p = v`, `o.p += v`      | `(yield* __tsg.getProperty(o, "p"))`, `(yield* __tsg.setProperty(o, "p", v))` (`accessors.ts`) |
- * | ``tag`a${x}` ``                   | the call above with `...__tsg.templateArgs`a${x}`` as its arguments (same template object) |
+ * | ``tag`a${x}` ``                   | the call above, its arguments ``...__tsg.templateArgs`a${x}` `` (the same template object)  |
  * | `a?.b?.(x)`                       | `(_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))` |
- * | in an `async` function: `f(x)`    | `__tsg.unbox(await __tsg.callInGreenlet(f, void 0, [x]))` (a builtin, accessor, `call`    |
- * |                                   | or `apply` site likewise awaits its helper run as a greenlet)                              |
+ * | in an `async` function: `f(x)`    | `__tsg.unbox(await __tsg.callInGreenlet(f, void 0, [x]))` (likewise its helper, for the rest) |
  *
  * A dynamic call site does not know whether its callee is coloured: `dispatch(f)` is `f`'s twin,
  * or for a plain `f` a function that calls it and returns a generator of its result.
