@@ -28,6 +28,7 @@ import { rebuildError } from './executor-errors';
 import type { ExecutorTask } from './executor-worker';
 import { getcurrent, noteSuspendedFrames } from './greenlet';
 import { setTwin } from './protocol';
+import { requirePeer } from './peer';
 import type { SYNCHRONIZED } from './synchronize';
 
 export interface ExecutorOptions {
@@ -71,7 +72,7 @@ export function useExecutor(options: ExecutorOptions = {}): void {
 function currentPool(): Piscina {
   if (pool) return pool;
   // Loaded on first use, so programs that never use the executor never load piscina.
-  const { Piscina } = require('piscina') as typeof import('piscina');
+  const { Piscina } = requirePeer<typeof import('piscina')>('piscina', '^5.3.2', 'runInExecutor (the executor)');
   const maxThreads = configured.maxThreads ?? Math.max(1, availableParallelism() - 1);
   pool = new Piscina({
     filename: WORKER,
