@@ -398,18 +398,7 @@ export function analyse(program: ts.Program): Analysis {
   }
 
   function colourPath(fn: FunctionNode): string[] {
-    const out: string[] = [];
-    const seen = new Set<FunctionNode>();
-    let cur: FunctionNode | 'suspension point' = fn;
-    while (cur !== 'suspension point' && !seen.has(cur)) {
-      seen.add(cur);
-      const r = reasons.get(cur);
-      if (!r) break;
-      out.push(functionName(cur));
-      if (r.callee === 'suspension point') out.push(`${calleeText(r.site)} (suspends)`);
-      cur = r.callee;
-    }
-    return out;
+    return colourChain(reasons, fn).flatMap(({ fn: f, reason }) => (reason.callee === 'suspension point' ? [functionName(f), `${calleeText(reason.site)} (suspends)`] : [functionName(f)]));
   }
 
   function pathOfSite(site: CallSite): string[] {
@@ -508,4 +497,23 @@ function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
   // (not from another block of a merged namespace, where the name is `N.f` under the hood)
   if (ts.isFunctionDeclaration(fn)) return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text && isWithin(call, fn.parent);
   return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
+}
+
+/**
+ * Why `fn` is coloured, one hop per function: each function from `fn` down to the suspension
+ * point with the call (`reasons`) that coloured it. Diagnostics print it as a colour path,
+ * `ts-greenlet explain` with each call's place.
+ */
+export function colourChain(reasons: Analysis['reasons'], fn: FunctionNode): Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> {
+  const out: Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> = [];
+  const seen = new Set<FunctionNode>();
+  let cur: FunctionNode | 'suspension point' = fn;
+  while (cur !== 'suspension point' && !seen.has(cur)) {
+    seen.add(cur);
+    const reason = reasons.get(cur);
+    if (!reason) break;
+    out.push({ fn: cur, reason });
+    cur = reason.callee;
+  }
+  return out;
 }
