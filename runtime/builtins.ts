@@ -16,9 +16,49 @@ function* invoke(fn: Fn, thisArg: unknown, args: unknown[]): Gen<unknown> {
   return twin ? yield* twin.apply(thisArg, args) : fn.apply(thisArg, args);
 }
 
-function callable(fn: unknown, what: string): Fn {
-  if (typeof fn !== 'function') throw new TypeError(`${String(fn)} is not a function (${what})`);
+/**
+ * Throws what the native builtin throws for `fn` when it is not callable: the native method itself
+ * is called on an empty receiver, so the message is V8's own (`undefined is not a function`,
+ * `The comparison function must be either a function or undefined`).
+ */
+function callable(fn: unknown, native: (fn: any) => unknown): Fn {
+  if (typeof fn !== 'function') {
+    native(fn);
+    throw new TypeError(`${String(fn)} is not a function`); // not reached: the native call threw
+  }
   return fn as Fn;
+}
+
+/**
+ * `ArraySpeciesCreate(o, length)`: a subclass of Array gets its own kind back from `map`,
+ * `filter`, `flatMap` (`Collection extends Array`), as natively. `null` means a plain array.
+ */
+function speciesCreate(o: unknown, length: number): any[] | null {
+  if (!Array.isArray(o)) return null;
+  let C: any = (o as any).constructor;
+  if (C === Array) return null;
+  if (C !== null && (typeof C === 'object' || typeof C === 'function')) {
+    C = C[Symbol.species];
+    if (C === null) C = undefined;
+  }
+  if (C === undefined || C === Array) return null;
+  if (!isConstructor(C)) new (C as any)(length); // V8's TypeError: "... is not a constructor"
+  return new C(length);
+}
+
+function isConstructor(C: unknown): boolean {
+  if (typeof C !== 'function') return false;
+  try {
+    Reflect.construct(String, [], C);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `CreateDataPropertyOrThrow(a, k, v)`. */
+function define(a: any, k: number, v: unknown): void {
+  Object.defineProperty(a, k, { value: v, writable: true, enumerable: true, configurable: true });
 }
 
 function lengthOf(o: { length?: unknown }): number {
@@ -28,42 +68,52 @@ function lengthOf(o: { length?: unknown }): number {
 
 export function* forEach(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<void> {
   const o = Object(arr);
-  callable(fn, 'Array.prototype.forEach');
+  callable(fn, (f) => [].forEach(f));
   const len = lengthOf(o);
   for (let k = 0; k < len; k++) if (k in o) yield* invoke(fn, thisArg, [o[k], k, o]);
 }
 
 export function* map(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<unknown[]> {
   const o = Object(arr);
-  callable(fn, 'Array.prototype.map');
+  callable(fn, (f) => [].map(f));
   const len = lengthOf(o);
-  const out = new Array(len);
-  for (let k = 0; k < len; k++) if (k in o) out[k] = yield* invoke(fn, thisArg, [o[k], k, o]);
+  const species = speciesCreate(o, len);
+  const out = species ?? new Array(len);
+  for (let k = 0; k < len; k++) {
+    if (!(k in o)) continue;
+    const v = yield* invoke(fn, thisArg, [o[k], k, o]);
+    if (species) define(out, k, v);
+    else out[k] = v;
+  }
   return out;
 }
 
 export function* filter(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<unknown[]> {
   const o = Object(arr);
-  callable(fn, 'Array.prototype.filter');
+  callable(fn, (f) => [].filter(f));
   const len = lengthOf(o);
-  const out: unknown[] = [];
+  const species = speciesCreate(o, 0);
+  const out: unknown[] = species ?? [];
+  let to = 0;
   for (let k = 0; k < len; k++) {
     if (!(k in o)) continue;
     const v = o[k];
-    if (yield* invoke(fn, thisArg, [v, k, o])) out.push(v);
+    if (!(yield* invoke(fn, thisArg, [v, k, o]))) continue;
+    if (species) define(out, to++, v);
+    else out.push(v);
   }
   return out;
 }
 
-function* reduceImpl(o: any, fn: Fn, args: unknown[], from: number, to: number, step: number, name: string): Gen<unknown> {
-  callable(fn, name);
+function* reduceImpl(o: any, fn: Fn, args: unknown[], from: number, to: number, step: number, native: (fn: any) => unknown): Gen<unknown> {
+  callable(fn, native);
   let k = from;
   let acc: unknown;
   if (args.length >= 3) {
     acc = args[2];
   } else {
     while (k !== to && !(k in o)) k += step;
-    if (k === to) throw new TypeError(`${name} of empty array with no initial value`);
+    if (k === to) native(fn); // V8's "Reduce of empty array with no initial value"
     acc = o[k];
     k += step;
   }
@@ -73,17 +123,17 @@ function* reduceImpl(o: any, fn: Fn, args: unknown[], from: number, to: number, 
 
 export function* reduce(arr: ArrayLike<unknown>, ...args: [Fn, unknown?]): Gen<unknown> {
   const o = Object(arr);
-  return yield* reduceImpl(o, args[0], [o, ...args], 0, lengthOf(o), 1, 'Array.prototype.reduce');
+  return yield* reduceImpl(o, args[0], [o, ...args], 0, lengthOf(o), 1, (f) => [].reduce(f));
 }
 
 export function* reduceRight(arr: ArrayLike<unknown>, ...args: [Fn, unknown?]): Gen<unknown> {
   const o = Object(arr);
-  return yield* reduceImpl(o, args[0], [o, ...args], lengthOf(o) - 1, -1, -1, 'Array.prototype.reduceRight');
+  return yield* reduceImpl(o, args[0], [o, ...args], lengthOf(o) - 1, -1, -1, (f) => [].reduceRight(f));
 }
 
 export function* some(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<boolean> {
   const o = Object(arr);
-  callable(fn, 'Array.prototype.some');
+  callable(fn, (f) => [].some(f));
   const len = lengthOf(o);
   for (let k = 0; k < len; k++) if (k in o && (yield* invoke(fn, thisArg, [o[k], k, o]))) return true;
   return false;
@@ -91,16 +141,16 @@ export function* some(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<b
 
 export function* every(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<boolean> {
   const o = Object(arr);
-  callable(fn, 'Array.prototype.every');
+  callable(fn, (f) => [].every(f));
   const len = lengthOf(o);
   for (let k = 0; k < len; k++) if (k in o && !(yield* invoke(fn, thisArg, [o[k], k, o]))) return false;
   return true;
 }
 
 /** `find`, `findIndex`, `findLast`, `findLastIndex` visit holes (as `undefined`), unlike the rest. */
-function* findImpl(arr: ArrayLike<unknown>, fn: Fn, thisArg: unknown, fromEnd: boolean, name: string): Gen<number> {
+function* findImpl(arr: ArrayLike<unknown>, fn: Fn, thisArg: unknown, fromEnd: boolean): Gen<number> {
   const o = Object(arr);
-  callable(fn, name);
+  callable(fn, (f) => [].find(f));
   const len = lengthOf(o);
   for (let i = 0; i < len; i++) {
     const k = fromEnd ? len - 1 - i : i;
@@ -110,32 +160,35 @@ function* findImpl(arr: ArrayLike<unknown>, fn: Fn, thisArg: unknown, fromEnd: b
 }
 
 export function* find(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<unknown> {
-  const k = yield* findImpl(arr, fn, thisArg, false, 'Array.prototype.find');
+  const k = yield* findImpl(arr, fn, thisArg, false);
   return k < 0 ? undefined : Object(arr)[k];
 }
 export function* findIndex(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<number> {
-  return yield* findImpl(arr, fn, thisArg, false, 'Array.prototype.findIndex');
+  return yield* findImpl(arr, fn, thisArg, false);
 }
 export function* findLast(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<unknown> {
-  const k = yield* findImpl(arr, fn, thisArg, true, 'Array.prototype.findLast');
+  const k = yield* findImpl(arr, fn, thisArg, true);
   return k < 0 ? undefined : Object(arr)[k];
 }
 export function* findLastIndex(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<number> {
-  return yield* findImpl(arr, fn, thisArg, true, 'Array.prototype.findLastIndex');
+  return yield* findImpl(arr, fn, thisArg, true);
 }
 
 export function* flatMap(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen<unknown[]> {
   const o = Object(arr);
-  callable(fn, 'Array.prototype.flatMap');
+  callable(fn, (f) => [].flatMap(f));
   const len = lengthOf(o);
-  const out: unknown[] = [];
+  const species = speciesCreate(o, 0);
+  const out: unknown[] = species ?? [];
+  let to = 0;
+  const put = (v: unknown) => (species ? define(out, to++, v) : out.push(v));
   for (let k = 0; k < len; k++) {
     if (!(k in o)) continue;
     const v = yield* invoke(fn, thisArg, [o[k], k, o]);
     if (Array.isArray(v)) {
-      for (let j = 0; j < v.length; j++) if (j in v) out.push(v[j]);
+      for (let j = 0; j < v.length; j++) if (j in v) put(v[j]);
     } else {
-      out.push(v);
+      put(v);
     }
   }
   return out;
@@ -147,7 +200,7 @@ export function* flatMap(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Ge
  */
 export function* sort<T>(arr: T[], compare?: Fn): Gen<T[]> {
   if (compare === undefined) return arr.sort();
-  callable(compare, 'Array.prototype.sort');
+  callable(compare, (f) => [].sort(f));
   const len = lengthOf(arr);
   const values: T[] = [];
   let undefinedCount = 0;
@@ -184,26 +237,30 @@ function* mergeSort<T>(a: T[], compare: Fn): Gen<T[]> {
   return out;
 }
 
-/** `Array.from(items, fn, thisArg)`; the receiver (`Array`) is ignored. */
-export function* from(_ctor: unknown, items: Iterable<unknown> | ArrayLike<unknown>, fn?: Fn, thisArg?: unknown): Gen<unknown[]> {
-  if (fn === undefined) return Array.from(items);
-  callable(fn, 'Array.from');
-  const out: unknown[] = [];
+/** `C.from(items, fn)`: `C` (`Array`, or a subclass such as `Collection`) makes the result, as natively. */
+export function* from(ctor: unknown, items: Iterable<unknown> | ArrayLike<unknown>, fn?: Fn, thisArg?: unknown): Gen<unknown[]> {
+  if (fn === undefined) return (Array.from as Function).call(ctor, items);
+  callable(fn, (f) => Array.from([], f));
+  const own = ctor !== Array && isConstructor(ctor);
   let k = 0;
   const iter = (items as any)?.[Symbol.iterator];
   if (typeof iter === 'function') {
-    for (const v of items as Iterable<unknown>) out.push(yield* invoke(fn, thisArg, [v, k++]));
-  } else {
-    const o = Object(items);
-    const len = lengthOf(o);
-    for (; k < len; k++) out.push(yield* invoke(fn, thisArg, [o[k], k]));
+    const out: any[] = own ? new (ctor as any)() : [];
+    for (const v of items as Iterable<unknown>) define(out, k, yield* invoke(fn, thisArg, [v, k++]));
+    out.length = k;
+    return out;
   }
+  const o = Object(items);
+  const len = lengthOf(o);
+  const out: any[] = own ? new (ctor as any)(len) : new Array(len);
+  for (; k < len; k++) define(out, k, yield* invoke(fn, thisArg, [o[k], k]));
+  out.length = len;
   return out;
 }
 
 /** `Map.prototype.forEach` and `Set.prototype.forEach`: entries added during the walk are visited, as natively. */
 export function* collectionForEach(c: Map<unknown, unknown> | Set<unknown>, fn: Fn, thisArg?: unknown): Gen<void> {
-  callable(fn, `${c instanceof Map ? 'Map' : 'Set'}.prototype.forEach`);
+  callable(fn, (f) => (c instanceof Map ? new Map() : new Set()).forEach(f));
   if (c instanceof Map) {
     for (const [k, v] of c) yield* invoke(fn, thisArg, [v, k, c]);
   } else {

@@ -16,6 +16,7 @@ export const Codes = {
   PassedToUntransformed: 9007,
   UnboundedKey: 9008,
   ValueFlowBudget: 9009,
+  ImplicitCall: 9010,
 } as const;
 
 export interface DiagnosticSpec {

@@ -86,11 +86,33 @@ export function possiblyBoundFunction(checker: ts.TypeChecker, e: ts.Expression)
   return checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) ? skipParens(callee.expression) : undefined;
 }
 
+/**
+ * A parameter annotated `any`/`unknown`/`Function` where the callback's contextual type gives it
+ * a synchronized type: `router.get('/', (ctx, next: any) => { next(); })` still waits on `next`
+ * (the annotation erased the brand; the value is Koa's synchronized `next` all the same).
+ */
+function brandedByContext(checker: ts.TypeChecker, id: ts.Identifier, type: ts.Type): boolean {
+  if (!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && type.symbol?.name !== 'Function') return false;
+  const p = checker.getSymbolAtLocation(id)?.valueDeclaration;
+  if (!p || !ts.isParameter(p) || !p.type) return false;
+  const fn = p.parent;
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const context = checker.getContextualType(fn);
+  if (!context) return false;
+  const index = fn.parameters.indexOf(p);
+  const types = context.isUnion() ? context.types : [context];
+  return types.some((t) => t.getCallSignatures().some((sig) => {
+    const param = sig.parameters[index];
+    return !!param && hasSynchronizedBrand(checker, checker.getTypeOfSymbolAtLocation(param, fn));
+  }));
+}
+
 export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, call: CallLike | undefined): CallTarget {
   if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return { kind: 'static', fn: callee };
   if (callee.kind === ts.SyntaxKind.ImportKeyword) return { kind: 'opaque' };
   const calleeType = checker.getTypeAtLocation(callee);
   if (hasSynchronizedBrand(checker, calleeType)) return { kind: 'suspend' };
+  if (ts.isIdentifier(callee) && brandedByContext(checker, callee, calleeType)) return { kind: 'suspend' };
 
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isElementAccessExpression(callee) ? callee.argumentExpression : callee;
   let sym = checker.getSymbolAtLocation(nameNode);

@@ -22,6 +22,7 @@ import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
 import { isRuntimeFile } from './runtime-files';
 import { synchronizeNames } from './synchronize-names';
+import { implicitCalls } from './implicit-calls';
 import { analyseValueFlow, FlowValue, SUSPENDS, VALUE_FLOW_BUDGET } from './value-flow';
 import type { BuiltinHelper } from '../protocol-names';
 
@@ -282,6 +283,7 @@ export function analyse(program: ts.Program): Analysis {
   for (const call of callsToMakeRecords(delegating)) call.plan.explicit = true;
   specs.push(...redeclaredParameters(plans, suspending));
   specs.push(...implicitGetterReads(checker, inv, coloured, colourPath));
+  specs.push(...implicitCalls(checker, program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f)), coloured, colourPath));
   for (const fn of coloured) {
     files.add(fn.getSourceFile());
     if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
@@ -289,7 +291,11 @@ export function analyse(program: ts.Program): Analysis {
         code: Codes.UnsupportedCall,
         node: fn.name,
         path: colourPath(fn),
-        message: `The method ${functionName(fn)} may suspend, but its name is computed; ts-greenlet cannot register its twin. Give it a plain name, or move the suspending work into a named method.`,
+        message: /^\[Symbol\.(a?sync)?[dD]ispose\]$|^\[Symbol\.dispose\]$|^\[Symbol\.asyncDispose\]$/.test(fn.name.getText())
+          ? `The method ${functionName(fn)} may suspend, but the engine calls it at the end of a \`using\` block, where nothing can wait. Give the class a close() method, declare the variable with \`const\`, and call close() in a \`finally\` block.`
+          : /^\[Symbol\.\w+\]$/.test(fn.name.getText())
+            ? `The method ${functionName(fn)} may suspend, but the engine calls it implicitly (a well-known symbol), where nothing can wait. Give it a plain name and call that name explicitly.`
+            : `The method ${functionName(fn)} may suspend, but its name is computed; ts-greenlet cannot register its twin. Give it a plain name, or move the suspending work into a named method.`,
       });
     }
     if (!ts.isArrowFunction(fn)) continue;

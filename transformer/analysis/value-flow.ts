@@ -91,7 +91,8 @@ type Value = FlowValue | Container | Ref;
 
 class Location {
   readonly values = new Set<Value>();
-  readonly to = new Set<Location>();
+  /** Where what arrives here flows on to (made on the first edge: most locations have none). */
+  to?: Set<Location>;
   /**
    * The calls through this location, merged: every call through one location has the same
    * targets, so its arguments go to one place per position and its result comes from one, and a
@@ -101,13 +102,13 @@ class Location {
   /** Handed to code outside the program as a callback: what arrives is called there with `.[]`. */
   givenOutside = false;
   /** Where the elements of containers arriving here are read into (`for (x of here)`, `here.get()`). */
-  readonly elementReaders: Location[] = [];
+  elementReaders?: Location[];
   /** What is stored into the containers arriving here (`here.push(v)`). */
-  readonly elementWriters: Location[] = [];
+  elementWriters?: Location[];
   /** Array patterns over what arrives here: a container gives its elements, a function itself (a Map entry). */
-  readonly patternReaders: Location[] = [];
+  patternReaders?: Location[];
   /** Functions arriving here are called back by a container method (`xs.forEach(here)`). */
-  readonly callbacks: Array<(f: FunctionNode) => void> = [];
+  callbacks?: Array<(f: FunctionNode) => void>;
   /** Handed to code outside the program as data: a container arriving here is shared with it. */
   escapes = false;
   /** Typed as a primitive (see `primitiveTyped`): holds no function, whatever flows in. */
@@ -220,7 +221,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return out;
   }
   const isUsed = (l: Location): boolean =>
-    !!l.summary || l.givenOutside || l.escapes || l.callbacks.length > 0 || l.elementReaders.length > 0 || l.patternReaders.length > 0 || l.elementWriters.length > 0;
+    !!l.summary || l.givenOutside || l.escapes || !!l.callbacks || !!l.elementReaders || !!l.patternReaders || !!l.elementWriters;
   /** The containers code outside the program makes: their elements are all it was given. */
   const outside = new Container(undefined, field(ELEMENTS));
   const OUTSIDE_HELD = refTo(outside.elements);
@@ -245,8 +246,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   };
 
   function edge(from: Location, to: Location): void {
-    if (from === to || to.closed || from.to.has(to)) return;
-    from.to.add(to);
+    if (from === to || to.closed || from.to?.has(to)) return;
+    (from.to ??= new Set()).add(to);
     for (const v of from.values) if (!to.values.has(v)) work.push([to, v]);
   }
 
@@ -390,7 +391,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** Elements of the containers that reach `from` (the `outside` one: what code outside holds) into `to`. */
   function readElements(from: Location, to: Location): void {
     if (to.closed) return;
-    from.elementReaders.push(to);
+    (from.elementReaders ??= []).push(to);
     use(from);
     for (const v of valuesFor(from)) if (v instanceof Container) elementsInto(v, to);
   }
@@ -402,7 +403,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   }
 
   function writeElements(into: Location, value: Location): void {
-    into.elementWriters.push(value);
+    (into.elementWriters ??= []).push(value);
     use(into);
     for (const v of valuesFor(into)) if (v instanceof Container) edge(value, v.elements);
     pendingWrites.push([into, value]);
@@ -411,7 +412,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** An array pattern's elements: a container's, or a function itself (a Map entry `[k, f]`). */
   function readPattern(from: Location, to: Location): void {
     if (to.closed) return;
-    from.patternReaders.push(to);
+    (from.patternReaders ??= []).push(to);
     use(from);
     for (const v of from.values) if (!(v instanceof Container)) add(to, v);
     for (const v of valuesFor(from)) if (v instanceof Container) elementsInto(v, to);
@@ -419,7 +420,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A callback a container method calls: on each function arriving at `at`. */
   function onFunction(at: Location, bind: (f: FunctionNode) => void): void {
-    at.callbacks.push(bind);
+    (at.callbacks ??= []).push(bind);
     use(at);
     for (const v of valuesFor(at)) if (isFunction(v)) bind(v);
   }
@@ -449,7 +450,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     for (let changed = true; changed; ) {
       changed = false;
       for (const [into, value] of pendingWrites) {
-        if ([...valuesFor(into)].some((v) => v instanceof Container) || value.to.has(field(ELEMENTS))) continue;
+        if ([...valuesFor(into)].some((v) => v instanceof Container) || value.to?.has(field(ELEMENTS))) continue;
         edge(value, field(ELEMENTS));
         changed = true;
       }
@@ -466,7 +467,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const [l, v] = work.pop()!;
       if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l)) continue;
       l.values.add(v);
-      for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
+      if (l.to) for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
       if (isUsed(l)) arrive(l, v);
       for (const u of refUsers.get(l) ?? []) arrive(u, v, l);
     }
@@ -476,18 +477,18 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function arrive(l: Location, v: Value, via?: Location): void {
     if (v instanceof Ref) return subscribe(l, v.of, true);
     if (v instanceof Container) {
-      for (const r of l.elementReaders) elementsInto(v, r);
-      for (const r of l.patternReaders) elementsInto(v, r);
-      for (const w of l.elementWriters) edge(w, v.elements);
+      for (const r of l.elementReaders ?? []) elementsInto(v, r);
+      for (const r of l.patternReaders ?? []) elementsInto(v, r);
+      for (const w of l.elementWriters ?? []) edge(w, v.elements);
       if (l.escapes) shareWithOutside(v);
       return;
     }
     // a function in an array pattern's place stands for itself (a Map entry): one from a `Ref` goes on as that `Ref`
-    for (const r of l.patternReaders) add(r, via ? refTo(via) : v);
+    for (const r of l.patternReaders ?? []) add(r, via ? refTo(via) : v);
     if (v === SUSPENDS) return;
     if (l.summary) bindSummary(v, l.summary);
     if (l.givenOutside) calledOutside(v);
-    for (const bind of l.callbacks) bind(v);
+    for (const bind of l.callbacks ?? []) bind(v);
   }
 
 
