@@ -35,9 +35,11 @@ export function getAnalysis(program: ts.Program): Analysis {
 
 export function createTransformer(program: ts.Program, options: TransformerOptions = {}): ts.TransformerFactory<ts.SourceFile> {
   const runtimeModule = options.runtimeModule ?? 'ts-greenlet/protocol';
+  // One set per transformer, not per emit: ts-loader and per-file emits make a context per file,
+  // and each reported every diagnostic of the program again.
+  const reported = new Set<ts.Diagnostic>();
   return (context) => {
     const analysis = getAnalysis(program);
-    const reported = new Set<ts.Diagnostic>();
     const report = () => {
       const fresh = analysis.diagnostics.filter((d) => !reported.has(d));
       fresh.forEach((d) => reported.add(d));
