@@ -65,7 +65,9 @@ export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Exp
  * The type a signature declares for its argument at `index`: the parameter's, or a rest
  * parameter's element type (`any` if the rest is not an array); undefined past the last.
  */
-export function declaredArgumentType(checker: ts.TypeChecker, params: readonly ts.ParameterDeclaration[], index: number): ts.Type | undefined {
+export function declaredArgumentType(checker: ts.TypeChecker, declared: readonly ts.ParameterDeclaration[], index: number): ts.Type | undefined {
+  // a `this` parameter takes no argument: `on(this: Emitter, cb: () => void)` gets `cb` at 0
+  const params = declared.length && ts.isIdentifier(declared[0].name) && declared[0].name.text === 'this' ? declared.slice(1) : declared;
   const last = params[params.length - 1];
   const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
   if (!param) return undefined;
