@@ -16,6 +16,12 @@ export interface TransformerOptions {
    * as a single `Error` listing them, so a build never succeeds with a miscompile.
    */
   addDiagnostic?: (d: ts.Diagnostic) => void;
+  /**
+   * `javascript` (default): the tree goes on to TypeScript's emit; CommonJS output requires the
+   * protocol. `typescript`: the tree is printed as TypeScript (`ts-greenlet generate`), so the
+   * protocol comes in by an `import` and the compiler that reads it decides the module format.
+   */
+  output?: 'javascript' | 'typescript';
 }
 
 const analyses = new WeakMap<ts.Program, Analysis>();
@@ -44,7 +50,7 @@ export function createTransformer(program: ts.Program, options: TransformerOptio
       }
     };
     return (file) => {
-      const out = rewriteFile(context, analysis, file, { runtimeModule });
+      const out = rewriteFile(context, analysis, file, { runtimeModule, output: options.output ?? 'javascript' });
       report();
       return out;
     };
