@@ -16,7 +16,7 @@ import { awaitSync, protocol, spawnGreenlet } from '../runtime';
 import { MAX_NESTED_DELEGATION } from '../transformer/analysis/delegation-depth';
 
 export type Gen<R = number> = Generator<unknown, R, unknown>;
-/** As emitted code imports it: `const __tsg = __importStar(require("ts-greenlet/protocol"))`. */
+/** As emitted code imports it: `const __tsg = require("ts-greenlet/protocol")`. */
 const __tsg = protocol;
 
 // Each leaf waits on an already-resolved promise, as at a leaf whose I/O already completed: the

@@ -1,15 +1,8 @@
 /**
  * Getters and setters that may suspend. The access site does not know which accessor runs (a
  * subclass may override it plainly), so it asks at run time: the accessor found on the
- * prototype chain delegates to its twin if it has one.
- *
- * ```js
- * class C { get total() { return sum(this.id); } }   // `sum` suspends
- * → class C { static { accessorTwins(this.prototype, "total", _get_total, void 0); }
- *             get total() { return runPlain(this[_get_total](), "C.total"); }
- *             *[_get_total]() { return yield* sum$twin(this.id); } }
- * c.total     → (yield* getProperty(c, "total"))
- * ```
+ * prototype chain delegates to its twin if it has one. The emitted forms (`accessorTwins` on the
+ * class, `getProperty` / `setProperty` at the access) are in `protocol.ts`'s table.
  */
 import { setTwin, Twin, twinOf } from './protocol';
 

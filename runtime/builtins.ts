@@ -3,10 +3,7 @@
  * suspend. Each is a generator in the protocol, with the builtin's semantics: holes skipped where
  * the builtin skips them, `thisArg`, index and collection arguments, early exit of
  * `some`/`every`/`find*`, a stable `sort`.
- *
- * ```js
- * ids.map((id) => load(id))   →   (_a = ids, yield* __tsg.builtins.map(_a, __tsg.arrowTwin(...), undefined))
- * ```
+ * The call site's form (`yield* __tsg.builtins.map((_a = ids), cb)`) is in `protocol.ts`'s table.
  */
 import { twinOf } from './protocol';
 

@@ -1,12 +1,8 @@
 /**
  * Helpers that transformed code calls to build twins for functions that are values rather than
- * declarations (function expressions, arrows, methods). See `protocol.ts` for the protocol.
- *
- * ```js
- * const f = function (x) { return load(x); }   →  const f = fnTwin(function* (x) { return yield* ...; }, "f");
- * const g = (x) => load(x)                      →  const g = arrowTwin(function* (x) { ... }, "g", this);
- * class C { m() { load(); } }                   →  class C { static { methodTwins(this.prototype, ["m"]); } *m() { ... } }
- * ```
+ * declarations (function expressions, arrows, methods), to call through values (`dispatch`,
+ * `rawOf`) and to await coloured code from `async` functions (`callInGreenlet`, `unbox`). The
+ * forms that call them are tabled in `protocol.ts`.
  */
 import { Greenlet, Returned } from './greenlet';
 import { runPlain } from './run-plain';

@@ -22,12 +22,13 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Piscina } from 'piscina';
-import { ConfigurationError, GreenletExit, outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
+import { ConfigurationError, GreenletExit } from './errors';
 import type { ExecutorOutcome } from './executor-errors';
 import { rebuildError } from './executor-errors';
 import type { ExecutorTask } from './executor-worker';
-import { getcurrent, noteSuspendedFrames } from './greenlet';
+import { noteSuspendedFrames, scopeErrorFor } from './greenlet';
 import { setTwin } from './protocol';
+import { requirePeer } from './peer';
 import type { SYNCHRONIZED } from './synchronize';
 
 export interface ExecutorOptions {
@@ -71,7 +72,7 @@ export function useExecutor(options: ExecutorOptions = {}): void {
 function currentPool(): Piscina {
   if (pool) return pool;
   // Loaded on first use, so programs that never use the executor never load piscina.
-  const { Piscina } = require('piscina') as typeof import('piscina');
+  const { Piscina } = requirePeer<typeof import('piscina')>('piscina', '^5.3.2', 'runInExecutor (the executor)');
   const maxThreads = configured.maxThreads ?? Math.max(1, availableParallelism() - 1);
   pool = new Piscina({
     filename: WORKER,
@@ -103,8 +104,7 @@ export type RunInExecutor = (<F extends AnyFunction = (...args: unknown[]) => un
  */
 export const runInExecutor: RunInExecutor = setTwin(
   function runInExecutor(): never {
-    const message = getcurrent() ? untransformedCallerMessage('runInExecutor') : outsideGreenletMessage('runInExecutor');
-    throw new ScopeError('runInExecutor', message);
+    throw scopeErrorFor('runInExecutor');
   },
   function* runInExecutorTwin(module: string | URL, exportName: string, ...args: unknown[]) {
     const task: ExecutorTask = { module: modulePath(module), exportName, args };

@@ -7,7 +7,7 @@
  * error to the frame below). Resuming is O(1) whatever the depth, and the native stack never
  * grows with the greenlet's logical depth.
  */
-import { GreenletExit } from './errors';
+import { GreenletExit, outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
 import { appendCallChain, captureSuspendedFrames, isObject } from './call-chain';
 import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, isThenable, TWIN } from './protocol';
 
@@ -86,6 +86,17 @@ export function noteSuspendedFrames(error: unknown): void {
 /** The greenlet running now, or `null` in code that runs outside any greenlet. */
 export function getcurrent(): Greenlet<any> | null {
   return current;
+}
+
+/**
+ * The `ScopeError` for `fn` trying to wait where nothing can suspend it: outside any greenlet, or
+ * inside one but called from code the transformer did not rewrite. The one place its message is chosen.
+ */
+export function scopeErrorFor(fn: string): ScopeError {
+  const message = getcurrent() ? untransformedCallerMessage(fn) : outsideGreenletMessage(fn);
+  const err = new ScopeError(fn, message);
+  Error.captureStackTrace?.(err, scopeErrorFor); // the stack starts where the wait was tried
+  return err;
 }
 
 export interface GreenletOptions {

@@ -1,10 +1,11 @@
 /**
- * What transformed code imports (`ts-greenlet/protocol`); see `protocol.ts` for the protocol.
+ * What transformed code imports (`ts-greenlet/protocol`); `protocol.ts` tables the forms that use
+ * each name, and the transformer's `ProtocolHelper` type is `keyof` this module.
  *
  * Each name is a plain data property, not a re-export: TypeScript compiles `export { x } from`
  * to a getter, and emitted code reads these on every call (`__tsg.resumeInline(yield
- * __tsg.markInlineWait(...))`). Through getters a depth-1 suspension cost 1,820 instructions
- * instead of 1,532 (callgrind, `npm run bench -- --instructions`).
+ * __tsg.markInlineWait(...))`), and a getter per read cost ~18% more instructions per suspension
+ * (callgrind, `npm run bench -- --instructions`).
  */
 import * as protocol from './protocol';
 import * as plain from './run-plain';

@@ -1,64 +1,84 @@
 /**
  * # The greenlet protocol
  *
- * The one place that says what the transformer emits and what the trampoline (`greenlet.ts`)
- * accepts. Every coloured function `f` gets a generator *twin* that does the real work; the
- * original name becomes a thin plain entry for code that was not transformed.
+ * The one place that says what the transformer emits and what the runtime accepts; other files
+ * link here. Every coloured function `f` gets a generator *twin* that does the work; its name
+ * stays a thin *plain entry* for code that was not transformed (it runs the twin as a greenlet's
+ * body, `runPlain`, and throws `ScopeError` if the twin tries to wait outside a greenlet). Emitted
+ * code reads these names from `ts-greenlet/protocol` (`protocol-exports.ts`), as
+ * `const __tsg = require("ts-greenlet/protocol")` in CommonJS output and `import * as __tsg` in
+ * ES modules; the transformer's `ProtocolHelper` type (`transformer/protocol-names.ts`) makes a
+ * renamed export fail to compile there. Each builder in `transformer/rewrite/` carries its own
+ * before/after; the fixtures' `output.js` files show every form in context.
  *
- * ```ts
- * // input                                   // output (CommonJS, abridged)
- * function load(id: string) {                function load(id) {
- *   const row = query(id);   // Synchronized   return runPlain(load$twin.apply(this, arguments), "load");
- *   return row.name;                         }
- * }                                          function* load$twin(id) {
- *                                              const row = resumeInline(yield markInlineWait(rawOf(query).call(void 0, id)));
- *                                              return row.name;
- *                                            }
- *                                            setTwin(load, load$twin, "load");
- * ```
+ * ## Emitted forms
  *
- * Inside a twin, these forms of waiting and calling are legal:
+ * Definitions (`transformer/rewrite/functions.ts`, `file.ts`):
  *
- * | emitted              | meaning                                                              |
- * |----------------------|----------------------------------------------------------------------|
- * | `yield promise`      | park the greenlet until the promise settles; resume with its value,  |
- * |                      | or throw its rejection (the same object) at the `yield`.             |
- * | `yield generatorObj` | an explicit call record: the trampoline pushes the generator on its  |
- * |                      | own stack and resumes the caller with its return value / its error.  |
- * |                      | O(1) per resume and no native stack: used on recursive edges.        |
- * | `resumeInline(yield  | what the transformer emits for a record: the same, but the trampoline|
- * | markRecord(gen))`    | pushes it without looking, and the record's error comes back as a    |
- * |                      | marker that `resumeInline` throws inside the caller (its `yield*`    |
- * |                      | frames on the native stack for the call chain). An iterator that is  |
- * |                      | not a generator (a twin compiled down to ES5) runs behind a          |
- * |                      | delegating generator.                                                |
- * | `yield* twin(...)`   | direct delegation: fastest for shallow, non-recursive edges, but     |
- * |                      | each resume walks every delegating frame and V8 overflows ~10k deep. |
- * | `resumeInline(yield  | an inline wait, what a call of a suspension point compiles to: like  |
- * | markInlineWait(p))`  | `yield p`, but a rejection comes back as a marker that `resumeInline`|
- * |                      | throws from inside the frame, where the `yield*` chain is on the     |
- * |                      | native stack for the error's call chain. No generator per wait.      |
+ * | source                            | emitted                                                                                   |
+ * |-----------------------------------|-------------------------------------------------------------------------------------------|
+ * | `function f(a) {...}`             | `function f(a) { return __tsg.runPlain(f$twin.apply(this, arguments), "f"); }`            |
+ * |                                   | `function* f$twin(a) {...}` and `__tsg.setTwin(f, f$twin, "f")` at the top of the scope    |
+ * | `const g = function (a) {...}`    | `const g = __tsg.fnTwin(function* (a) {...}, "g")`                                        |
+ * | `const h = (a) => ...`            | `const h = __tsg.arrowTwin(function* (a) {...}, "h", this)`                                |
+ * |                                   | (`arrowTwinLazyThis(..., () => this)` in a derived constructor; see `functions.ts`)       |
+ * | `class C { m() {...} }`           | `class C { static { __tsg.methodTwins(this.prototype, ["m"], ["C.m"]); } *m() {...} }`     |
+ * | `{ m() {...} }`                   | `__tsg.methodTwins({ *m() {...} }, ["m"], ["m"])`                                          |
+ * | `#m() {...}`                      | `#m() { return __tsg.runPlain(this.#m$twin.apply(this, arguments), "C.#m"); } *#m$twin() {...}` |
+ * | `o.#m` as a value                 | `__tsg.withTwin(_a.#m, _a.#m$twin)`                                                        |
+ * | `@dec m() {...}`                  | `@dec @__tsg.methodTwinDecorator(_m, "C.m") m() {...plain entry...} *[_m]() {...}`         |
+ * | `get p() {...}` / `set p(v)`      | `get p() { return __tsg.runPlain(this[_get_p].apply(this, arguments), "C.p"); }`,         |
+ * |                                   | `*[_get_p]() {...}`, and `__tsg.accessorTwins(this.prototype, "p", _get_p, _set_p)`        |
+ * | `synchronize(async ...)` bound to `sleep` | `synchronize(async ..., { name: "sleep" })` (no twin: it names the ScopeError message) |
  *
- * Any other yielded value resumes the generator at once with that value (`awaitSync(42)` is 42).
- * A yielded value is a call record when its `next` is `%GeneratorPrototype%.next` (any generator
- * object); a thenable is waited for.
+ * Calls inside a twin (`transformer/rewrite/calls.ts`). A record edge is a recursive one, or one past
+ * ten nested `yield*` edges (`transformer/analysis/delegation-depth.ts`):
  *
- * What each form costs (`npm run bench`, Node 20; see the README's Benchmark section): a `yield*`
- * edge ~25 ns and a record edge ~50 ns when nothing waits; when the leaf waits, `yield*` chains
- * pay again per level on resume, records do not. Past ~10 nested `yield*` levels the time climbs
- * steeply, so the transformer caps the nesting at ten edges with a record in between
- * (`transformer/analysis/delegation-depth.ts`), besides a record on every recursive edge. `yield*
- * awaitSync[TWIN](p)` (or a synchronized twin) adds a generator, ~45 ns a wait, over the inline
- * wait; both record the `yield*` frames of a rejection's call chain (a bare `yield p` does not).
+ * | source                            | emitted                                                                                   |
+ * |-----------------------------------|-------------------------------------------------------------------------------------------|
+ * | `query(sql)`, a suspension point  | `__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))`    |
+ * | `awaitSync(p)`, `p` a promise     | `__tsg.resumeInline(yield __tsg.markInlineWait(p))`                                        |
+ * | `load(id)`, declared in the file  | `(yield* load$twin(id))`                                                                   |
+ * | `fact(n - 1)`, a record edge      | `__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1)))` (`delegation-depth.ts`)      |
+ * | `f(x)`, `repo.find(id)`, any other| `(yield* __tsg.dispatch(f).call(void 0, x))`, `(yield* __tsg.dispatch((_a = repo).find).call(_a, id))` |
+ * | `f.call(t, a)`, `f.apply(t, xs)`  | `(yield* __tsg.dispatch(f).call(t, a))`, `(yield* __tsg.dispatch(f).apply(t, xs))`          |
+ * | `f.bind(t, a)`                    | `__tsg.bindTwin(f, t, a)` (the bound function keeps a bound twin)                          |
+ * | `ids.map(cb)` and other builtins  | `(yield* __tsg.builtins.map((_a = ids), cb))` (`builtins.ts`)                              |
+ * | `o.p`, `o.p = v`, `o.p += v`      | `(yield* __tsg.getProperty(o, "p"))`, `(yield* __tsg.setProperty(o, "p", v))` (`accessors.ts`) |
+ * | ``tag`a${x}` ``                   | the call above, its arguments ``...__tsg.templateArgs`a${x}` `` (the same template object)  |
+ * | `a?.b?.(x)`                       | `(_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))` |
+ * | in an `async` function: `f(x)`    | `__tsg.unbox(await __tsg.callInGreenlet(f, void 0, [x]))` (likewise its helper, for the rest) |
  *
- * A coloured call that does not suspend never yields, so it completes in the same tick.
+ * A dynamic call site does not know whether its callee is coloured: `dispatch(f)` is `f`'s twin,
+ * or for a plain `f` a function that calls it and returns a generator of its result.
  *
- * Dynamic call sites (a callee that may or may not be coloured) read the twin at run time:
- * `(t = twinOf(fn)) ? yield* t.call(thisArg, ...args) : fn.call(thisArg, ...args)`.
+ * ## What the trampoline (`greenlet.ts`) accepts from a twin
  *
- * Synchronized functions carry the function they wrap (`RAW`), which a call of one compiles to
- * (the inline wait above), and a runtime-made twin (`function* (...a) { return yield fn(...a) }`)
- * for calls that only know at run time what they call (through a value, `dispatch`).
+ * | yielded                           | meaning                                                                 |
+ * |-----------------------------------|-------------------------------------------------------------------------|
+ * | `markInlineWait(p)`               | park the greenlet until `p` settles; resume with its value, or a marker |
+ * |                                   | that `resumeInline` throws as the rejection (the same object) inside    |
+ * |                                   | the frame, where the `yield*` chain is on the native stack for the      |
+ * |                                   | error's call chain. No generator per wait.                              |
+ * | `markRecord(gen)`                 | an explicit call record: the trampoline pushes `gen` on its own stack   |
+ * |                                   | without looking at it and resumes the caller with its return value, or  |
+ * |                                   | an error marker `resumeInline` throws. O(1) per resume and no native    |
+ * |                                   | stack. An iterator that is not a generator (a twin compiled to ES5)     |
+ * |                                   | runs behind a delegating generator.                                     |
+ * | a generator object                | a call record, unmarked (a value's `next` is `%GeneratorPrototype%.next`) |
+ * | a thenable                        | waited for, as `yield p` (a rejection loses the `yield*` frames of its  |
+ * |                                   | call chain, so the transformer never emits it)                          |
+ * | anything else                     | resumes at once with that value (`awaitSync(42)` is 42)                 |
+ *
+ * `yield*` delegation costs nothing at the trampoline, but each resume walks every delegating
+ * frame and V8's native stack overflows a few thousand frames deep; records cost more per edge
+ * and nothing per level on resume. Hence the cap of ten nested `yield*` edges. A coloured call
+ * that does not suspend never yields, so it completes in the same tick. Figures for each form:
+ * `npm run bench`, in `bench/RESULTS.md`.
+ *
+ * Synchronized functions carry the function they wrap (`RAW`), which an inline wait calls
+ * (`rawOf`), and a runtime-made twin (`function* (...a) { return yield fn(...a) }`) for call sites
+ * that only know at run time what they call (`dispatch`).
  */
 
 /**

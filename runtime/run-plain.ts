@@ -11,8 +11,7 @@
  * (so `finally` blocks run) and from there to the caller; the abandoned promise is marked
  * handled so it cannot surface as an unhandled rejection.
  */
-import { outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
-import { delegateTo, getcurrent, takeRecordMark } from './greenlet';
+import { delegateTo, scopeErrorFor, takeRecordMark } from './greenlet';
 import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
@@ -56,8 +55,7 @@ export function runPlain(gen: Frame, name: string): unknown {
       value = undefined;
     } else if (isThenable(y)) {
       Promise.resolve(y).catch(() => {});
-      const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
-      value = new ScopeError(name, message);
+      value = scopeErrorFor(name);
       isThrow = true;
     } else {
       value = y;

@@ -5,8 +5,8 @@
  * it throws `ScopeError`, or returns the promise when not strict) plus a generator twin (what
  * transformed code delegates to: it yields the promise to the trampoline).
  */
-import { ConfigurationError, ScopeError, outsideGreenletMessage, untransformedCallerMessage } from './errors';
-import { getcurrent, Greenlet, noteSuspendedFrames } from './greenlet';
+import { ConfigurationError } from './errors';
+import { Greenlet, noteSuspendedFrames, scopeErrorFor } from './greenlet';
 import { GeneratorNext, isGeneratorFunction, isThenable, nameTwin, RAW, setTwin, TWIN, twinOf } from './protocol';
 
 /**
@@ -105,8 +105,7 @@ function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefine
   const plain = {
     [name](this: unknown, ...args: unknown[]): unknown {
       if (!strict) return inner.apply(this, args);
-      const message = getcurrent() ? untransformedCallerMessage(name) : outsideGreenletMessage(name);
-      throw new ScopeError(name, message);
+      throw scopeErrorFor(name);
     },
   }[name] as Function & { [RAW]?: unknown; [TWIN]?: unknown };
   const twin = function* (this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
@@ -138,8 +137,7 @@ export const awaitSync: (<T>(value: T) => Awaited<T>) & { readonly [SYNCHRONIZED
   function awaitSync(value: unknown): unknown {
     if (!isThenable(value)) return value;
     Promise.resolve(value).catch(() => {}); // this call cannot wait for it: do not leave it unhandled
-    const message = getcurrent() ? untransformedCallerMessage('awaitSync') : outsideGreenletMessage('awaitSync');
-    throw new ScopeError('awaitSync', message);
+    throw scopeErrorFor('awaitSync');
   },
   function* awaitSyncTwin(value: unknown): Generator<unknown, unknown, unknown> {
     if (!isThenable(value)) return value;

@@ -3,6 +3,7 @@
  * message, 9xxxx as the numeric code so they never collide with TypeScript's), the colour path
  * that made the call suspend, and what to do.
  */
+import path from 'node:path';
 import ts from 'typescript';
 
 export const Codes = {
@@ -42,11 +43,17 @@ export function createDiagnostic(spec: DiagnosticSpec): ts.Diagnostic {
   };
 }
 
-/** `file:line:column - TSG9001: message` for logs, errors and golden files. */
-export function formatDiagnostic(d: ts.Diagnostic, cwd = process.cwd()): string {
+/**
+ * The one formatter of diagnostics, TypeScript's and ts-greenlet's: `file:line:column - TSG9001:
+ * message` for logs, errors and golden files; with `tsc: true`, as `tsc` lists them
+ * (`src/a.ts:3:5 - error TS2322: ...`, `... - error TSG9001: ...`). `showPath` writes the file's
+ * name (default: relative to `cwd`).
+ */
+export function formatDiagnostic(d: ts.Diagnostic, cwd = process.cwd(), options: { tsc?: boolean; showPath?: (file: string) => string } = {}): string {
   const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-  if (!d.file || d.start === undefined) return text;
+  const kind = options.tsc ? `${ts.DiagnosticCategory[d.category].toLowerCase()} ${d.source === 'ts-greenlet' ? '' : `TS${d.code}: `}` : ''; // a TSG message starts with its code
+  if (!d.file || d.start === undefined) return kind + text;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-  const rel = require('node:path').relative(cwd, d.file.fileName) || d.file.fileName;
-  return `${rel}:${line + 1}:${character + 1} - ${text}`;
+  const shown = options.showPath ? options.showPath(d.file.fileName) : path.relative(cwd, d.file.fileName) || d.file.fileName;
+  return `${shown}:${line + 1}:${character + 1} - ${kind}${text}`;
 }

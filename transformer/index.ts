@@ -16,6 +16,12 @@ export interface TransformerOptions {
    * as a single `Error` listing them, so a build never succeeds with a miscompile.
    */
   addDiagnostic?: (d: ts.Diagnostic) => void;
+  /**
+   * `javascript` (default): the tree goes on to TypeScript's emit; CommonJS output requires the
+   * protocol. `typescript`: the tree is printed as TypeScript (`ts-greenlet generate`), so the
+   * protocol comes in by an `import` and the compiler that reads it decides the module format.
+   */
+  output?: 'javascript' | 'typescript';
 }
 
 const analyses = new WeakMap<ts.Program, Analysis>();
@@ -29,9 +35,11 @@ export function getAnalysis(program: ts.Program): Analysis {
 
 export function createTransformer(program: ts.Program, options: TransformerOptions = {}): ts.TransformerFactory<ts.SourceFile> {
   const runtimeModule = options.runtimeModule ?? 'ts-greenlet/protocol';
+  // One set per transformer, not per emit: ts-loader and per-file emits make a context per file,
+  // and each reported every diagnostic of the program again.
+  const reported = new Set<ts.Diagnostic>();
   return (context) => {
     const analysis = getAnalysis(program);
-    const reported = new Set<ts.Diagnostic>();
     const report = () => {
       const fresh = analysis.diagnostics.filter((d) => !reported.has(d));
       fresh.forEach((d) => reported.add(d));
@@ -42,7 +50,7 @@ export function createTransformer(program: ts.Program, options: TransformerOptio
       }
     };
     return (file) => {
-      const out = rewriteFile(context, analysis, file, { runtimeModule });
+      const out = rewriteFile(context, analysis, file, { runtimeModule, output: options.output ?? 'javascript' });
       report();
       return out;
     };

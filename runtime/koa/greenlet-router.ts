@@ -7,8 +7,10 @@
  * Every way of adding a handler (the verb methods, `all`, `use`, `redirect`) ends in `register`,
  * so mapping there covers them all; `param` and `on` take handlers of their own.
  */
-import Router, { type RouterContext, type RouterMiddleware, type RouterOptions } from '@koa/router';
+import type Router from '@koa/router';
+import type { RouterContext, RouterMiddleware, RouterOptions } from '@koa/router';
 import type { DefaultContext, DefaultState, Middleware } from 'koa';
+import { requirePeer } from '../peer';
 import { handlerMiddleware, paramMiddleware } from './handler-middleware';
 import type { SyncNext } from './synchronized-next';
 
@@ -28,7 +30,7 @@ export type GreenletParamHandler<StateT = DefaultState, ContextT = DefaultContex
 type Path = string | RegExp | Array<string | RegExp>;
 
 // @koa/router declares Router as a constructor with two generic signatures; name the one we extend.
-const RouterBase = Router as unknown as new <StateT, ContextT>(options?: RouterOptions) => Router<StateT, ContextT>;
+const RouterBase = requirePeer<typeof Router>('@koa/router', '^15.7.0', 'ts-greenlet/koa') as unknown as new <StateT, ContextT>(options?: RouterOptions) => Router<StateT, ContextT>;
 
 /** One wrapper per handler, so a handler registered twice (or a param handler) keeps one identity. */
 const routeWrappers = new WeakMap<Function, Function>();

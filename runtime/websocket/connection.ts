@@ -13,7 +13,8 @@
  * real wait. The socket's listeners are shared functions that find the connection through a
  * symbol, so an idle connection holds no closures of its own.
  */
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { ws } from './ws-peer';
 import { synchronize, type Synchronized } from '../synchronize';
 import { ABNORMAL_CLOSURE, protocolErrorCode, WebSocketClosed } from './closed';
 
@@ -77,7 +78,7 @@ export class SyncWebSocket {
 
   /** True once either side has started closing: `send()` would throw. */
   get closed(): boolean {
-    return this.socket.readyState !== WebSocket.OPEN;
+    return this.socket.readyState !== ws.WebSocket.OPEN;
   }
 
   /** The subprotocol the server chose ('' for none). */
@@ -92,7 +93,7 @@ export class SyncWebSocket {
 
   /** @internal Closes with `code` unless closing already. */
   closeIfOpen(code: number, reason?: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+    if (this.socket.readyState === ws.WebSocket.OPEN) this.socket.close(code, reason);
   }
 
   /**
@@ -127,7 +128,7 @@ export class SyncWebSocket {
     });
     (this.prototype as any).send = synchronize(function send(this: SyncWebSocket, data: Sendable): Promise<void> | void {
       const socket = this.socket;
-      if (socket.readyState !== WebSocket.OPEN) throw new WebSocketClosed(this.closeCode, this.closeReason);
+      if (socket.readyState !== ws.WebSocket.OPEN) throw new WebSocketClosed(this.closeCode, this.closeReason);
       const buffered = socket.bufferedAmount;
       // A string's UTF-8 is at most 3 bytes per UTF-16 unit: count it exactly only near the mark.
       const fits =

@@ -7,7 +7,7 @@
  */
 import type { RouterContext } from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { WebSocketServer } from 'ws';
+import { ws } from './ws-peer';
 import { ConfigurationError } from '../errors';
 import { markMapped } from '../koa/handler-middleware';
 import { SyncWebSocket } from './connection';
@@ -27,7 +27,7 @@ export function websocket<C = RouterContext>(handler: WebSocketHandler<C> | View
   const resolved = resolveOptions(options);
   const run: Function = isViewClass(handler) ? viewRunner(handler) : handler;
   const name = handler.name || 'websocket handler';
-  const wss = new WebSocketServer({
+  const wss = new ws.WebSocketServer({
     noServer: true,
     clientTracking: false, // the hub tracks sessions
     perMessageDeflate: false,

@@ -214,7 +214,7 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     const located = [...new Set(diagnostics.map((d) => d.replace(/ - (TSG\d+).*/s, ' $1')))].sort();
     console.log(`      zod 4.6.7: ${coloured} of its functions coloured (${files} files in the program), TSG diagnostics at ${located.length} places`);
 
-    // Pinned (zod.diagnostics.txt, one per location and code), none of them on the path this test
+    // Pinned (zod.diagnostics.txt, one per location and code: 238 places), none of them on the path this test
     // runs; a tspc build would stop on the errors. What they are:
     // - TSG9001 at 192 places, 12 of them in user.ts: module-top-level calls that build schemas
     //   (`core.$constructor(...)` for every schema class, `z.string().min(1)`, `.refine(...)`,
@@ -225,7 +225,7 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     //   `core.$constructor` is a function merged with an interface of that name, so its calls are
     //   calls through a value, matched by type as well: zod's parse `fn` flows into a parameter typed
     //   `util.AnyFunc` (`(...args: any[]) => any`), which every function type matches both ways.
-    // - TSG9007 at 39: coloured functions handed to builtins: zod's async path (`Promise.all`,
+    // - TSG9007 at 34: coloured functions handed to builtins: zod's async path (`Promise.all`,
     //   `result.then(...)` of `parseAsync`, right as in marked), and `Object.defineProperty`,
     //   `Reflect` and `new Proxy` accessors and `init` values (`defineLazy`, `$constructor`'s
     //   `init`), most of them coloured only by the over-colouring above.
@@ -236,9 +236,11 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     // Not reported, and a ScopeError at run time if left on: with `jitless` off, zod's object
     // parser is `new Function(...)` text closing over the shape, which calls each property's
     // `_zod.run` as a plain function. Hence `z.config({ jitless: true })` in the extension.
-    const pinned = fs.readFileSync(path.join(repo, 'test', 'reach', 'zod.diagnostics.txt'), 'utf8').trim().split('\n');
-    expect(located).to.deep.equal(pinned);
-    expect(coloured).to.equal(475);
+    // The file's first line pins the coloured count too; `UPDATE=1 npm test` rewrites it.
+    const pinnedFile = path.join(repo, 'test', 'reach', 'zod.diagnostics.txt');
+    const actual = [`# ${coloured} functions of zod coloured`, ...located];
+    if (process.env.UPDATE) fs.writeFileSync(pinnedFile, actual.join('\n') + '\n');
+    expect(actual).to.deep.equal(fs.readFileSync(pinnedFile, 'utf8').trim().split('\n'));
 
     const got = run(sync, data);
     const want = run(plain, data);

@@ -15,6 +15,7 @@ import ts from 'typescript';
 import { accessedProperty, calleeOf, CallLike, FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
+import type { BuiltinHelper } from '../protocol-names';
 
 export type CallTarget =
   | { kind: 'suspend' }
@@ -23,7 +24,7 @@ export type CallTarget =
   /** A call through a value; `o.run(x)` through a function-typed property also has its `member`. */
   | { kind: 'value'; type: ts.Type; member?: { name: string; receiver: ts.Type } }
   /** A builtin taking a callback (`Array.prototype.map`, ...): a suspending version exists. */
-  | { kind: 'builtin'; helper: string; callbackIndex: number }
+  | { kind: 'builtin'; helper: BuiltinHelper; callbackIndex: number }
   /**
    * A property read or write that may run a getter or setter declared in the program: `fns` are
    * the declared property's own; an override whose class fits `receiver` may run instead.
@@ -64,7 +65,9 @@ export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Exp
  * The type a signature declares for its argument at `index`: the parameter's, or a rest
  * parameter's element type (`any` if the rest is not an array); undefined past the last.
  */
-export function declaredArgumentType(checker: ts.TypeChecker, params: readonly ts.ParameterDeclaration[], index: number): ts.Type | undefined {
+export function declaredArgumentType(checker: ts.TypeChecker, declared: readonly ts.ParameterDeclaration[], index: number): ts.Type | undefined {
+  // a `this` parameter takes no argument: `on(this: Emitter, cb: () => void)` gets `cb` at 0
+  const params = declared.length && ts.isIdentifier(declared[0].name) && declared[0].name.text === 'this' ? declared.slice(1) : declared;
   const last = params[params.length - 1];
   const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
   if (!param) return undefined;
@@ -302,13 +305,13 @@ export function accessMode(node: ts.Expression): 'read' | 'write' | 'readwrite' 
   return 'read';
 }
 
-const ARRAY_METHODS: Record<string, [string, number]> = Object.fromEntries(
-  ['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap'].map((m) => [m, [m, 0]]),
+const ARRAY_METHODS: Record<string, [BuiltinHelper, number]> = Object.fromEntries(
+  (['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap'] as const satisfies readonly BuiltinHelper[]).map((m) => [m, [m, 0]]),
 );
-const COLLECTION: Record<string, [string, number]> = { forEach: ['collectionForEach', 0] };
+const COLLECTION: Record<string, [BuiltinHelper, number]> = { forEach: ['collectionForEach', 0] };
 
 /** Builtins with a suspending version in the runtime (`runtime/builtins.ts`): helper and callback position. */
-const BUILTINS: Record<string, Record<string, [string, number]>> = {
+const BUILTINS: Record<string, Record<string, [BuiltinHelper, number]>> = {
   Array: { ...ARRAY_METHODS, sort: ['sort', 0] },
   ReadonlyArray: ARRAY_METHODS,
   Map: COLLECTION,
@@ -319,7 +322,7 @@ const BUILTINS: Record<string, Record<string, [string, number]>> = {
   ArrayConstructor: { from: ['from', 1] },
 };
 
-function builtinOf(decls: readonly ts.Declaration[]): [string, number] | undefined {
+function builtinOf(decls: readonly ts.Declaration[]): [BuiltinHelper, number] | undefined {
   for (const d of decls) {
     const file = d.getSourceFile();
     if (!isLibFile(file)) return undefined;

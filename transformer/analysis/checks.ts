@@ -14,6 +14,7 @@ import type { CallPlan } from './colour';
 import { calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
 import { accessMode, declaredArgumentType, functionOfArgument } from './call-targets';
 import { Codes, DiagnosticSpec } from '../diagnostics';
+import { isRuntimeFile } from './runtime-files';
 
 /**
  * A coloured function handed to code that was not transformed (a library, `setTimeout`, an
@@ -170,10 +171,6 @@ export function colouredAmong(values: ReadonlySet<FunctionNode | 'suspends'> | u
 export function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
   const fn = functionOfArgument(checker, arg);
   return fn && coloured.has(fn) ? fn : undefined;
-}
-
-export function isRuntimeFile(fileName: string): boolean {
-  return /[\\/]runtime[\\/]/.test(fileName) && /ts-greenlet|[\\/]dist[\\/]runtime[\\/]/.test(fileName);
 }
 
 /** Why an access that runs a suspending accessor cannot be rewritten, or undefined if it can. */

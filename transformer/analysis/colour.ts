@@ -14,15 +14,17 @@
 import ts from 'typescript';
 import { accessMode, possiblyBoundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
 import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { calleeText, colouredAmong, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, isRuntimeFile, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
+import { calleeText, colouredAmong, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
 import { stronglyConnected } from './scc';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
 import { lexicalUses } from './lexical-uses';
 import { isRuntimeExport } from './suspension-points';
+import { isRuntimeFile } from './runtime-files';
 import { synchronizeNames } from './synchronize-names';
 import { implicitCalls } from './implicit-calls';
 import { analyseValueFlow, FlowValue, SUSPENDS, VALUE_FLOW_BUDGET } from './value-flow';
+import type { BuiltinHelper } from '../protocol-names';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
@@ -46,7 +48,7 @@ export type CallPlan =
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
   | { kind: 'accessor'; mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }
   /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */
-  | { kind: 'builtin'; helper: string; inAsync: boolean }
+  | { kind: 'builtin'; helper: BuiltinHelper; inAsync: boolean }
   /** `synchronize(async () => …)` bound to a name: the name goes into its options (synchronize-names.ts). */
   | { kind: 'name'; name: string };
 
@@ -402,18 +404,7 @@ export function analyse(program: ts.Program): Analysis {
   }
 
   function colourPath(fn: FunctionNode): string[] {
-    const out: string[] = [];
-    const seen = new Set<FunctionNode>();
-    let cur: FunctionNode | 'suspension point' = fn;
-    while (cur !== 'suspension point' && !seen.has(cur)) {
-      seen.add(cur);
-      const r = reasons.get(cur);
-      if (!r) break;
-      out.push(functionName(cur));
-      if (r.callee === 'suspension point') out.push(`${calleeText(r.site)} (suspends)`);
-      cur = r.callee;
-    }
-    return out;
+    return colourChain(reasons, fn).flatMap(({ fn: f, reason }) => (reason.callee === 'suspension point' ? [functionName(f), `${calleeText(reason.site)} (suspends)`] : [functionName(f)]));
   }
 
   function pathOfSite(site: CallSite): string[] {
@@ -512,4 +503,23 @@ function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
   // (not from another block of a merged namespace, where the name is `N.f` under the hood)
   if (ts.isFunctionDeclaration(fn)) return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text && isWithin(call, fn.parent);
   return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
+}
+
+/**
+ * Why `fn` is coloured, one hop per function: each function from `fn` down to the suspension
+ * point with the call (`reasons`) that coloured it. Diagnostics print it as a colour path,
+ * `ts-greenlet explain` with each call's place.
+ */
+export function colourChain(reasons: Analysis['reasons'], fn: FunctionNode): Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> {
+  const out: Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> = [];
+  const seen = new Set<FunctionNode>();
+  let cur: FunctionNode | 'suspension point' = fn;
+  while (cur !== 'suspension point' && !seen.has(cur)) {
+    seen.add(cur);
+    const reason = reasons.get(cur);
+    if (!reason) break;
+    out.push({ fn: cur, reason });
+    cur = reason.callee;
+  }
+  return out;
 }

@@ -4,14 +4,13 @@
  *
  * Every resume of a suspended chain re-enters each delegating frame, so a `yield*` chain costs
  * per level on the native stack (about three native calls a level). Past ~10 levels the time
- * climbs faster than the instructions: at depth 100, `yield*` on every edge took 1.14–1.20 of
- * native async/await's time against 0.84 of its instructions, probably the CPU's return-address
- * predictor running out. Records on every edge took 0.83–0.88; a record every 5th, 10th, 16th
- * or 25th edge and `yield*` between took 0.72–0.82, 0.75–0.85, 0.80–0.90 and 0.98–1.02
- * (`npm run bench`, Node 20, 2026-12-02). Ten keeps chains of up to ten calls all `yield*`,
- * where `yield*` is fastest. The cap also keeps a long chain that is not recursive off V8's own
- * limit: resumes of nested generators overflow the native stack ~4,900 deep (a chain of 5,000
- * distinct functions threw RangeError before; test/transformer/long-chain.test.ts).
+ * climbs faster than the instructions (probably the CPU's return-address predictor running out),
+ * and a record every 5th or 10th edge with `yield*` between beat both `yield*` everywhere and records
+ * everywhere at depth 100; the sweep's figures are in bench/RESULTS.md (`npm run bench`). Ten
+ * keeps chains of up to ten calls all `yield*`, where `yield*` is fastest. The cap also keeps a
+ * long chain that is not recursive off V8's own limit: resumes of nested generators overflow the
+ * native stack a few thousand frames deep (a chain of 5,000 distinct functions threw RangeError
+ * before; test/transformer/long-chain.test.ts).
  *
  * ```js
  * // a chain of distinct coloured functions, f0 calls f1 calls … calls f24 (the leaf waits)

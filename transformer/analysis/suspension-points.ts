@@ -9,6 +9,7 @@
  *   change a method's type, so the declaration is what marks it).
  */
 import ts from 'typescript';
+import { isRuntimeFile } from './runtime-files';
 
 const BRAND = 'SYNCHRONIZED';
 
@@ -47,6 +48,6 @@ export function isRuntimeExport(checker: ts.TypeChecker, expr: ts.Expression, na
   let sym = checker.getSymbolAtLocation(expr);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
   if (!sym || sym.name !== name) return false;
-  const file = sym.valueDeclaration?.getSourceFile().fileName ?? sym.declarations?.[0]?.getSourceFile().fileName ?? '';
-  return /runtime[\\/][^\\/]+\.(d\.)?ts$/.test(file) && /ts-greenlet|[\\/]runtime[\\/]/.test(file);
+  const file = sym.valueDeclaration?.getSourceFile() ?? sym.declarations?.[0]?.getSourceFile();
+  return !!file && isRuntimeFile(file.fileName);
 }

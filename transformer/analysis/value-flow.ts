@@ -164,6 +164,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** The call summaries each function was bound to, and functions called with any arguments. */
   const bindings = new Map<FunctionNode, Set<CallSummary>>();
   const calledWithAnything = new Set<FunctionNode>();
+  /** Calls of members declared only in `.d.ts` files, bound only if the program extends their owner. */
+  const libraryCalls: Array<{ owners: ts.Symbol[]; call: () => void }> = [];
+  const libraryHeritage = new Set<ts.Symbol>();
 
   /** Every name's values: read only through `ANY_NAME` (see `Ref`). */
   const anyRead = new Location();
@@ -441,6 +444,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   for (const file of files) visit(file, undefined);
+  // calls of library members whose library type the program extends: they may run its methods
+  for (const c of libraryCalls) if (c.owners.some((o) => libraryHeritage.has(o))) c.call();
   // Reads under a key the analysis cannot bound (`o[k]` with `k: string`) read every name.
 
   let steps = 0;
@@ -452,6 +457,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       for (const [into, value] of pendingWrites) {
         if ([...valuesFor(into)].some((v) => v instanceof Container) || value.to?.has(field(ELEMENTS))) continue;
         edge(value, field(ELEMENTS));
+        changed = true;
+      }
+      // A method no call reaches may still be called by code outside, through an object it was
+      // given (`new Proxy(t, handler)` with `handler` built elsewhere): its key parameters take any key.
+      for (const [p, keys] of keyParams) {
+        const f = p.parent;
+        if (keys.names.has(ANY_KEY) || bindings.has(f as FunctionNode) || !(ts.isMethodDeclaration(f) || ts.isGetAccessorDeclaration(f) || ts.isSetAccessorDeclaration(f))) continue;
+        addKey(keys, ANY_KEY);
         changed = true;
       }
       solve();
@@ -526,6 +539,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return;
     }
     if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
+    if (ts.isClassDeclaration(node)) noteLibraryHeritage(node);
     if (ts.isDecorator(node)) {
       // called by the decorator helpers with a member's name: its key parameters take any key
       onFunction(valueOf(node.expression, fn), calledWithAnyKeys);
@@ -807,6 +821,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return here;
     }
     if (ts.isClassExpression(e)) {
+      noteLibraryHeritage(e);
       ts.forEachChild(e, (c) => visit(c, fn));
       return here;
     }
@@ -851,6 +866,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return here;
     }
     if (ts.isObjectLiteralExpression(e)) {
+      noteLibraryHeritage(e);
       for (const p of e.properties) {
         if (ts.isPropertyAssignment(p)) {
           const v = valueOf(p.initializer, fn);
@@ -964,9 +980,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const target = valueOf(callee, fn);
     // `console.error(e)`, `cache.get(k)`: the library's own member, not every `.error` or `.get`
     // of the program (colour.ts takes none of them either)
-    const libraryMember = isLibraryMember(callee);
-    callees.set(e, libraryMember ? nothing : target);
-    if (!libraryMember) addCall(target, args, argValues, here);
+    const libraryOwner = libraryMemberOwners(callee);
+    callees.set(e, libraryOwner ? nothing : target);
+    if (!libraryOwner) addCall(target, args, argValues, here);
+    else libraryCalls.push({ owners: libraryOwner, call: () => (callees.set(e, target), addCall(target, args, argValues, here)) });
     const declaration = checker.getResolvedSignature(e)?.getDeclaration();
     if (!declaration || !declaration.getSourceFile().isDeclarationFile) return;
     const method = containerMethod(declaration);
@@ -1079,13 +1096,56 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return l;
   }
 
+  /**
+   * The functions of an object literal handed to code outside (`new Proxy(t, { get(t, k) { … } })`,
+   * `new Transform({ transform() { … } })`): that code calls them with what it holds and any key.
+   */
+  function handlerMembers(arg: ts.Expression): FunctionNode[] {
+    const lit = skipParens(arg);
+    if (!ts.isObjectLiteralExpression(lit)) return [];
+    const out: FunctionNode[] = [];
+    for (const p of lit.properties) {
+      if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) out.push(p);
+      else if (ts.isPropertyAssignment(p) && (ts.isArrowFunction(skipParens(p.initializer)) || ts.isFunctionExpression(skipParens(p.initializer)))) out.push(skipParens(p.initializer) as FunctionNode);
+    }
+    return out;
+  }
+
   /** `o.m` where `m` is declared only in `.d.ts` files and `o`'s type says what it is (not `any`). */
-  function isLibraryMember(callee: ts.Expression): boolean {
+  function libraryMemberOwners(callee: ts.Expression): ts.Symbol[] | undefined {
     const c = skipParens(callee);
-    if (!ts.isPropertyAccessExpression(c)) return false;
-    if (checker.getTypeAtLocation(c.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+    if (!ts.isPropertyAccessExpression(c)) return undefined;
+    if (checker.getTypeAtLocation(c.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
     const decls = checker.getSymbolAtLocation(c.name)?.declarations ?? [];
-    return decls.length > 0 && decls.every((d) => d.getSourceFile().isDeclarationFile);
+    if (decls.length === 0 || !decls.every((d) => d.getSourceFile().isDeclarationFile)) return undefined;
+    // the merged symbol of the declaring interface or class (`Map`'s members are declared over several lib files)
+    const owners = decls.map((d) => (d.parent && (ts.isInterfaceDeclaration(d.parent) || ts.isClassDeclaration(d.parent)) && d.parent.name ? checker.getSymbolAtLocation(d.parent.name) : undefined)).filter((x): x is ts.Symbol => !!x);
+    return owners.length === decls.length ? owners : undefined;
+  }
+
+  /**
+   * The library types the program extends or implements (`class Cache extends Map`, `implements
+   * Iterator<T>`, an object literal typed as one): a call of their members may run the program's.
+   */
+  function noteLibraryHeritage(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): void {
+    const types: ts.Type[] = [];
+    if (ts.isObjectLiteralExpression(node)) {
+      if (!node.properties.some((p) => ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || (ts.isPropertyAssignment(p) && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))))) return;
+      const t = checker.getContextualType(node);
+      if (t) types.push(...(t.isUnion() ? t.types : [t]));
+    } else {
+      for (const clause of node.heritageClauses ?? []) for (const h of clause.types) types.push(checker.getTypeAtLocation(h));
+    }
+    const seen = new Set<ts.Type>();
+    const walk = (t: ts.Type): void => {
+      if (seen.has(t)) return;
+      seen.add(t);
+      const sym = t.getSymbol();
+      if (sym) libraryHeritage.add(sym);
+      if (t.isClassOrInterface()) for (const b of checker.getBaseTypes(t)) walk(b);
+      if ((t as ts.TypeReference).target && (t as ts.TypeReference).target !== t) walk((t as ts.TypeReference).target);
+    };
+    types.forEach(walk);
   }
 
   /**
@@ -1095,9 +1155,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function outsideCall(at: ts.Expression, decl: ts.Declaration, args: ts.Expression[], argValues: Location[], here: Location): void {
     fromOutside(at, here);
     const keeps = mayKeep(at, decl);
-    args.forEach((_, i) => {
+    args.forEach((arg, i) => {
       if (!declaresCallback(decl, i)) {
         if (keeps) escape(argValues[i]);
+        handlerMembers(arg).forEach(calledOutside);
       }
       else if (!argValues[i].givenOutside) {
         argValues[i].givenOutside = true;

@@ -1,7 +1,9 @@
 /**
  * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [names...]`.
- * Unknown flags are errors that name the flag and list the ones the command takes.
+ * Parsed by `node:util`'s `parseArgs`; unknown flags are errors that name the flag and list the ones
+ * the command takes.
  */
+import { parseArgs as parseArgsUtil } from 'node:util';
 
 /** An error the CLI prints as it is (no stack) before exiting with status 1. */
 export class CliError extends Error {
@@ -18,22 +20,37 @@ export interface Args {
   names: string[];
 }
 
-const VALUE_FLAGS: Record<string, 'project' | 'outDir'> = { '-p': 'project', '--project': 'project', '--outDir': 'outDir', '--out-dir': 'outDir' };
+/** The flags, for `node:util`'s `parseArgs`; `--out-dir` is `--outDir`'s alias. */
+const OPTIONS = {
+  project: { type: 'string', short: 'p' },
+  outDir: { type: 'string' },
+  'out-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: undefined, json: false, help: false, names: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    if (flag in VALUE_FLAGS) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('-')) throw new CliError(`${flag} needs a value: ${flag} <path>.`);
-      args[VALUE_FLAGS[flag]] = value;
-    } else if (a === '--json') args.json = true;
-    else if (a === '-h' || a === '--help') args.help = true;
-    else if (a.startsWith('-')) throw new CliError(`Unknown option ${a}. Options: -p <tsconfig>, --outDir <dir> (generate), --json (explain), --help.`);
-    else if (args.command === undefined) args.command = a;
-    else args.names.push(a);
+  let parsed;
+  try {
+    parsed = parseArgsUtil({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageError(e);
   }
-  return args;
+  const { values, positionals } = parsed;
+  const [command, ...names] = positionals;
+  return { command, project: values.project, outDir: values.outDir ?? values['out-dir'], json: !!values.json, help: !!values.help, names };
+}
+
+/** parseArgs's errors in the CLI's words: the flag at fault and what it takes. */
+function usageError(e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /Unknown option '([^']+)'/.exec(err.message)?.[1] ?? '';
+    return new CliError(`Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate), --json (explain), --help.`);
+  }
+  if (err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /Option '(-[^,' ]+)/.exec(err.message)?.[1] ?? 'the option';
+    return new CliError(`${flag} needs a value: ${flag} <path>.`);
+  }
+  return e;
 }

@@ -11,7 +11,8 @@
  * ```
  */
 import ts from 'typescript';
-import { FunctionNode, functionName, calleeOf } from '../analysis/inventory';
+import { functionName, calleeOf } from '../analysis/inventory';
+import { colourChain } from '../analysis/colour';
 import { count } from './build';
 import { displayPath, LoadedProject, printDiagnostics } from './project';
 
@@ -35,17 +36,10 @@ export function explainProject(loaded: LoadedProject): Explained[] {
   const { analysis } = loaded;
   const out: Explained[] = [];
   for (const fn of analysis.coloured) {
-    const path: Hop[] = [];
-    const seen = new Set<FunctionNode>();
-    let cur: FunctionNode | 'suspension point' = fn;
-    while (cur !== 'suspension point' && !seen.has(cur)) {
-      seen.add(cur);
-      const reason = analysis.reasons.get(cur);
-      if (!reason) break;
+    const path: Hop[] = colourChain(analysis.reasons, fn).map(({ reason }) => {
       const text = calleeOf(reason.site).getText();
-      path.push({ ...place(reason.site), calls: text.length > 60 ? `${text.slice(0, 57)}...` : text, reaches: reason.callee === 'suspension point' ? true : functionName(reason.callee) });
-      cur = reason.callee;
-    }
+      return { ...place(reason.site), calls: text.length > 60 ? `${text.slice(0, 57)}...` : text, reaches: reason.callee === 'suspension point' ? true : functionName(reason.callee) };
+    });
     out.push({ name: functionName(fn), ...place(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? (fn.name ?? fn) : fn), path });
   }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);

@@ -4,12 +4,12 @@
  *
  * ```ts
  * // src/notes.ts                             // generated/notes.ts
- * export function find(id: number): Note {   import * as __tsg_1 from "ts-greenlet/protocol";
+ * export function find(id: number): Note {   import * as __tsg from "ts-greenlet/protocol";
  *   return query(id)[0];                     export function find(id: number): Note {
- * }                                            return __tsg_1.runPlain(find$twin.apply(this, arguments), "find");
+ * }                                            return __tsg.runPlain(find$twin.apply(this, arguments), "find");
  *                                            }
  *                                            function* find$twin(id: number) {
- *                                              return (yield* __tsg_1.dispatch(query).call(void 0, id))[0];
+ *                                              return (yield* __tsg.dispatch(query).call(void 0, id))[0];
  *                                            }
  * ```
  *
@@ -49,7 +49,7 @@ export function generate(loaded: LoadedProject, outDirArg: string | undefined, o
 
   const rewritten = files.filter((f) => loaded.analysis.files.has(f));
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
-  const result = ts.transform(rewritten, [createTransformer(loaded.program)], options);
+  const result = ts.transform(rewritten, [createTransformer(loaded.program, { output: 'typescript' })], options);
   const texts = new Map<ts.SourceFile, string>();
   result.transformed.forEach((t, i) => texts.set(rewritten[i], withHeader(printer.printFile(t), path.relative(root, rewritten[i].fileName))));
   result.dispose();

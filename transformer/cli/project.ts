@@ -12,6 +12,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { Analysis } from '../analysis/colour';
 import { getAnalysis } from '../index';
+import { formatDiagnostic } from '../diagnostics';
 import { CliError } from './args';
 
 export interface LoadedProject {
@@ -58,17 +59,7 @@ export function ownSourceFiles(loaded: LoadedProject): ts.SourceFile[] {
 
 /** Prints diagnostics the way `tsc` lists them: `src/a.ts:3:5 - error TS2322: ...`, `... - error TSG9001: ...`. */
 export function printDiagnostics(diagnostics: readonly ts.Diagnostic[], out: (line: string) => void): void {
-  for (const d of diagnostics) {
-    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    const kind = ts.DiagnosticCategory[d.category].toLowerCase();
-    const code = d.source === 'ts-greenlet' ? '' : `TS${d.code}: `; // a TSG message starts with its code
-    let where = '';
-    if (d.file && d.start !== undefined) {
-      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      where = `${displayPath(d.file.fileName)}:${line + 1}:${character + 1} - `;
-    }
-    out(`${where}${kind} ${code}${text}`);
-  }
+  for (const d of diagnostics) out(formatDiagnostic(d, undefined, { tsc: true, showPath: displayPath }));
 }
 
 /** A path for messages and JSON: relative to the working directory when inside it, else absolute; forward slashes. */

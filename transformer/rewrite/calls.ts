@@ -8,8 +8,9 @@
  * fact(n - 1)     →  (__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1))))  // direct, recursive edge
  * repo.find(id)   →  (yield* __tsg.dispatch((_a = repo).find).call(_a, id))
  * a?.b?.(x)       →  (_a = a) == null ? void 0 : (_b = _a.b) == null ? void 0 : (yield* __tsg.dispatch(_b).call(_a, x))
- * await-side:        (_a = repo, _b = _a.find, __tsg.unbox(await __tsg.callInGreenlet(_b, _a, [id])))
+ * in an async fn:    __tsg.unbox(await __tsg.callInGreenlet((_a = repo).find, _a, [id]))
  * ```
+ * The whole table of emitted forms is in runtime/protocol.ts.
  */
 import ts from 'typescript';
 import type { CallPlan } from '../analysis/colour';
@@ -226,7 +227,7 @@ function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
  */
 export function emitAccess(rw: FileRewrite, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, plan: { mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }, visit: Visit, assignment?: ts.BinaryExpression): ts.Expression {
   const f = rw.factory;
-  const run = (helper: string, args: ts.Expression[]): ts.Expression =>
+  const run = (helper: 'getProperty' | 'setProperty', args: ts.Expression[]): ts.Expression =>
     plan.inAsync
       ? awaitInGreenlet(rw, rw.helper(helper), undefined, args)
       : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), false);

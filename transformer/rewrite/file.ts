@@ -12,10 +12,13 @@ import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory'
 import { isExpressionUse } from '../analysis/lexical-uses';
 import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
 import { emitAsyncWithSuspendingDefaults, emitColouredFunction } from './functions';
+import type { ProtocolHelper } from '../protocol-names';
 
 export interface RewriteOptions {
   /** Where transformed code imports the protocol helpers from. */
   runtimeModule: string;
+  /** `typescript`: the tree is printed as TypeScript (`generate`), so the runtime comes in by an `import`. */
+  output: 'javascript' | 'typescript';
 }
 
 export class FileRewrite {
@@ -40,11 +43,11 @@ export class FileRewrite {
   ) {
     this.factory = context.factory;
     this.hoist = (id) => context.hoistVariableDeclaration(id);
-    this.runtimeId = this.factory.createUniqueName('__tsg');
+    this.runtimeId = this.factory.createUniqueName('__tsg', ts.GeneratedIdentifierFlags.Optimistic); // `__tsg` unless the file uses it
   }
 
   /** `__tsg.name`: a protocol helper from the runtime. */
-  helper(name: string): ts.Expression {
+  helper(name: ProtocolHelper): ts.Expression {
     this.usedRuntime = true;
     return this.factory.createPropertyAccessExpression(this.runtimeId, name);
   }
@@ -183,13 +186,25 @@ export class FileRewrite {
     const visited = ts.visitEachChild(this.file, this.visit, this.context);
     const statements = this.withRegistrations(this.file, visited.statements);
     if (!this.usedRuntime) return this.factory.updateSourceFile(visited, statements);
+    let i = 0; // after the directives ("use strict")
+    while (i < statements.length && ts.isExpressionStatement(statements[i]) && ts.isStringLiteral((statements[i] as ts.ExpressionStatement).expression)) i++;
+    return this.factory.updateSourceFile(visited, [...statements.slice(0, i), this.runtimeImport(), ...statements.slice(i)]);
+  }
+
+  /**
+   * How the file gets the protocol. CommonJS output: `const __tsg = require("ts-greenlet/protocol")`,
+   * which TypeScript emits as written, so the output carries no interop helpers (`__importStar`)
+   * and shows only what ts-greenlet wrote. ES module output, and TypeScript printed by `generate`
+   * (whose compiler decides the module format): `import * as __tsg from "..."`.
+   */
+  private runtimeImport(): ts.Statement {
     const f = this.factory;
-    const importDecl = f.createImportDeclaration(
-      undefined,
-      f.createImportClause(false, undefined, f.createNamespaceImport(this.runtimeId)),
-      f.createStringLiteral(this.options.runtimeModule),
-    );
-    return f.updateSourceFile(visited, [importDecl, ...statements]);
+    const specifier = f.createStringLiteral(this.options.runtimeModule);
+    if (this.options.output === 'javascript' && emitsCommonJS(this.context.getCompilerOptions(), this.file)) {
+      const required = f.createCallExpression(f.createIdentifier('require'), undefined, [specifier]);
+      return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(this.runtimeId, undefined, undefined, required)], ts.NodeFlags.Const));
+    }
+    return f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(this.runtimeId)), specifier);
   }
 
   /** Puts the registrations of `owner`'s scope before its first statement (after directives). */
@@ -296,6 +311,14 @@ export interface LexicalCapture {
   arguments?: ts.Identifier;
   newTarget?: ts.Identifier;
   superGet?: ts.Identifier;
+}
+
+/** True if `file` is emitted as a CommonJS module (`module: commonjs`, or `node16`..`nodenext` for a CommonJS file). */
+function emitsCommonJS(options: ts.CompilerOptions, file: ts.SourceFile): boolean {
+  // unset: TypeScript's default follows the target, CommonJS below ES2015 and ES modules from it
+  const kind = options.module ?? ((options.target ?? ts.ScriptTarget.ESNext) < ts.ScriptTarget.ES2015 ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2015);
+  if (kind >= ts.ModuleKind.Node16 && kind <= ts.ModuleKind.NodeNext) return file.impliedNodeFormat !== ts.ModuleKind.ESNext;
+  return kind === ts.ModuleKind.CommonJS;
 }
 
 /** The per-file transformer: rewrites files the analysis touched, returns the others as they are. */
