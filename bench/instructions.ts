@@ -10,10 +10,12 @@
  *   node dist/bench/instructions.js --child <form> <depth> <calls>   # what each child runs
  */
 import { execFile } from 'node:child_process';
-import { SUSPENDING_FORMS } from './runtime-forms';
+import { SPAWN_ROWS, spawnRunners, SUSPENDING_FORMS, type ChainRunner } from './runtime-forms';
 
 const SHARED_WARM_UP_CALLS = 20_000;
 const WARM_UP_CALLS = 120_000;
+/** Chains each warm-up pass runs at least, for the forms of `spawn-forms/forms.ts` (see `child`). */
+const MIN_WARM_UP_CHAINS = 3_000;
 const N1 = 30_000;
 const N2 = 90_000;
 
@@ -57,12 +59,27 @@ export async function instructionsPerCall(form: string, depth: number): Promise<
  * 1,431 at depth 1, the same form after the others 1,476 against 1,303).
  */
 async function child(form: string, depth: number, calls: number): Promise<void> {
-  const run = SUSPENDING_FORMS[form];
+  const family = familyOf(form);
+  const run = family[form];
   if (!run) throw new Error(`no form ${form}`);
-  for (const other of Object.values(SUSPENDING_FORMS)) for (const d of [1, 10, 100]) await other(SHARED_WARM_UP_CALLS / d, d);
-  await run(WARM_UP_CALLS / 2 / depth, depth);
-  await run(WARM_UP_CALLS / 2 / depth, depth);
+  for (const other of Object.values(family)) for (const d of [1, 10, 100]) await other(SHARED_WARM_UP_CALLS / d, d);
+  // At least MIN_WARM_UP_CHAINS chains: a chain of 100 distinct async functions calls each of them
+  // once a chain, and with fewer V8 was still optimizing them during the counted calls (~90
+  // TurboFan compiles more in the N2 run than in the N1 run: 17,320 instructions a call, not ~700).
+  const chains = Math.max(WARM_UP_CALLS / 2 / depth, family === SUSPENDING_FORMS ? 0 : MIN_WARM_UP_CHAINS);
+  await run(chains, depth);
+  await run(chains, depth);
   await run(calls / depth, depth);
+}
+
+/**
+ * The forms a child warms up with: the chains of `runtime-forms.ts`, or (a name of
+ * `spawn-forms/forms.ts`: `spawnRecursive`, `nativeRecursive`, ...) the compiled issue-16 forms.
+ */
+function familyOf(form: string): Record<string, ChainRunner> {
+  if (form in SUSPENDING_FORMS) return SUSPENDING_FORMS;
+  const runners = spawnRunners();
+  return Object.fromEntries(Object.values(SPAWN_ROWS).flat().map((k) => [k, runners[k]]));
 }
 
 if (require.main === module && process.argv[2] === '--child') {

@@ -183,3 +183,21 @@ export const SYNC_FORMS: Record<string, ChainRunner> = {
   'yield*': (n, d) => spawnGreenlet(starSyncDriver as never, n, d),
   records: (n, d) => spawnGreenlet(recordSyncDriver as never, n, d),
 };
+
+// ---- issue 16: a greenlet per call, recursion, a call through a value ---------------------------
+
+/**
+ * The three forms of `spawn-forms/forms.ts`, compiled by `tspc` with the transformer (the `bench`
+ * script builds them), each with its async/await twin: `[greenlet, native]` runners per row.
+ */
+export const SPAWN_ROWS = {
+  'greenlet per call, self-recursive chain': ['spawnRecursive', 'nativeRecursive'],
+  'greenlet per call, distinct functions': ['spawnDistinct', 'nativeDistinct'],
+  'one greenlet, entered through a value': ['viaValue', 'nativeViaValue'],
+} as const;
+export type SpawnRow = keyof typeof SPAWN_ROWS;
+
+/** The compiled module's runners, by export name (`spawnRecursive`, `nativeRecursive`, ...). */
+export function spawnRunners(): Record<string, ChainRunner> {
+  return require('./spawn-forms/forms') as Record<string, ChainRunner>;
+}

@@ -16,13 +16,20 @@
  * - heap bytes per suspended chain of depth 10 (many suspended at once);
  * - the deepest recursion with a suspension at the leaf, up to 1,000,000 frames;
  * - with `--instructions`, instructions per call of the suspending chains (`instructions.ts`):
- *   a count that repeats exactly, where times on a shared machine do not.
+ *   a count that repeats exactly, where times on a shared machine do not;
+ * - the forms of issue 16 (`spawn-forms/forms.ts`, compiled by the transformer): a greenlet
+ *   spawned per call of a self-recursive chain or of a chain of distinct functions, and one
+ *   greenlet entering the chain through a function value, each against its async/await twin,
+ *   timed as above and (with `--instructions`) counted.
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { protocol, spawnGreenlet } from '../runtime';
 import { haveValgrind, instructionsPerCall } from './instructions';
-import { EMITTED, NATIVE, PLAIN, REFERENCE, resolved, SUSPENDING_FORMS, suspendingFormsAt, SYNC_FORMS, type ChainRunner, type Gen } from './runtime-forms';
+import {
+  EMITTED, NATIVE, PLAIN, REFERENCE, resolved, SPAWN_ROWS, spawnRunners, SUSPENDING_FORMS, suspendingFormsAt, SYNC_FORMS,
+  type ChainRunner, type Gen, type SpawnRow,
+} from './runtime-forms';
 
 if (typeof global.gc !== 'function') {
   // Heap figures need a full GC on demand: run again with --expose-gc, same arguments.
@@ -101,6 +108,30 @@ async function instructionCounts() {
     const perCall: Record<string, number> = {};
     for (const form of COUNTED) if (form in suspendingFormsAt(d)) perCall[form] = await instructionsPerCall(form, d);
     rows.push({ depth: d, perCall, ratio: Object.fromEntries(Object.keys(perCall).map((k) => [k, perCall[k] / perCall[NATIVE]])) });
+  }
+  return rows;
+}
+
+/** The issue-16 forms at every depth: each row's greenlet form timed against its native twin. */
+async function spawnForms() {
+  const runners = spawnRunners();
+  const rows: { form: SpawnRow; depth: number; ns: number; nativeNs: number; ratio: number }[] = [];
+  for (const [form, [greenlet, native]] of Object.entries(SPAWN_ROWS) as [SpawnRow, readonly [string, string]][]) {
+    for (const d of DEPTHS) {
+      const t = await measure({ native: runners[native], greenlet: runners[greenlet] }, 'native', SUSPENDING_N[d], d);
+      rows.push({ form, depth: d, ns: t.ns.greenlet, nativeNs: t.ns.native, ratio: t.ratio.greenlet });
+    }
+  }
+  return rows;
+}
+
+async function spawnInstructions() {
+  const rows: { form: SpawnRow; depth: number; perCall: number; nativePerCall: number; ratio: number }[] = [];
+  for (const [form, [greenlet, native]] of Object.entries(SPAWN_ROWS) as [SpawnRow, readonly [string, string]][]) {
+    for (const d of DEPTHS) {
+      const [g, n] = await Promise.all([instructionsPerCall(greenlet, d), instructionsPerCall(native, d)]);
+      rows.push({ form, depth: d, perCall: g, nativePerCall: n, ratio: g / n });
+    }
   }
   return rows;
 }
@@ -243,8 +274,10 @@ async function main() {
   const sync = runs('sync') ? await syncChains() : [];
   const heapFigures = runs('heap') ? await heap() : { depth: HEAP_DEPTH, chains: 0, nativeBytes: NaN, forms: { 'yield*': NaN, records: NaN } };
   const deep = runs('recursion') ? await recursion() : { limit: MAX_DEPTH, native: NaN, 'yield*': NaN, records: NaN };
+  const spawn = runs('spawn') ? await spawnForms() : [];
   const counting = INSTRUCTIONS && (await haveValgrind());
-  const instructions = counting ? await instructionCounts() : [];
+  const instructions = counting && runs('suspending') ? await instructionCounts() : [];
+  const spawnCounts = counting && runs('spawn') ? await spawnInstructions() : [];
   const seconds = (Date.now() - started) / 1000;
 
   /** The emitted form with the lowest ratio at each depth. */
@@ -265,6 +298,11 @@ async function main() {
     ...Object.fromEntries(bestInstructions.map((b) => [`depth${b.depth}Instructions`, judged(b)])),
     heap: { ratio: bestHeap, target: HEAP_TARGET, met: bestHeap <= HEAP_TARGET },
     recursion: { reached: deep.records, target: MAX_DEPTH, met: deep.records >= MAX_DEPTH },
+    spawn: spawn.map((r) => {
+      const counted = spawnCounts.find((c) => c.form === r.form && c.depth === r.depth);
+      const target = TARGETS[r.depth];
+      return { form: r.form, depth: r.depth, target, time: r.ratio, instructions: counted?.ratio, met: r.ratio <= target && (counted === undefined || counted.ratio <= target) };
+    }),
   };
   const machine = {
     node: process.version,
@@ -275,7 +313,7 @@ async function main() {
   };
 
   if (JSON_OUT) {
-    console.log(JSON.stringify({ machine, seconds, suspending, sync, heap: heapFigures, recursion: deep, instructions, targets }, null, 2));
+    console.log(JSON.stringify({ machine, seconds, suspending, sync, heap: heapFigures, recursion: deep, instructions, spawn, spawnCounts, targets }, null, 2));
     return;
   }
 
@@ -320,6 +358,31 @@ async function main() {
       console.log(`| ${r.depth} | ${Math.round(r.perCall[NATIVE]).toLocaleString('en')} (1.00) | ${cForms.map(cell).join(' | ')} |`);
     }
   }
+  if (spawn.length) {
+    const forms = Object.keys(SPAWN_ROWS) as SpawnRow[];
+    console.log('\nIssue 16 forms (compiled by the transformer), time per call of the chain against the same program in async/await:\n');
+    console.log(`| form | ${DEPTHS.map((d) => `D = ${d}`).join(' | ')} |`);
+    console.log(`|---|${DEPTHS.map(() => '---').join('|')}|`);
+    for (const form of forms) {
+      const cell = (d: number) => {
+        const r = spawn.find((x) => x.form === form && x.depth === d)!;
+        return `${r.ratio.toFixed(2)} (${fmtNs(r.ns)} / ${fmtNs(r.nativeNs)})`;
+      };
+      console.log(`| ${form} | ${DEPTHS.map(cell).join(' | ')} |`);
+    }
+    if (spawnCounts.length) {
+      console.log('\nThe same, instructions per call of the chain (callgrind):\n');
+      console.log(`| form | ${DEPTHS.map((d) => `D = ${d}`).join(' | ')} |`);
+      console.log(`|---|${DEPTHS.map(() => '---').join('|')}|`);
+      for (const form of forms) {
+        const cell = (d: number) => {
+          const r = spawnCounts.find((x) => x.form === form && x.depth === d)!;
+          return `${r.ratio.toFixed(2)} (${Math.round(r.perCall).toLocaleString('en')} / ${Math.round(r.nativePerCall).toLocaleString('en')})`;
+        };
+        console.log(`| ${form} | ${DEPTHS.map(cell).join(' | ')} |`);
+      }
+    }
+  }
   console.log('\nTargets (best emitted form per depth):');
   for (const b of best) {
     console.log(`  depth ${b.depth}: time ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`);
@@ -329,6 +392,10 @@ async function main() {
   }
   console.log(`  heap: ${bestHeap.toFixed(2)} <= ${HEAP_TARGET} ${bestHeap <= HEAP_TARGET ? 'met' : 'NOT met'}`);
   console.log(`  recursion: ${deep.records.toLocaleString('en')} ${deep.records >= MAX_DEPTH ? 'met' : 'NOT met'}`);
+  for (const t of targets.spawn) {
+    const instr = t.instructions === undefined ? '' : `, instructions ${t.instructions.toFixed(2)}`;
+    console.log(`  ${t.form}, depth ${t.depth}: time ${t.time.toFixed(2)}${instr} <= ${t.target} ${t.met ? 'met' : 'NOT met'}`);
+  }
   console.log(`\n(${seconds.toFixed(0)} s)`);
 }
 

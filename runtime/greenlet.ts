@@ -120,7 +120,11 @@ export interface FinishObserver {
 export class Greenlet<T = unknown> {
   /** The greenlet that was running when this one was spawned, or `null`. */
   readonly parent: Greenlet<any> | null;
-  readonly name: string;
+  /**
+   * The name given at spawn, or the function to take it from when it is first asked for: reading
+   * `fn.name` goes through V8's API getter (~200 instructions a spawn, most spawns never ask).
+   */
+  private nameOrFn: string | Function;
   /** Settles with the greenlet's return value or its error. */
   readonly promise: Promise<T>;
   /** True once the greenlet has returned or thrown. */
@@ -150,8 +154,12 @@ export class Greenlet<T = unknown> {
   private parkedInline = false;
   /** @internal The rejection `resumeInline` throws. */
   rejection: unknown = undefined;
-  private readonly onFulfilled = (value: unknown) => { if (this.epoch === 0) this.step(value, false); };
-  private readonly onRejected = (error: unknown) => { if (this.epoch === 0) this.resumeRejected(error); };
+  /**
+   * What the first park subscribes with, made then: a greenlet that never waits (a coloured call
+   * from an `async` function that does not suspend, through `callInGreenlet`) makes no closures.
+   */
+  private onFulfilled: ((value: unknown) => void) | null = null;
+  private onRejected: ((error: unknown) => void) | null = null;
   private removeAbortListener: (() => void) | null = null;
   /**
    * @internal Set by `callInGreenlet`: a returned thenable settles the promise boxed (`Returned`),
@@ -166,15 +174,15 @@ export class Greenlet<T = unknown> {
    */
   constructor(
     private fn: Function | null,
-    options: GreenletOptions = {},
+    options?: GreenletOptions,
   ) {
     this.parent = current;
-    this.name = options.name ?? (fn!.name || '<anonymous>');
+    this.nameOrFn = options?.name ?? fn!;
     this.promise = new Promise<T>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    const { signal } = options;
+    const signal = options?.signal;
     if (signal?.aborted) {
       this.finish(new GreenletExit(signal.reason), true);
     } else if (signal) {
@@ -182,6 +190,12 @@ export class Greenlet<T = unknown> {
       signal.addEventListener('abort', onAbort, { once: true });
       this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Shown in call chains and `toString()`: the name given at spawn, or the function's. */
+  get name(): string {
+    const n = this.nameOrFn;
+    return typeof n === 'string' ? n : (this.nameOrFn = n.name || '<anonymous>');
   }
 
   /** Runs the greenlet synchronously up to its first suspension; returns its promise. */
@@ -196,20 +210,24 @@ export class Greenlet<T = unknown> {
       return this.promise;
     }
     let gen: Frame;
+    // `current` is this greenlet from here through its first run (`resume`): one store of a
+    // young greenlet into the module's old context, a write barrier (~50 instructions), not two.
     const saved = current;
     current = this;
     try {
-      gen = twin.apply(thisArg, args);
+      // Reflect.apply, not `twin.apply`: a twin, renamed by `nameTwin`, is a dictionary-mode
+      // function, and a property load on it is a generic IC (~90 instructions a spawn).
+      gen = Reflect.apply(twin, thisArg, args);
     } catch (error) {
+      current = saved;
       this.finish(error, true);
       return this.promise;
-    } finally {
-      current = saved;
     }
-    // The trampoline resumes frames with `GeneratorNext`: a twin that returned some other
-    // iterator (not a generator) runs behind a generator that delegates to it.
-    this.top = (gen as any)?.next === GeneratorNext ? gen : delegateTo(gen);
-    this.step(undefined, false);
+    // Not checked here that `gen` is a generator: `gen.next` is a megamorphic load (each twin's
+    // generators have their own map). A twin that returned another iterator makes the first
+    // `GeneratorNext` throw before anything runs, and `step` puts it behind `delegateTo` then.
+    this.top = gen;
+    this.resume(undefined, false, saved);
     return this.promise;
   }
 
@@ -284,6 +302,11 @@ export class Greenlet<T = unknown> {
   private step(value: unknown, isThrow: boolean): void {
     const saved = current;
     current = this;
+    this.resume(value, isThrow, saved);
+  }
+
+  /** `step`, with `current` already this greenlet; `saved` is what it was before. */
+  private resume(value: unknown, isThrow: boolean, saved: Greenlet<any> | null): void {
     this.running = true;
     this.parked = false;
     let wait: Promise<unknown> | undefined;
@@ -291,6 +314,12 @@ export class Greenlet<T = unknown> {
       const below = this.below;
       wait = below === null || below.length === 0 ? this.runDelegating(value, isThrow) : this.runRecords(value, isThrow);
     } catch (error) {
+      if (!this.dead && !isGeneratorObject(this.top) && Object.prototype.toString.call(this.top) !== '[object Generator]') {
+        // `start` with a twin that returned some other iterator (not a generator of any realm:
+        // one of another realm runs as it is, and its error is its own): run it behind a generator
+        this.top = delegateTo(this.top as unknown as Iterator<unknown, unknown, unknown>);
+        return this.resume(value, isThrow, saved);
+      }
       try {
         if (this.dead) throw error; // not a frame's error: finishing itself threw
         // The one frame `runDelegating` runs threw, and nothing is below it.
@@ -470,6 +499,10 @@ export class Greenlet<T = unknown> {
 
   private subscribe(p: Promise<unknown>): void {
     if (this.epoch === 0) {
+      if (this.onFulfilled === null) {
+        this.onFulfilled = (value: unknown) => { if (this.epoch === 0) this.step(value, false); };
+        this.onRejected = (error: unknown) => { if (this.epoch === 0) this.resumeRejected(error); };
+      }
       p.then(this.onFulfilled, this.onRejected);
     } else {
       // After a cancel abandoned a promise, tell this park's settlement from the stale one.
