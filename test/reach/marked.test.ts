@@ -9,7 +9,6 @@
  * The corpus is marked's own README. The output must equal the same program with a plain
  * (non-suspending) lookup, every lookup must really wait (counted), and no two overlap.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { expect } from 'chai';
 import ts from 'typescript';
 import { createTransformer, formatDiagnostic } from '../../transformer';
 import { repo } from '../helpers/project';
+import { runUser } from './run-user';
 
 const markedDir = path.join(repo, 'node_modules', 'marked');
 
@@ -96,9 +96,8 @@ function build(dir: string, transform: boolean): string[] {
 }
 
 function run(dir: string): { html: string; stats: { waits: number; overlap: number } } {
-  const r = spawnSync(process.execPath, [path.join(dir, 'out', 'user.js'), path.join(markedDir, 'README.md')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  expect(r.status, r.stderr).to.equal(0);
-  return { html: r.stdout, stats: JSON.parse(r.stderr.trim().split('\n').pop()!) };
+  const { stdout, stats } = runUser(dir, path.join(markedDir, 'README.md'));
+  return { html: stdout, stats };
 }
 
 describe('reach: marked 15 from its sources, with a sync-style extension', function () {

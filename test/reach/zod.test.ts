@@ -12,7 +12,6 @@
  * JSON — must equal the same program with a plain (non-suspending) lookup, every lookup must
  * really wait (counted), and no two overlap.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { expect } from 'chai';
 import ts from 'typescript';
 import { createTransformer, formatDiagnostic, getAnalysis } from '../../transformer';
 import { repo } from '../helpers/project';
+import { runUser } from './run-user';
 
 const zodDir = path.join(repo, 'node_modules', 'zod');
 
@@ -191,9 +191,8 @@ function build(dir: string, transform: boolean): { diagnostics: string[]; colour
 }
 
 function run(dir: string, data: string): { out: string; stats: { waits: number; overlap: number } } {
-  const r = spawnSync(process.execPath, [path.join(dir, 'out', 'user.js'), data], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  expect(r.status, r.stderr).to.equal(0);
-  return { out: r.stdout, stats: JSON.parse(r.stderr.trim().split('\n').pop()!) };
+  const { stdout, stats } = runUser(dir, data);
+  return { out: stdout, stats };
 }
 
 describe('reach: zod 4 from its sources, with sync-style validators doing I/O', function () {
