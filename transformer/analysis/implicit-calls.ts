@@ -14,7 +14,7 @@
  */
 import ts from 'typescript';
 import { Codes, DiagnosticSpec } from '../diagnostics';
-import { FunctionNode, functionName, propertyNameText } from './inventory';
+import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
 
 /** The engine's implicit callees, by the member name they are looked up under. */
 const ITERATION = ['next'];
@@ -36,8 +36,7 @@ export function implicitCalls(checker: ts.TypeChecker, files: readonly ts.Source
   /** A coloured declaration of member `names` of `t` (or of what `t`'s members return, for iteration). */
   const colouredMember = (t: ts.Type, names: string[]): FunctionNode | undefined => {
     for (const p of checker.getApparentType(t).getProperties()) {
-      const n = String(p.escapedName);
-      if (!names.some((x) => n === x || (x.startsWith('__@') && n.startsWith(`${x}@`)))) continue;
+      if (!names.some((x) => isNamed(p, x))) continue;
       const d = p.declarations?.find((x): x is FunctionNode => (ts.isMethodDeclaration(x) || ts.isGetAccessorDeclaration(x)) && coloured.has(x as FunctionNode));
       if (d) return d;
     }
@@ -50,7 +49,7 @@ export function implicitCalls(checker: ts.TypeChecker, files: readonly ts.Source
   const conversionMethod = (t: ts.Type, order: string[]): FunctionNode | undefined => {
     const props = checker.getApparentType(t).getProperties();
     for (const name of order) {
-      const p = props.find((x) => String(x.escapedName) === name || (name.startsWith('__@') && String(x.escapedName).startsWith(`${name}@`)));
+      const p = props.find((x) => isNamed(x, name));
       const decls = p?.declarations ?? [];
       if (decls.length === 0 || decls.every((d) => d.getSourceFile().isDeclarationFile)) continue;
       return decls.find((d): d is FunctionNode => (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) && coloured.has(d as FunctionNode));
@@ -100,8 +99,8 @@ export function implicitCalls(checker: ts.TypeChecker, files: readonly ts.Source
         if (fn) report(d, fn, `The engine calls ${functionName(fn)}, which may suspend, at the end of this \`using\` block, where nothing can wait. Give the class a close() method, declare the variable with \`const\`, and call close() in a \`finally\` block.`);
       }
     }
-    if (roles.has('getter') && ts.isCallExpression(node) && ts.isPropertyAccessExpression(skipOuter(node.expression))) {
-      const callee = skipOuter(node.expression) as ts.PropertyAccessExpression;
+    if (roles.has('getter') && ts.isCallExpression(node) && ts.isPropertyAccessExpression(skipParens(node.expression))) {
+      const callee = skipParens(node.expression) as ts.PropertyAccessExpression;
       const getter = checker.getSymbolAtLocation(callee.name)?.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && coloured.has(d));
       if (getter) report(callee, getter, `Calling ${callee.getText()}(…) reads it through ${functionName(getter)}, a getter that may suspend, where nothing can wait. Read it into a variable first: \`const f = ${callee.getText()}; f(…)\`.`);
     }
@@ -117,6 +116,12 @@ const CONVERTING_OPERATORS = new Set([
   ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken,
 ]);
 
+/** Whether a member is `name`: a plain name, or a well-known symbol's (`__@dispose` for `__@dispose@42`). */
+function isNamed(member: ts.Symbol, name: string): boolean {
+  const n = String(member.escapedName);
+  return n === name || (name.startsWith('__@') && n.startsWith(`${name}@`));
+}
+
 /** `next`, `toString`, or `__@dispose` for `[Symbol.dispose]()` (a well-known symbol, as the checker names it). */
 function memberName(checker: ts.TypeChecker, fn: FunctionNode): string | undefined {
   if (!ts.isMethodDeclaration(fn) && !ts.isGetAccessorDeclaration(fn)) return undefined;
@@ -127,9 +132,4 @@ function memberName(checker: ts.TypeChecker, fn: FunctionNode): string | undefin
   const sym = checker.getPropertiesOfType(owner).find((p) => p.declarations?.includes(fn));
   const m = sym && /^__@(\w+)@/.exec(String(sym.escapedName));
   return m ? `__@${m[1]}` : undefined;
-}
-
-function skipOuter(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
-  return e;
 }

@@ -15,7 +15,7 @@
  */
 import ts from 'typescript';
 import type { CallSite } from './inventory';
-import { propertyNameText } from './inventory';
+import { propertyNameText, skipParens } from './inventory';
 import { isRuntimeExport } from './suspension-points';
 
 export function synchronizeNames(checker: ts.TypeChecker, calls: readonly CallSite[]): Map<ts.CallExpression, string> {
@@ -25,7 +25,7 @@ export function synchronizeNames(checker: ts.TypeChecker, calls: readonly CallSi
     if (!ts.isCallExpression(call) || call.arguments.length < 1 || call.arguments.length > 2) continue;
     const callee = call.expression;
     if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) continue;
-    const fn = skipOuter(call.arguments[0]);
+    const fn = skipParens(call.arguments[0]);
     if (!(ts.isArrowFunction(fn) || (ts.isFunctionExpression(fn) && !fn.name))) continue;
     const options = call.arguments[1];
     if (options && !(ts.isObjectLiteralExpression(options) && options.properties.every((p) => !ts.isSpreadAssignment(p) && p.name && propertyNameText(p.name) !== 'name' && propertyNameText(p.name) !== undefined))) continue;
@@ -34,11 +34,6 @@ export function synchronizeNames(checker: ts.TypeChecker, calls: readonly CallSi
     out.set(call, name);
   }
   return out;
-}
-
-function skipOuter(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-  return e;
 }
 
 /** The name the call's value is bound to: `const x = …`, `{ x: … }`, `x = …` as a class field. */

@@ -363,9 +363,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     else for (const k of keys) addKey(to, k);
   }
 
-  /** A key whose type cannot be bounded but which is a parameter: the keys its callers pass. */
-  function parameterKeys(key: ts.Expression): KeySet | undefined {
-    if (!typeKeys(checker.getTypeAtLocation(key)).includes(ANY_KEY)) return undefined;
+  /** A key whose type cannot be bounded (`keys`: its type's) but which is a parameter: the keys its callers pass. */
+  function parameterKeys(key: ts.Expression, keys: string[]): KeySet | undefined {
+    if (!keys.includes(ANY_KEY)) return undefined;
     const p = keyParameter(checker, skipParens(key));
     return p && keySetOf(p);
   }
@@ -703,7 +703,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isElementAccessExpression(target)) {
       const object = valueOf(target.expression, fn);
       const keys = keysOf(target.argumentExpression, fn);
-      const passed = parameterKeys(target.argumentExpression);
+      const passed = parameterKeys(target.argumentExpression, keys);
       if (passed) {
         const l = new Location();
         onKey(passed, (k) => {
@@ -792,7 +792,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isElementAccessExpression(e)) {
       const object = valueOf(e.expression, fn);
       const keys = keysOf(e.argumentExpression, fn);
-      const passed = parameterKeys(e.argumentExpression);
+      const passed = parameterKeys(e.argumentExpression, keys);
       if (passed) {
         // `o[k]` with `k` a parameter: the names its callers pass (see value-flow-keys.ts)
         const l = nodeLocation(e);

@@ -14,7 +14,7 @@
  */
 import ts from 'typescript';
 import type { CallPlan } from '../analysis/colour';
-import { calleeOf } from '../analysis/inventory';
+import { calleeOf, skipParens } from '../analysis/inventory';
 import type { FileRewrite } from './file';
 
 type Visit = (node: ts.Node) => ts.Node;
@@ -104,7 +104,7 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
     const twin = rw.directTwinRef(plan.fn);
     if (twin) return delegate(rw, f.createCallExpression(twin, undefined, visitArgs()), plan.explicit);
   }
-  const callee = skipOuter(calleeOf(call));
+  const callee = skipParens(calleeOf(call));
   let recv: ts.Expression | undefined;
   let fnValue!: ts.Expression;
   if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
@@ -181,13 +181,6 @@ function templateArguments(rw: FileRewrite, call: ts.TaggedTemplateExpression, v
 export function emitTagged(rw: FileRewrite, node: ts.TaggedTemplateExpression, plan: CallPlan, visit: Visit): ts.Expression {
   const guards: Guard[] = [];
   return wrapGuards(rw.factory, callBody(rw, node, plan, visit, guards), guards);
-}
-
-function skipOuter(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
-    e = e.expression;
-  }
-  return e;
 }
 
 /** `yield* __tsg.dispatch(fn).call(thisArg, ...args)`: the twin if there is one, else a plain call. */
@@ -271,7 +264,7 @@ function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
  */
 export function emitVia(rw: FileRewrite, call: ts.CallExpression, plan: { how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }, visit: Visit): ts.Expression {
   const f = rw.factory;
-  const fn = visit((skipOuter(call.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
+  const fn = visit((skipParens(call.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
   const args = call.arguments.map((a) => visit(a) as ts.Expression);
   if (plan.inAsync) {
     const thisArg = args[0] ?? f.createVoidZero();
