@@ -63,9 +63,31 @@ const COUNTS = {
 };
 const UTILS = COUNTS.lib - 3;
 const WORDS = [
-  'order', 'invoice', 'product', 'account', 'payment', 'shipment', 'review', 'cart', 'coupon', 'ticket',
-  'report', 'session', 'team', 'project', 'task', 'comment', 'vendor', 'warehouse', 'customer', 'contract',
-  'budget', 'asset', 'license', 'device', 'booking',
+  'order',
+  'invoice',
+  'product',
+  'account',
+  'payment',
+  'shipment',
+  'review',
+  'cart',
+  'coupon',
+  'ticket',
+  'report',
+  'session',
+  'team',
+  'project',
+  'task',
+  'comment',
+  'vendor',
+  'warehouse',
+  'customer',
+  'contract',
+  'budget',
+  'asset',
+  'license',
+  'device',
+  'booking',
 ];
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
@@ -349,10 +371,21 @@ ${extras.join('')}`,
 
   // --- models: interfaces, unions, const objects, type guards ----------------------------------
   // Entities differ in shape (a field of their own, and some optional ones), as real ones do.
-  const OPTIONAL = ['priority?: number;', 'dueAt?: Timestamp;', "region?: 'eu' | 'us' | 'apac';", 'approvedBy?: string;', 'weight?: number;', "currency?: 'USD' | 'EUR';", 'parentId?: Id;', 'version?: number;'];
+  const OPTIONAL = [
+    'priority?: number;',
+    'dueAt?: Timestamp;',
+    "region?: 'eu' | 'us' | 'apac';",
+    'approvedBy?: string;',
+    'weight?: number;',
+    "currency?: 'USD' | 'EUR';",
+    'parentId?: Id;',
+    'version?: number;',
+  ];
   for (let i = 0; i < COUNTS.model; i++) {
     const { A, a } = model(i);
-    const own = OPTIONAL.filter((_, b) => (i * 37 + 11) & (1 << b)).map((f) => `\n  ${f}`).join('');
+    const own = OPTIONAL.filter((_, b) => (i * 37 + 11) & (1 << b))
+      .map((f) => `\n  ${f}`)
+      .join('');
     write(
       `model/m${i}.ts`,
       `
@@ -1000,10 +1033,16 @@ function writeProject(): { dir: string; plan: Plan; files: number; lines: number
   };
   const json = (o: unknown) => JSON.stringify(o, null, 2);
   fs.writeFileSync(path.join(dir, 'tsconfig.base.json'), json(base));
-  fs.writeFileSync(path.join(dir, 'tsconfig.tsc.json'), json({ extends: './tsconfig.base.json', compilerOptions: { outDir: 'out-tsc' } }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.tsc.json'),
+    json({ extends: './tsconfig.base.json', compilerOptions: { outDir: 'out-tsc' } }),
+  );
   fs.writeFileSync(
     path.join(dir, 'tsconfig.tspc.json'),
-    json({ extends: './tsconfig.base.json', compilerOptions: { outDir: 'out-tspc', plugins: [{ transform: 'ts-greenlet/transformer' }] } }),
+    json({
+      extends: './tsconfig.base.json',
+      compilerOptions: { outDir: 'out-tspc', plugins: [{ transform: 'ts-greenlet/transformer' }] },
+    }),
   );
   return { dir, ...generate(dir) };
 }
@@ -1091,7 +1130,15 @@ function checkOutput(dir: string, plan: Plan, colouredFiles: Set<string>): Outpu
   const tspcOut = path.join(dir, 'out-tspc');
   const files = walk(tspcOut);
   const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
-  const c: OutputCheck = { setTwin: 0, runPlain: 0, arrowTwin: 0, methodTwinEntries: 0, rewrittenFiles: 0, identicalPlainFiles: 0, run: '' };
+  const c: OutputCheck = {
+    setTwin: 0,
+    runPlain: 0,
+    arrowTwin: 0,
+    methodTwinEntries: 0,
+    rewrittenFiles: 0,
+    identicalPlainFiles: 0,
+    run: '',
+  };
   const problems: string[] = [];
   for (const f of files) {
     const text = fs.readFileSync(path.join(tspcOut, f), 'utf8');
@@ -1101,7 +1148,9 @@ function checkOutput(dir: string, plan: Plan, colouredFiles: Set<string>): Outpu
     c.runPlain += count(text, /\.runPlain\(/g);
     c.arrowTwin += count(text, /\.arrowTwin\(/g);
     // `__tsg.methodTwins(this.prototype, ["m"], ["C.m"]);` in a class, `}, ["m"], ["m"])` closing an object literal
-    for (const m of text.matchAll(/^\s*(?:\w+\.methodTwins\(this(?:\.prototype)?, |\}, )\[([^\]\n]*)\], \[[^\]\n]*\]\)/gm)) {
+    for (const m of text.matchAll(
+      /^\s*(?:\w+\.methodTwins\(this(?:\.prototype)?, |\}, )\[([^\]\n]*)\], \[[^\]\n]*\]\)/gm,
+    )) {
       c.methodTwinEntries += m[1].split(',').filter((s) => s.trim()).length;
     }
     if (text.includes('ts-greenlet/protocol')) c.rewrittenFiles++;
@@ -1121,16 +1170,25 @@ function checkOutput(dir: string, plan: Plan, colouredFiles: Set<string>): Outpu
     const got = c[k as keyof typeof want];
     if (got !== v) problems.push(`${k}: ${got} in the output, ${v} planned`);
   }
-  const r = spawnSync(process.execPath, [path.join(tspcOut, 'main.js')], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [path.join(tspcOut, 'main.js')], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   c.run = r.stdout.trim();
-  if (r.status !== 0 || !c.run.startsWith('bench-ok')) problems.push(`running out-tspc/main.js: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0 || !c.run.startsWith('bench-ok'))
+    problems.push(`running out-tspc/main.js: exit ${r.status}\n${r.stdout}${r.stderr}`);
   if (problems.length) throw new Error(`tspc output check failed:\n${problems.slice(0, 40).join('\n')}`);
   return c;
 }
 
 /** In this process: a type-checked program, then the analysis alone (cold and cached), then emit with and without the transform. */
 function measureInProcess(dir: string, plan: Plan) {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.tspc.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(dir, 'tsconfig.tspc.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const time = <T>(f: () => T): [T, number] => {
     const t0 = process.hrtime.bigint();
     const v = f();
@@ -1143,7 +1201,9 @@ function measureInProcess(dir: string, plan: Plan) {
   const [, analyseAgainMs] = time(() => getAnalysis(program)); // a second analysis, relation caches warm; cached for the emit below
   const noWrite: ts.WriteFileCallback = () => {};
   const [, emitPlainMs] = time(() => program.emit(undefined, noWrite));
-  const [, emitTransformMs] = time(() => program.emit(undefined, noWrite, undefined, false, { before: [createTransformer(program)] }));
+  const [, emitTransformMs] = time(() =>
+    program.emit(undefined, noWrite, undefined, false, { before: [createTransformer(program)] }),
+  );
   const names = [...analysis.coloured].map(functionName);
   const planned = [...plan.names];
   const extra = names.filter((n) => !plan.names.has(n));
@@ -1183,15 +1243,19 @@ function main(): void {
     build(dir, 'tsc');
     build(dir, 'tspc');
     const check = checkOutput(dir, plan, colouredFiles);
-    log(`checked: ${check.setTwin} setTwin, ${check.runPlain} runPlain, ${check.arrowTwin} arrowTwin, ${check.methodTwinEntries} methodTwins entries, ` +
-      `${check.rewrittenFiles} files rewritten, ${check.identicalPlainFiles} identical to tsc; run: ${check.run}`);
+    log(
+      `checked: ${check.setTwin} setTwin, ${check.runPlain} runPlain, ${check.arrowTwin} arrowTwin, ${check.methodTwinEntries} methodTwins entries, ` +
+        `${check.rewrittenFiles} files rewritten, ${check.identicalPlainFiles} identical to tsc; run: ${check.run}`,
+    );
     const runs: Record<'tsc' | 'tspc', Build[]> = { tsc: [], tspc: [] };
     for (let i = 0; i < ROUNDS; i++) {
       const order: Array<'tsc' | 'tspc'> = i % 2 ? ['tspc', 'tsc'] : ['tsc', 'tspc'];
       for (const which of order) {
         const b = build(dir, which);
         runs[which].push(b);
-        log(`  round ${i + 1} ${which.padEnd(4)} ${Math.round(b.ms)} ms, cpu ${Math.round(b.cpuMs)} ms (check ${b.phases['Check time']} ms, emit ${b.phases['Emit time']} ms)`);
+        log(
+          `  round ${i + 1} ${which.padEnd(4)} ${Math.round(b.ms)} ms, cpu ${Math.round(b.cpuMs)} ms (check ${b.phases['Check time']} ms, emit ${b.phases['Emit time']} ms)`,
+        );
       }
     }
     const summary = (bs: Build[]) => {
@@ -1211,7 +1275,9 @@ function main(): void {
     const cpuRatio = tspc.cpuMs / tsc.cpuMs;
     const inProcess = measureInProcess(dir, plan);
     if (inProcess.coloured !== inProcess.planned || inProcess.unexpected.length || inProcess.missing.length) {
-      throw new Error(`analysis coloured ${inProcess.coloured}, planned ${inProcess.planned}; unexpected ${inProcess.unexpected.join(', ')}; missing ${inProcess.missing.join(', ')}`);
+      throw new Error(
+        `analysis coloured ${inProcess.coloured}, planned ${inProcess.planned}; unexpected ${inProcess.unexpected.join(', ')}; missing ${inProcess.missing.join(', ')}`,
+      );
     }
     const result = {
       date: new Date().toISOString(),
@@ -1237,11 +1303,17 @@ function main(): void {
       const row = (name: string, s: typeof tsc) =>
         `${name.padEnd(18)} ${String(s.ms).padStart(7)} ms  cpu ${String(s.cpuMs).padStart(7)} ms   parse ${s.phases['Parse time']}  bind ${s.phases['Bind time']}  check ${s.phases['Check time']}  emit ${s.phases['Emit time']}  (runs ${s.runs.join(', ')})`;
       console.log('');
-      console.log(`${files} files, ${lines} lines; ${colouredFiles.size} files coloured, ${inProcess.planned} functions with twins`);
-      console.log(`Node ${process.version}, ${os.cpus().length} cores, TypeScript ${ts.version}; medians of ${ROUNDS}, wall clock per build process`);
+      console.log(
+        `${files} files, ${lines} lines; ${colouredFiles.size} files coloured, ${inProcess.planned} functions with twins`,
+      );
+      console.log(
+        `Node ${process.version}, ${os.cpus().length} cores, TypeScript ${ts.version}; medians of ${ROUNDS}, wall clock per build process`,
+      );
       console.log(row('tsc', tsc));
       console.log(row('tspc + transform', tspc));
-      console.log(`ratio tspc+transform / tsc: ${ratio.toFixed(3)} (target <= ${TARGET}: ${ratio <= TARGET ? 'met' : 'MISSED'}); CPU time ratio ${cpuRatio.toFixed(3)}`);
+      console.log(
+        `ratio tspc+transform / tsc: ${ratio.toFixed(3)} (target <= ${TARGET}: ${ratio <= TARGET ? 'met' : 'MISSED'}); CPU time ratio ${cpuRatio.toFixed(3)}`,
+      );
       console.log(
         `in process, after a full check (${inProcess.checkMs} ms): analyse() ${inProcess.analyseMs} ms (again, cached relations: ${inProcess.analyseAgainMs} ms); ` +
           `emit ${inProcess.emitPlainMs} ms plain, ${inProcess.emitTransformMs} ms with the rewrite`,

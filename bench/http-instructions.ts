@@ -87,7 +87,8 @@ export interface DumpCounts {
 }
 
 /** Entry points of V8's compilers and of its GC, whose inclusive counts split a dump. */
-const COMPILE = /^\s*([\d,]+) .*(?:v8::internal::Runtime_Compile\w*\(|BackgroundCompileJob::Run\(|Runtime_InstallBaselineCode\()/;
+const COMPILE =
+  /^\s*([\d,]+) .*(?:v8::internal::Runtime_Compile\w*\(|BackgroundCompileJob::Run\(|Runtime_InstallBaselineCode\()/;
 const GC = /^\s*([\d,]+) .*v8::internal::Heap::CollectGarbage\(/;
 
 /** The newest dump file callgrind wrote for `server`, split with callgrind_annotate. */
@@ -100,7 +101,10 @@ function lastDump(server: CountedServer, before: Set<string>): DumpCounts {
   const m = /^(?:totals|summary): (\d+)/m.exec(fs.readFileSync(file, 'utf8'));
   if (!m) throw new Error(`no totals in ${fresh[0]}`);
   const counts = { total: Number(m[1]), compile: 0, gc: 0 };
-  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   for (const line of annotated.split('\n')) {
     const c = COMPILE.exec(line);
     if (c) counts.compile += Number(c[1].replace(/,/g, ''));
@@ -113,11 +117,20 @@ function lastDump(server: CountedServer, before: Set<string>): DumpCounts {
 function requests(port: number, route: RouteLoad, amount: number, connections: number): Promise<void> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `http://127.0.0.1:${port}${route.path}`, connections, amount, timeout: 120, pipelining: 1, ...route.options },
+      {
+        url: `http://127.0.0.1:${port}${route.path}`,
+        connections,
+        amount,
+        timeout: 120,
+        pipelining: 1,
+        ...route.options,
+      },
       (err, result) => {
         if (err) return reject(err);
         if (result.errors || result.timeouts || result.non2xx) {
-          return reject(new Error(`${route.label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`));
+          return reject(
+            new Error(`${route.label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`),
+          );
         }
         resolve();
       },
@@ -145,7 +158,9 @@ async function countApp(
       const d = lastDump(server, before);
       const per = { total: d.total / opts.requests, compile: d.compile / opts.requests, gc: d.gc / opts.requests };
       counts.push(per);
-      opts.log(`${app} ${route.label}: ${per.total.toFixed(0)} instructions per request (compilers ${per.compile.toFixed(0)}, GC ${per.gc.toFixed(0)})\n`);
+      opts.log(
+        `${app} ${route.label}: ${per.total.toFixed(0)} instructions per request (compilers ${per.compile.toFixed(0)}, GC ${per.gc.toFixed(0)})\n`,
+      );
     }
   } finally {
     server.proc.removeAllListeners('exit');
@@ -168,7 +183,14 @@ export interface InstructionFigures {
 export async function instructionsPerRequest(
   serverScript: string,
   routes: RouteLoad[],
-  opts: { warmup: number; requests: number; connections: number; keepDir?: string; perf: boolean; log: (s: string) => void },
+  opts: {
+    warmup: number;
+    requests: number;
+    connections: number;
+    keepDir?: string;
+    perf: boolean;
+    log: (s: string) => void;
+  },
 ): Promise<InstructionFigures[]> {
   if (opts.keepDir) fs.mkdirSync(opts.keepDir, { recursive: true });
   const dir = opts.keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tsg-http-callgrind-'));

@@ -59,7 +59,11 @@ async function serve(app: AppName): Promise<void> {
   };
   await db.openDatabase('memory://');
   for (let i = 1; i <= SEED_NOTES; i++) {
-    await db.queryAsync('insert into notes (title, body, tags) values ($1, $2, $3)', [`note ${i}`, `body of note ${i}`, [`t${i % 10}`, 'seed']]);
+    await db.queryAsync('insert into notes (title, body, tags) values ($1, $2, $3)', [
+      `note ${i}`,
+      `body of note ${i}`,
+      [`t${i % 10}`, 'seed'],
+    ]);
   }
   const createApp =
     app === 'sync'
@@ -93,7 +97,9 @@ const SERVER_CORE = os.cpus().length - 1;
 
 function startChild(app: AppName, cpuProf: string | undefined): Promise<Child> {
   const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=http-${app}.cpuprofile`] : [];
-  const pinned = PIN ? { execPath: 'taskset', execArgv: ['-c', String(SERVER_CORE), process.execPath, ...nodeArgs] } : { execArgv: nodeArgs };
+  const pinned = PIN
+    ? { execPath: 'taskset', execArgv: ['-c', String(SERVER_CORE), process.execPath, ...nodeArgs] }
+    : { execArgv: nodeArgs };
   const proc = fork(__filename, ['--serve', app], { ...pinned, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
@@ -175,7 +181,12 @@ interface CpuMark {
 
 function cpuMark(serverPid: number): CpuMark {
   const u = process.cpuUsage();
-  return { at: performance.now(), machine: machineBusyTicks(), server: processTicks(serverPid), self: (u.user + u.system) / 1e6 / TICK_S };
+  return {
+    at: performance.now(),
+    machine: machineBusyTicks(),
+    server: processTicks(serverPid),
+    self: (u.user + u.system) / 1e6 / TICK_S,
+  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -190,7 +201,13 @@ function load(child: Child, route: RouteName, seconds: number, connections: numb
     let times = new Float64Array(1 << 16);
     let n = 0;
     const instance = autocannon(
-      { url: `http://127.0.0.1:${port}${ROUTES[route].path}`, connections, duration: seconds, pipelining: 1, ...ROUTES[route].options },
+      {
+        url: `http://127.0.0.1:${port}${ROUTES[route].path}`,
+        connections,
+        duration: seconds,
+        pipelining: 1,
+        ...ROUTES[route].options,
+      },
       (err, result) => {
         if (err) return reject(err);
         const after = cpuMark(child.proc.pid!);
@@ -258,15 +275,36 @@ async function countInstructions(): Promise<void> {
     log: (s: string) => void (JSON_OUT || process.stderr.write(s)),
   };
   const started = performance.now();
-  const results = await instructionsPerRequest(__filename, routes.map((r) => ROUTES[r]), opts);
+  const results = await instructionsPerRequest(
+    __filename,
+    routes.map((r) => ROUTES[r]),
+    opts,
+  );
   const elapsed = (performance.now() - started) / 1000;
   if (JSON_OUT) {
-    console.log(JSON.stringify({ node: process.version, date: new Date().toISOString().slice(0, 10), ...opts, log: undefined, seconds: elapsed, results }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          node: process.version,
+          date: new Date().toISOString().slice(0, 10),
+          ...opts,
+          log: undefined,
+          seconds: elapsed,
+          results,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
-  console.log(`\nInstructions per request (callgrind, node ${process.version} --predictable; ${opts.warmup} requests of warm-up, ${opts.requests} counted, ${opts.connections} connections):\n`);
+  console.log(
+    `\nInstructions per request (callgrind, node ${process.version} --predictable; ${opts.warmup} requests of warm-up, ${opts.requests} counted, ${opts.connections} connections):\n`,
+  );
   const k = (x: number) => `${(x / 1000).toFixed(0)}k`;
-  console.log('| route | async | sync-style | ratio | without compilers: async | sync-style | ratio | GC async | sync-style | ratio |');
+  console.log(
+    '| route | async | sync-style | ratio | without compilers: async | sync-style | ratio | GC async | sync-style | ratio |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
@@ -335,7 +373,8 @@ async function main(): Promise<void> {
             retries++;
             r = await load(children[app], route, seconds, connections);
           }
-          if (r.errors || r.non2xx) throw new Error(`${app} ${ROUTES[route].label}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
+          if (r.errors || r.non2xx)
+            throw new Error(`${app} ${ROUTES[route].label}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
           (runs[route][app] ??= []).push(r);
           log(
             `${r.reqPerSec.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms, server ${r.serverCpuUs.toFixed(0)} µs CPU/req, ` +
@@ -365,7 +404,15 @@ async function main(): Promise<void> {
     const reqRatio = a && s ? s.reqPerSec / a.reqPerSec : NaN;
     const p99Ratio = a && s ? s.p99 / a.p99 : NaN;
     const cpuRatio = a && s ? s.serverCpuUs / a.serverCpuUs : NaN;
-    return { route: ROUTES[route].label, ...per, reqRatio, p99Ratio, cpuRatio, reqMet: reqRatio >= REQ_TARGET, p99Met: p99Ratio <= P99_TARGET };
+    return {
+      route: ROUTES[route].label,
+      ...per,
+      reqRatio,
+      p99Ratio,
+      cpuRatio,
+      reqMet: reqRatio >= REQ_TARGET,
+      p99Met: p99Ratio <= P99_TARGET,
+    };
   });
   const allRuns = Object.values(runs).flatMap((byApp) => Object.values(byApp).flat());
   const otherLoad = allRuns.reduce((sum, r) => sum + r.otherLoad, 0) / allRuns.length;
@@ -377,7 +424,18 @@ async function main(): Promise<void> {
     platform: `${os.platform()} ${os.arch()}`,
     date: new Date().toISOString().slice(0, 10),
   };
-  const settings = { rounds, seconds, warmup, settle, connections, budget, fresh, pin: PIN, seedNotes: SEED_NOTES, database: 'PGlite memory://' };
+  const settings = {
+    rounds,
+    seconds,
+    warmup,
+    settle,
+    connections,
+    budget,
+    fresh,
+    pin: PIN,
+    seedNotes: SEED_NOTES,
+    database: 'PGlite memory://',
+  };
   const elapsed = (performance.now() - started) / 1000;
   if (cpuProf) log(`CPU profiles in ${cpuProf}\n`);
   if (JSON_OUT) {
@@ -386,12 +444,16 @@ async function main(): Promise<void> {
     return;
   }
   const f = (x: number | undefined, d: number) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
-  console.log(`\nts-greenlet HTTP benchmark — node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.date}`);
+  console.log(
+    `\nts-greenlet HTTP benchmark — node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.date}`,
+  );
   console.log(
     `examples/koa-app on ${settings.database} (${SEED_NOTES} notes), autocannon over 127.0.0.1, ${connections} connections; ` +
       `${settle} s settling, then ${rounds} rounds of ${warmup} s warm-up + ${seconds} s measured per app and route, alternating; medians\n`,
   );
-  console.log('| route | async req/s | sync-style req/s | ratio | async p99 | sync-style p99 | ratio | server CPU/req async | sync-style | ratio |');
+  console.log(
+    '| route | async req/s | sync-style req/s | ratio | async p99 | sync-style p99 | ratio | server CPU/req async | sync-style | ratio |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(

@@ -40,7 +40,10 @@ function count(form: string, depth: number, calls: number): Promise<number> {
   return new Promise((resolve, reject) => {
     execFile('valgrind', args, { timeout: 600_000, maxBuffer: 1 << 20 }, (error, _stdout, stderr) => {
       const m = /Collected : (\d+)/.exec(stderr);
-      if (error || !m) return reject(new Error(`callgrind run of ${form} at depth ${depth} failed: ${error?.message ?? stderr.slice(-500)}`));
+      if (error || !m)
+        return reject(
+          new Error(`callgrind run of ${form} at depth ${depth} failed: ${error?.message ?? stderr.slice(-500)}`),
+        );
       resolve(Number(m[1]));
     });
   });
@@ -79,7 +82,11 @@ async function child(form: string, depth: number, calls: number): Promise<void> 
 function familyOf(form: string): Record<string, ChainRunner> {
   if (form in SUSPENDING_FORMS) return SUSPENDING_FORMS;
   const runners = spawnRunners();
-  return Object.fromEntries(Object.values(SPAWN_ROWS).flat().map((k) => [k, runners[k]]));
+  return Object.fromEntries(
+    Object.values(SPAWN_ROWS)
+      .flat()
+      .map((k) => [k, runners[k]]),
+  );
 }
 
 if (require.main === module && process.argv[2] === '--child') {

@@ -61,7 +61,8 @@ function* starInline(d: number): Gen {
  */
 function* cappedInline(d: number): Gen {
   if (d === 1) return __tsg.resumeInline(yield __tsg.markInlineWait(Promise.resolve(1))) as number;
-  if ((d - 1) % (MAX_NESTED_DELEGATION + 1) === 0) return (__tsg.resumeInline(yield __tsg.markRecord(cappedInline(d - 1))) as number) + 0;
+  if ((d - 1) % (MAX_NESTED_DELEGATION + 1) === 0)
+    return (__tsg.resumeInline(yield __tsg.markRecord(cappedInline(d - 1))) as number) + 0;
   return (yield* cappedInline(d - 1)) + 0;
 }
 /**
@@ -146,10 +147,24 @@ function* recordSyncDriver(n: number, d: number): Gen {
   return sum;
 }
 
-for (const f of [starAwaitSync, starInline, cappedInline, cappedInlineDriver, starBare, recordInline, recordAwaitSync, starAwaitSyncDriver, starInlineDriver, starBareDriver, recordInlineDriver, recordAwaitSyncDriver]) {
+for (const f of [
+  starAwaitSync,
+  starInline,
+  cappedInline,
+  cappedInlineDriver,
+  starBare,
+  recordInline,
+  recordAwaitSync,
+  starAwaitSyncDriver,
+  starInlineDriver,
+  starBareDriver,
+  recordInlineDriver,
+  recordAwaitSyncDriver,
+]) {
   __tsg.setTwin(function () {}, f as never, f.name);
 }
-for (const f of [starSync, recordSync, starSyncDriver, recordSyncDriver]) __tsg.setTwin(function () {}, f as never, f.name);
+for (const f of [starSync, recordSync, starSyncDriver, recordSyncDriver])
+  __tsg.setTwin(function () {}, f as never, f.name);
 
 /** Runs `n` calls of a chain of depth `d` to their end. */
 export type ChainRunner = (n: number, d: number) => Promise<unknown> | unknown;

@@ -27,8 +27,19 @@ import * as os from 'node:os';
 import { protocol, spawnGreenlet } from '../runtime';
 import { haveValgrind, instructionsPerCall } from './instructions';
 import {
-  EMITTED, NATIVE, PLAIN, REFERENCE, resolved, SPAWN_ROWS, spawnRunners, SUSPENDING_FORMS, suspendingFormsAt, SYNC_FORMS,
-  type ChainRunner, type Gen, type SpawnRow,
+  EMITTED,
+  NATIVE,
+  PLAIN,
+  REFERENCE,
+  resolved,
+  SPAWN_ROWS,
+  spawnRunners,
+  SUSPENDING_FORMS,
+  suspendingFormsAt,
+  SYNC_FORMS,
+  type ChainRunner,
+  type Gen,
+  type SpawnRow,
 } from './runtime-forms';
 
 if (typeof global.gc !== 'function') {
@@ -44,11 +55,13 @@ const { setTwin } = protocol;
 const JSON_OUT = process.argv.includes('--json');
 const INSTRUCTIONS = process.argv.includes('--instructions');
 /** `--only=suspending,heap`: run some sections (a development aid; the README figures are a full run). */
-const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const ONLY = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const runs = (section: string) => !ONLY || ONLY.includes(section);
 const ROUNDS = 21;
 const DEPTHS = [1, 10, 100] as const;
-
 
 // ---- measurement -------------------------------------------------------------------------------
 
@@ -107,7 +120,11 @@ async function instructionCounts() {
   for (const d of DEPTHS) {
     const perCall: Record<string, number> = {};
     for (const form of COUNTED) if (form in suspendingFormsAt(d)) perCall[form] = await instructionsPerCall(form, d);
-    rows.push({ depth: d, perCall, ratio: Object.fromEntries(Object.keys(perCall).map((k) => [k, perCall[k] / perCall[NATIVE]])) });
+    rows.push({
+      depth: d,
+      perCall,
+      ratio: Object.fromEntries(Object.keys(perCall).map((k) => [k, perCall[k] / perCall[NATIVE]])),
+    });
   }
   return rows;
 }
@@ -272,7 +289,9 @@ async function main() {
   const started = Date.now();
   const suspending = runs('suspending') ? await suspendingChains() : [];
   const sync = runs('sync') ? await syncChains() : [];
-  const heapFigures = runs('heap') ? await heap() : { depth: HEAP_DEPTH, chains: 0, nativeBytes: NaN, forms: { 'yield*': NaN, records: NaN } };
+  const heapFigures = runs('heap')
+    ? await heap()
+    : { depth: HEAP_DEPTH, chains: 0, nativeBytes: NaN, forms: { 'yield*': NaN, records: NaN } };
   const deep = runs('recursion') ? await recursion() : { limit: MAX_DEPTH, native: NaN, 'yield*': NaN, records: NaN };
   const spawn = runs('spawn') ? await spawnForms() : [];
   const counting = INSTRUCTIONS && (await haveValgrind());
@@ -282,7 +301,9 @@ async function main() {
 
   /** The emitted form with the lowest ratio at each depth. */
   const bestOf = (ratio: Record<string, number>) =>
-    EMITTED.filter((k) => k in ratio).map((k) => [k, ratio[k]] as const).sort((x, y) => x[1] - y[1])[0];
+    EMITTED.filter((k) => k in ratio)
+      .map((k) => [k, ratio[k]] as const)
+      .sort((x, y) => x[1] - y[1])[0];
   const best = suspending.map((r) => {
     const [form, ratio] = bestOf(r.ratio);
     return { depth: r.depth, form, ratio, target: TARGETS[r.depth] };
@@ -292,7 +313,12 @@ async function main() {
     return { depth: r.depth, form, ratio, target: TARGETS[r.depth] };
   });
   const bestHeap = Math.min(...Object.values(heapFigures.forms)) / heapFigures.nativeBytes;
-  const judged = (b: { form: string; ratio: number; target: number }) => ({ best: b.form, ratio: b.ratio, target: b.target, met: b.ratio <= b.target });
+  const judged = (b: { form: string; ratio: number; target: number }) => ({
+    best: b.form,
+    ratio: b.ratio,
+    target: b.target,
+    met: b.ratio <= b.target,
+  });
   const targets = {
     ...Object.fromEntries(best.map((b) => [`depth${b.depth}`, judged(b)])),
     ...Object.fromEntries(bestInstructions.map((b) => [`depth${b.depth}Instructions`, judged(b)])),
@@ -301,7 +327,14 @@ async function main() {
     spawn: spawn.map((r) => {
       const counted = spawnCounts.find((c) => c.form === r.form && c.depth === r.depth);
       const target = TARGETS[r.depth];
-      return { form: r.form, depth: r.depth, target, time: r.ratio, instructions: counted?.ratio, met: r.ratio <= target && (counted === undefined || counted.ratio <= target) };
+      return {
+        form: r.form,
+        depth: r.depth,
+        target,
+        time: r.ratio,
+        instructions: counted?.ratio,
+        met: r.ratio <= target && (counted === undefined || counted.ratio <= target),
+      };
     }),
   };
   const machine = {
@@ -313,29 +346,56 @@ async function main() {
   };
 
   if (JSON_OUT) {
-    console.log(JSON.stringify({ machine, seconds, suspending, sync, heap: heapFigures, recursion: deep, instructions, spawn, spawnCounts, targets }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          machine,
+          seconds,
+          suspending,
+          sync,
+          heap: heapFigures,
+          recursion: deep,
+          instructions,
+          spawn,
+          spawnCounts,
+          targets,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
 
   const sForms = Object.keys(SUSPENDING_FORMS).filter((k) => k !== NATIVE);
   /** A form not run at a depth: the capped chain, which up to depth 10 is the `yield*` one. */
   const SAME = '= yield*';
-  console.log(`ts-greenlet runtime benchmark — node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.date}`);
-  console.log(`${ROUNDS} rounds; a ratio is the median over rounds of a form's time over native's in the same round (lower is faster)\n`);
+  console.log(
+    `ts-greenlet runtime benchmark — node ${machine.node}, ${machine.cpus} cores (${machine.cpu}), ${machine.date}`,
+  );
+  console.log(
+    `${ROUNDS} rounds; a ratio is the median over rounds of a form's time over native's in the same round (lower is faster)\n`,
+  );
   console.log('Chain of D calls, leaf waits on a resolved promise, time per call of the chain:\n');
   console.log(`| D | native async/await | ${sForms.join(' | ')} |`);
   console.log(`|---|---|${sForms.map(() => '---').join('|')}|`);
   for (const r of suspending) {
-    console.log(`| ${r.depth} | ${fmtNs(r.ns[NATIVE])} (1.00) | ${sForms.map((k) => r.ratio[k]?.toFixed(2) ?? SAME).join(' | ')} |`);
+    console.log(
+      `| ${r.depth} | ${fmtNs(r.ns[NATIVE])} (1.00) | ${sForms.map((k) => r.ratio[k]?.toFixed(2) ?? SAME).join(' | ')} |`,
+    );
   }
   const yForms = Object.keys(SYNC_FORMS).filter((k) => k !== PLAIN);
   console.log('\nThe same chains when the leaf does not wait, against plain synchronous calls:\n');
   console.log(`| D | plain calls | ${yForms.join(' | ')} |`);
   console.log(`|---|---|${yForms.map(() => '---').join('|')}|`);
   for (const r of sync) {
-    console.log(`| ${r.depth} | ${fmtNs(r.ns[PLAIN])} (1.00) | ${yForms.map((k) => `${r.ratio[k].toFixed(1)} (${fmtNs(r.ns[k])})`).join(' | ')} |`);
+    console.log(
+      `| ${r.depth} | ${fmtNs(r.ns[PLAIN])} (1.00) | ${yForms.map((k) => `${r.ratio[k].toFixed(1)} (${fmtNs(r.ns[k])})`).join(' | ')} |`,
+    );
   }
-  console.log(`\nHeap per suspended chain of depth ${heapFigures.depth} (${heapFigures.chains.toLocaleString('en')} suspended at once):\n`);
+  console.log(
+    `\nHeap per suspended chain of depth ${heapFigures.depth} (${heapFigures.chains.toLocaleString('en')} suspended at once):\n`,
+  );
   console.log('| native async/await | yield* | records |');
   console.log('|---|---|---|');
   const kb = (b: number) => `${(b / 1024).toFixed(2)} KB`;
@@ -347,20 +407,26 @@ async function main() {
   console.log('|---|---|---|');
   const n = (x: number) => `${x >= MAX_DEPTH ? '' : '~'}${x.toLocaleString('en')}`;
   console.log(`| ${n(deep.native)} | ${n(deep['yield*'])} | ${n(deep.records)} |`);
-  if (INSTRUCTIONS && !counting) console.log('\nvalgrind not found: instruction counts skipped (apt-get install valgrind).');
+  if (INSTRUCTIONS && !counting)
+    console.log('\nvalgrind not found: instruction counts skipped (apt-get install valgrind).');
   if (counting) {
     const cForms = COUNTED.filter((k) => k !== NATIVE);
     console.log('\nInstructions per call of the suspending chains (callgrind, node --predictable; repeats exactly):\n');
     console.log(`| D | native async/await | ${cForms.join(' | ')} |`);
     console.log(`|---|---|${cForms.map(() => '---').join('|')}|`);
     for (const r of instructions) {
-      const cell = (k: string) => (k in r.ratio ? `${r.ratio[k].toFixed(2)} (${Math.round(r.perCall[k]).toLocaleString('en')})` : SAME);
-      console.log(`| ${r.depth} | ${Math.round(r.perCall[NATIVE]).toLocaleString('en')} (1.00) | ${cForms.map(cell).join(' | ')} |`);
+      const cell = (k: string) =>
+        k in r.ratio ? `${r.ratio[k].toFixed(2)} (${Math.round(r.perCall[k]).toLocaleString('en')})` : SAME;
+      console.log(
+        `| ${r.depth} | ${Math.round(r.perCall[NATIVE]).toLocaleString('en')} (1.00) | ${cForms.map(cell).join(' | ')} |`,
+      );
     }
   }
   if (spawn.length) {
     const forms = Object.keys(SPAWN_ROWS) as SpawnRow[];
-    console.log('\nIssue 16 forms (compiled by the transformer), time per call of the chain against the same program in async/await:\n');
+    console.log(
+      '\nIssue 16 forms (compiled by the transformer), time per call of the chain against the same program in async/await:\n',
+    );
     console.log(`| form | ${DEPTHS.map((d) => `D = ${d}`).join(' | ')} |`);
     console.log(`|---|${DEPTHS.map(() => '---').join('|')}|`);
     for (const form of forms) {
@@ -385,16 +451,22 @@ async function main() {
   }
   console.log('\nTargets (best emitted form per depth):');
   for (const b of best) {
-    console.log(`  depth ${b.depth}: time ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`);
+    console.log(
+      `  depth ${b.depth}: time ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`,
+    );
   }
   for (const b of bestInstructions) {
-    console.log(`  depth ${b.depth}: instructions ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`);
+    console.log(
+      `  depth ${b.depth}: instructions ${b.ratio.toFixed(2)} <= ${b.target} ${b.ratio <= b.target ? 'met' : 'NOT met'} (${b.form})`,
+    );
   }
   console.log(`  heap: ${bestHeap.toFixed(2)} <= ${HEAP_TARGET} ${bestHeap <= HEAP_TARGET ? 'met' : 'NOT met'}`);
   console.log(`  recursion: ${deep.records.toLocaleString('en')} ${deep.records >= MAX_DEPTH ? 'met' : 'NOT met'}`);
   for (const t of targets.spawn) {
     const instr = t.instructions === undefined ? '' : `, instructions ${t.instructions.toFixed(2)}`;
-    console.log(`  ${t.form}, depth ${t.depth}: time ${t.time.toFixed(2)}${instr} <= ${t.target} ${t.met ? 'met' : 'NOT met'}`);
+    console.log(
+      `  ${t.form}, depth ${t.depth}: time ${t.time.toFixed(2)}${instr} <= ${t.target} ${t.met ? 'met' : 'NOT met'}`,
+    );
   }
   console.log(`\n(${seconds.toFixed(0)} s)`);
 }

@@ -32,7 +32,8 @@ const VARIANTS: Variant[] = ['sync', 'plain', 'awaiting'];
 type Reply = { port?: number; heap?: number; cpu?: NodeJS.CpuUsage };
 
 const argv = process.argv.slice(2);
-const option = (name: string, dflt: number) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const option = (name: string, dflt: number) =>
+  Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 /**
  * Servers on the last core, the clients on the others (`taskset`), as `bench:http -- --pin` does.
  * Unpinned, Linux often puts a ping-ponging client and server on one core (each wakes the other):
@@ -63,7 +64,9 @@ class ServerChild {
   readonly port: Promise<number>;
 
   constructor(readonly variant: Variant) {
-    const pinned = PIN ? { execPath: 'taskset', execArgv: ['-c', String(SERVER_CORE), process.execPath, '--expose-gc'] } : { execArgv: ['--expose-gc'] };
+    const pinned = PIN
+      ? { execPath: 'taskset', execArgv: ['-c', String(SERVER_CORE), process.execPath, '--expose-gc'] }
+      : { execArgv: ['--expose-gc'] };
     this.child = fork(__filename, ['--serve', variant], pinned);
     this.child.on('message', (reply: Reply) => this.pending?.(reply));
     this.port = this.ask(null).then((r) => r.port!);
@@ -87,8 +90,13 @@ async function connect(port: number, n: number): Promise<WebSocket[]> {
   const clients: WebSocket[] = [];
   for (let i = 0; i < n; i += 100) {
     // in batches: a thousand SYNs at once overflow the listen backlog and cost seconds of retries
-    const batch = Array.from({ length: Math.min(100, n - i) }, () => new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: false }));
-    await Promise.all(batch.map((ws) => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))));
+    const batch = Array.from(
+      { length: Math.min(100, n - i) },
+      () => new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: false }),
+    );
+    await Promise.all(
+      batch.map((ws) => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))),
+    );
     clients.push(...batch);
   }
   return clients;
@@ -108,7 +116,10 @@ function echo(clients: WebSocket[], messages: number, window: number, size: numb
   const start = performance.now();
   return new Promise((resolve, reject) => {
     let done = 0;
-    const timeout = setTimeout(() => reject(new Error(`echo stalled: ${echoed} of ${clients.length * messages} back`)), 120_000);
+    const timeout = setTimeout(
+      () => reject(new Error(`echo stalled: ${echoed} of ${clients.length * messages} back`)),
+      120_000,
+    );
     for (const ws of clients) {
       let sent = 0;
       let received = 0;
@@ -162,7 +173,8 @@ async function measure(server: ServerChild, connections: number, messages: numbe
     const r = await echo(clients, messages, window, size);
     const clientCpu = process.cpuUsage(mine);
     const cpu1 = (await server.ask('cpu')).cpu!;
-    if (r.wrong > 0 || r.echoed !== connections * messages) throw new Error(`${server.variant}: ${r.wrong} echoes out of order or lost`);
+    if (r.wrong > 0 || r.echoed !== connections * messages)
+      throw new Error(`${server.variant}: ${r.wrong} echoes out of order or lost`);
     const cpuMicros = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
     return {
       perSecond: (r.echoed / r.ms) * 1000,
@@ -221,10 +233,15 @@ async function main(): Promise<void> {
   };
   if (argv.includes('--json')) return void console.log(JSON.stringify(result, null, 2));
   const { sync, plain, awaiting } = result;
-  const f = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const f = (n: number, digits = 0) =>
+    n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  console.log(`${result.node}, ${result.cpus}; ${connections} connections × ${messages} messages of ${size} bytes, medians of ${rounds} rounds${PIN ? ', servers pinned to one core and the clients to the other' : ''}\n`);
-  console.log('| | plain ws, async handler | sync-style (ts-greenlet) | ratio | plain ws, handler awaits first | sync-style / it |');
+  console.log(
+    `${result.node}, ${result.cpus}; ${connections} connections × ${messages} messages of ${size} bytes, medians of ${rounds} rounds${PIN ? ', servers pinned to one core and the clients to the other' : ''}\n`,
+  );
+  console.log(
+    '| | plain ws, async handler | sync-style (ts-greenlet) | ratio | plain ws, handler awaits first | sync-style / it |',
+  );
   console.log('|---|---|---|---|---|---|');
   const row = (label: string, get: (x: typeof sync) => number, unit: string, digits: number, bold: boolean) => {
     const b = (t: string) => (bold ? `**${t}**` : t);
@@ -233,7 +250,10 @@ async function main(): Promise<void> {
         `| ${f(get(awaiting), digits)}${unit} | ${ratio(get(sync), get(awaiting))} |`,
     );
   };
-  for (const [label, key] of [['one at a time', 'oneAtATime'], ['pipelined', 'pipelined']] as const) {
+  for (const [label, key] of [
+    ['one at a time', 'oneAtATime'],
+    ['pipelined', 'pipelined'],
+  ] as const) {
     row(`${label}: messages/s`, (x) => x[key].perSecond, '', 0, true);
     row(`${label}: server CPU per message`, (x) => x[key].cpuPerMessage, ' µs', 2, false);
     row(`${label}: clients' CPU per message`, (x) => x[key].clientCpuPerMessage, ' µs', 2, false);
@@ -242,7 +262,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--serve') serve(process.argv[3] as Variant);
-else main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+else
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

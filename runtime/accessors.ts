@@ -38,7 +38,8 @@ export function accessorTwins<T extends object>(target: T, key: string, getKey?:
   // On an object literal the twins are own enumerable properties: spread and Object.assign
   // would copy them. They stay reachable by their symbols only.
   for (const k of [getKey, setKey]) {
-    if (k && Object.getOwnPropertyDescriptor(target, k)?.enumerable) Object.defineProperty(target, k, { enumerable: false });
+    if (k && Object.getOwnPropertyDescriptor(target, k)?.enumerable)
+      Object.defineProperty(target, k, { enumerable: false });
   }
   return target;
 }

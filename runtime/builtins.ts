@@ -105,7 +105,15 @@ export function* filter(arr: ArrayLike<unknown>, fn: Fn, thisArg?: unknown): Gen
   return out;
 }
 
-function* reduceImpl(o: any, fn: Fn, args: unknown[], from: number, to: number, step: number, native: (fn: any) => unknown): Gen<unknown> {
+function* reduceImpl(
+  o: any,
+  fn: Fn,
+  args: unknown[],
+  from: number,
+  to: number,
+  step: number,
+  native: (fn: any) => unknown,
+): Gen<unknown> {
   callable(fn, native);
   let k = from;
   let acc: unknown;
@@ -238,7 +246,12 @@ function* mergeSort<T>(a: T[], compare: Fn): Gen<T[]> {
 }
 
 /** `C.from(items, fn)`: `C` (`Array`, or a subclass such as `Collection`) makes the result, as natively. */
-export function* from(ctor: unknown, items: Iterable<unknown> | ArrayLike<unknown>, fn?: Fn, thisArg?: unknown): Gen<unknown[]> {
+export function* from(
+  ctor: unknown,
+  items: Iterable<unknown> | ArrayLike<unknown>,
+  fn?: Fn,
+  thisArg?: unknown,
+): Gen<unknown[]> {
   if (fn === undefined) return (Array.from as Function).call(ctor, items);
   callable(fn, (f) => Array.from([], f));
   const own = ctor !== Array && isConstructor(ctor);

@@ -42,7 +42,8 @@ export function captureSuspendedFrames(below: Function): string[] {
   for (const line of (holder.stack ?? '').split('\n').slice(1)) {
     if (TRAMPOLINE_FRAME.test(line)) break;
     // `Function.` prefixes a twin called as `f[TWIN]()`, the receiver being the plain function.
-    if (!RESUME_FRAME.test(line) && !line.includes(RUNTIME_DIR)) frames.push(line.trim().replace(/^at (?:Function\.)?/, ''));
+    if (!RESUME_FRAME.test(line) && !line.includes(RUNTIME_DIR))
+      frames.push(line.trim().replace(/^at (?:Function\.)?/, ''));
   }
   return frames;
 }

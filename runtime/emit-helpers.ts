@@ -19,7 +19,9 @@ export function fnTwin(twin: Twin, name: string): Function {
 
 /** The plain entry for an arrow's twin: `this` is the arrow's lexical `this`, fixed here. */
 export function arrowTwin(twin: Twin, name: string, thisArg: unknown): Function {
-  return arrowEntry(twin, name, twin.bind(thisArg) as Twin, (...args: unknown[]) => runPlain(twin.apply(thisArg, args), name));
+  return arrowEntry(twin, name, twin.bind(thisArg) as Twin, (...args: unknown[]) =>
+    runPlain(twin.apply(thisArg, args), name),
+  );
 }
 
 /**
@@ -172,4 +174,3 @@ export function templateArgs(strings: TemplateStringsArray, ...values: unknown[]
 function defineLength(plain: Function, twin: Function): void {
   if (plain.length !== twin.length) Object.defineProperty(plain, 'length', { value: twin.length, configurable: true });
 }
-

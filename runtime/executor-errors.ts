@@ -24,7 +24,8 @@ export function serializeError(error: unknown, seen = new Set<unknown>()): Seria
     if (key !== 'cause' && cloneable(value)) props[key] = value;
   }
   // AggregateError's `errors` is own but not enumerable
-  if (error instanceof AggregateError) props.errors = error.errors.map((e) => (seen.has(e) ? String(e) : rebuildable(serializeError(e, seen))));
+  if (error instanceof AggregateError)
+    props.errors = error.errors.map((e) => (seen.has(e) ? String(e) : rebuildable(serializeError(e, seen))));
   const serialized: SerializedError = { name: error.name, message: error.message, stack: error.stack, props };
   // a cause that loops back (`e.cause = e`) is cut where it would repeat
   if (error.cause !== undefined && !seen.has(error.cause)) serialized.cause = serializeError(error.cause, seen);
@@ -46,17 +47,26 @@ function cloneableProjection(value: unknown): unknown {
 }
 
 const STANDARD: Record<string, ErrorConstructor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
 };
 
 /** The error to throw in the caller: same name, message, stack and cloneable properties. */
 export function rebuildError(record: SerializedError | { thrown: unknown }): unknown {
   if ('thrown' in record) return record.thrown;
   const error = new (STANDARD[record.name] ?? Error)(record.message);
-  if (error.name !== record.name) Object.defineProperty(error, 'name', { value: record.name, configurable: true, writable: true });
+  if (error.name !== record.name)
+    Object.defineProperty(error, 'name', { value: record.name, configurable: true, writable: true });
   Object.assign(error, record.props);
   if (Array.isArray(record.props.errors)) {
-    const errors = record.props.errors.map((e) => (e !== null && typeof e === 'object' && REBUILD in e ? rebuildError((e as any)[REBUILD]) : e));
+    const errors = record.props.errors.map((e) =>
+      e !== null && typeof e === 'object' && REBUILD in e ? rebuildError((e as any)[REBUILD]) : e,
+    );
     Object.defineProperty(error, 'errors', { value: errors, configurable: true, writable: true, enumerable: false });
   }
   if (record.stack !== undefined) error.stack = record.stack;

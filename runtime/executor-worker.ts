@@ -22,7 +22,9 @@ export default async function runTask(task: ExecutorTask): Promise<ExecutorOutco
     // checked here: a result the thread cannot send would reach the caller as an empty object
     const problem = cloneProblem(value);
     if (problem !== undefined) {
-      throw new TypeError(`runInExecutor: the result of ${task.exportName} (${task.module}) cannot be sent back from the worker thread: ${problem}. Return structured-cloneable data: plain objects, arrays, strings, numbers, Buffers (no functions, promises or class instances with behaviour).`);
+      throw new TypeError(
+        `runInExecutor: the result of ${task.exportName} (${task.module}) cannot be sent back from the worker thread: ${problem}. Return structured-cloneable data: plain objects, arrays, strings, numbers, Buffers (no functions, promises or class instances with behaviour).`,
+      );
     }
     return { value };
   } catch (error) {
@@ -47,6 +49,7 @@ async function exportedFunction(module: string, exportName: string): Promise<(..
 /** `require` (CommonJS, and ES modules on Node >= 20.19); `import()` for what require refuses. */
 async function load(module: string): Promise<Record<string, unknown>> {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the task module is named at run time
     return require(module);
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -60,7 +60,9 @@ export function useExecutor(options: ExecutorOptions = {}): void {
   for (const key of ['maxThreads', 'minThreads'] as const) {
     const n = options[key];
     if (n !== undefined && !(Number.isInteger(n) && n >= (key === 'maxThreads' ? 1 : 0))) {
-      throw new ConfigurationError(`useExecutor: ${key} must be a ${key === 'maxThreads' ? 'positive' : 'non-negative'} integer; got ${n}.`);
+      throw new ConfigurationError(
+        `useExecutor: ${key} must be a ${key === 'maxThreads' ? 'positive' : 'non-negative'} integer; got ${n}.`,
+      );
     }
   }
   configured = { ...options };

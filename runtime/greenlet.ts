@@ -9,7 +9,15 @@
  */
 import { GreenletExit, outsideGreenletMessage, ScopeError, untransformedCallerMessage } from './errors';
 import { appendCallChain, captureSuspendedFrames, isObject } from './call-chain';
-import { frameName, GeneratorNext, GeneratorThrow, isGeneratorFunction, isGeneratorObject, isThenable, TWIN } from './protocol';
+import {
+  frameName,
+  GeneratorNext,
+  GeneratorThrow,
+  isGeneratorFunction,
+  isGeneratorObject,
+  isThenable,
+  TWIN,
+} from './protocol';
 
 // `var`, not `let`: both are read and written on every suspension from inner functions, where
 // a module-level `let` costs a hole check (TDZ) at each access.
@@ -312,9 +320,14 @@ export class Greenlet<T = unknown> {
     let wait: Promise<unknown> | undefined;
     try {
       const below = this.below;
-      wait = below === null || below.length === 0 ? this.runDelegating(value, isThrow) : this.runRecords(value, isThrow);
+      wait =
+        below === null || below.length === 0 ? this.runDelegating(value, isThrow) : this.runRecords(value, isThrow);
     } catch (error) {
-      if (!this.dead && !isGeneratorObject(this.top) && Object.prototype.toString.call(this.top) !== '[object Generator]') {
+      if (
+        !this.dead &&
+        !isGeneratorObject(this.top) &&
+        Object.prototype.toString.call(this.top) !== '[object Generator]'
+      ) {
         // `start` with a twin that returned some other iterator (not a generator of any realm:
         // one of another realm runs as it is, and its error is its own): run it behind a generator
         this.top = delegateTo(this.top as unknown as Iterator<unknown, unknown, unknown>);
@@ -500,16 +513,24 @@ export class Greenlet<T = unknown> {
   private subscribe(p: Promise<unknown>): void {
     if (this.epoch === 0) {
       if (this.onFulfilled === null) {
-        this.onFulfilled = (value: unknown) => { if (this.epoch === 0) this.step(value, false); };
-        this.onRejected = (error: unknown) => { if (this.epoch === 0) this.resumeRejected(error); };
+        this.onFulfilled = (value: unknown) => {
+          if (this.epoch === 0) this.step(value, false);
+        };
+        this.onRejected = (error: unknown) => {
+          if (this.epoch === 0) this.resumeRejected(error);
+        };
       }
       p.then(this.onFulfilled, this.onRejected);
     } else {
       // After a cancel abandoned a promise, tell this park's settlement from the stale one.
       const epoch = this.epoch;
       p.then(
-        (v) => { if (this.epoch === epoch) this.step(v, false); },
-        (e) => { if (this.epoch === epoch) this.resumeRejected(e); },
+        (v) => {
+          if (this.epoch === epoch) this.step(v, false);
+        },
+        (e) => {
+          if (this.epoch === epoch) this.resumeRejected(e);
+        },
       );
     }
   }

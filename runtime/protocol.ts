@@ -103,8 +103,10 @@ const GeneratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((function
  * cost ~20 ns a record, see bench/) and resume frames with `GeneratorNext.call(top, v)`, which
  * stays fast where `top.next(v)` would be a megamorphic load across many twins.
  */
-export const GeneratorNext: (this: Generator, value?: unknown) => IteratorResult<unknown, unknown> = GeneratorPrototype.next;
-export const GeneratorThrow: (this: Generator, error: unknown) => IteratorResult<unknown, unknown> = GeneratorPrototype.throw;
+export const GeneratorNext: (this: Generator, value?: unknown) => IteratorResult<unknown, unknown> =
+  GeneratorPrototype.next;
+export const GeneratorThrow: (this: Generator, error: unknown) => IteratorResult<unknown, unknown> =
+  GeneratorPrototype.throw;
 
 /** True for generator functions (`function*`), the only functions a greenlet can drive directly. */
 export function isGeneratorFunction(x: unknown): x is Twin {

@@ -70,7 +70,8 @@ export function synchronize(options: SynchronizeOptions): SynchronizeWith;
 export function synchronize(fnOrOptions: unknown, second?: unknown): unknown {
   if (typeof fnOrOptions !== 'function' && isOptions(fnOrOptions) && second === undefined) {
     const strict = fnOrOptions.strict ?? true;
-    return (fn: unknown, context?: unknown) => wrap(fn, strict, isDecoratorContext(context) ? context : undefined, fnOrOptions.name);
+    return (fn: unknown, context?: unknown) =>
+      wrap(fn, strict, isDecoratorContext(context) ? context : undefined, fnOrOptions.name);
   }
   if (isDecoratorContext(second)) return wrap(fnOrOptions, true, second, undefined);
   const options = (second ?? {}) as SynchronizeOptions;
@@ -81,11 +82,18 @@ function isOptions(x: unknown): x is SynchronizeOptions {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function wrap(fn: unknown, strict: boolean, context: DecoratorContext | undefined, givenName: string | undefined): unknown {
+function wrap(
+  fn: unknown,
+  strict: boolean,
+  context: DecoratorContext | undefined,
+  givenName: string | undefined,
+): unknown {
   const where = context ? `@synchronize on ${String(context.name)}` : 'synchronize';
   // first: a field decorator gets `undefined` as its value, strict or not
   if (context && context.kind !== 'method') {
-    throw new ConfigurationError(`@synchronize decorates methods; it was put on a ${context.kind} (${String(context.name)}).`);
+    throw new ConfigurationError(
+      `@synchronize decorates methods; it was put on a ${context.kind} (${String(context.name)}).`,
+    );
   }
   if (typeof fn !== 'function') {
     if (!strict) return fn;
@@ -152,7 +160,10 @@ export const awaitSync: (<T>(value: T) => Awaited<T>) & { readonly [SYNCHRONIZED
 ) as never;
 // An inline `awaitSync(v)` yields `v` itself; a generator object would be read as a call record,
 // so it is waited for as a settled promise of itself (a microtask later, where the twin is at once).
-Object.defineProperty(awaitSync, RAW, { value: (v: unknown) => (v !== null && typeof v === 'object' && (v as Generator).next === GeneratorNext ? Promise.resolve(v) : v) });
+Object.defineProperty(awaitSync, RAW, {
+  value: (v: unknown) =>
+    v !== null && typeof v === 'object' && (v as Generator).next === GeneratorNext ? Promise.resolve(v) : v,
+});
 
 /**
  * A non-strict synchronized form of a sync-style function: called from greenlet code it runs

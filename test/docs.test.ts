@@ -17,7 +17,11 @@ export function protocolForms(): string {
   const start = lines.findIndex((l) => l.trim() === '* ## Emitted forms');
   const end = lines.findIndex((l) => l.includes('A dynamic call site does not know'));
   expect(start, 'protocol.ts has an "## Emitted forms" section').to.be.greaterThan(0);
-  return lines.slice(start + 1, end).map((l) => (l.startsWith(' * ') ? l.slice(3) : '')).join('\n').trim();
+  return lines
+    .slice(start + 1, end)
+    .map((l) => (l.startsWith(' * ') ? l.slice(3) : ''))
+    .join('\n')
+    .trim();
 }
 
 describe('README', () => {
@@ -32,7 +36,8 @@ describe('README', () => {
   });
 
   it('lists every TSG code the transformer has', () => {
-    for (const code of Object.values(Codes)) expect(readme, `TSG${code}`).to.match(new RegExp(`^\\| TSG${code}\\b`, 'm'));
+    for (const code of Object.values(Codes))
+      expect(readme, `TSG${code}`).to.match(new RegExp(`^\\| TSG${code}\\b`, 'm'));
   });
 
   it('links only to files that exist', () => {

@@ -62,5 +62,12 @@ export function burnRoute(req: ExecutorRequest): { ms: number; turns: number; th
 
 /** A route for `inExecutor`: shows what the worker received. */
 export function describeRequest(req: ExecutorRequest): unknown {
-  return { method: req.method, path: req.path, params: req.params, query: req.query, agent: req.headers['x-test'], threadId };
+  return {
+    method: req.method,
+    path: req.path,
+    params: req.params,
+    query: req.query,
+    agent: req.headers['x-test'],
+    threadId,
+  };
 }

@@ -5,7 +5,15 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Koa from 'koa';
-import { ConfigurationError, GreenletExit, ScopeError, spawnGreenlet, spawnGreenletWith, runInExecutor, useExecutor } from '../runtime';
+import {
+  ConfigurationError,
+  GreenletExit,
+  ScopeError,
+  spawnGreenlet,
+  spawnGreenletWith,
+  runInExecutor,
+  useExecutor,
+} from '../runtime';
 import { GreenletRouter, inExecutor } from '../runtime/koa';
 import { burn, TASKS } from './executor-tasks';
 import { listen, twin, type Running } from './koa/helpers';
@@ -35,7 +43,9 @@ describe('executor: useExecutor / runInExecutor', () => {
   it('accepts a file: URL and node: builtins', async () => {
     expect(((await inGreenlet(pathToFileURL(TASKS), 'echo', 7)) as { value: number }).value).to.equal(7);
     const derived = await inGreenlet<Uint8Array>('node:crypto', 'pbkdf2Sync', 'secret', 'salt', 1000, 32, 'sha256');
-    expect(Buffer.from(derived).toString('hex')).to.equal(pbkdf2Sync('secret', 'salt', 1000, 32, 'sha256').toString('hex'));
+    expect(Buffer.from(derived).toString('hex')).to.equal(
+      pbkdf2Sync('secret', 'salt', 1000, 32, 'sha256').toString('hex'),
+    );
   });
 
   it('brings an error back with its name, stack from the worker, and properties such as status', async () => {
@@ -57,20 +67,28 @@ describe('executor: useExecutor / runInExecutor', () => {
   it('says why a result cannot come back; keeps looping causes, AggregateError.errors and what clones of a thrown object', async () => {
     const result = (await inGreenlet(TASKS, 'returnsFunction').catch((e) => e)) as Error;
     expect(result).to.be.instanceOf(TypeError);
-    expect(result.message).to.match(/the result of returnsFunction .* cannot be sent back from the worker thread: it is a function\./);
+    expect(result.message).to.match(
+      /the result of returnsFunction .* cannot be sent back from the worker thread: it is a function\./,
+    );
     const loop = (await inGreenlet(TASKS, 'causeLoop').catch((e) => e)) as Error;
     expect(loop.message).to.equal('a');
     expect((loop.cause as Error).message).to.equal('b');
     expect((loop.cause as Error).cause).to.equal(undefined); // cut where it would repeat
     const agg = (await inGreenlet(TASKS, 'aggregate').catch((e) => e)) as AggregateError;
     expect(agg.name).to.equal('AggregateError');
-    expect(agg.errors.map((e: Error) => [e.name, e.message])).to.deep.equal([['TypeError', 'first'], ['Error', 'second']]);
+    expect(agg.errors.map((e: Error) => [e.name, e.message])).to.deep.equal([
+      ['TypeError', 'first'],
+      ['Error', 'second'],
+    ]);
     expect(agg.errors[1]).to.include({ code: 'E2' });
     expect(await inGreenlet(TASKS, 'throwsObjectWithFunction').catch((e) => e)).to.deep.equal({ code: 'E_OBJ' });
   });
 
   it('is a suspension point: outside a greenlet it throws ScopeError; a relative path is a ConfigurationError', async () => {
-    expect(() => (runInExecutor as Function)(TASKS, 'echo', 1)).to.throw(ScopeError, /runInExecutor\(\) was called outside a greenlet/);
+    expect(() => (runInExecutor as Function)(TASKS, 'echo', 1)).to.throw(
+      ScopeError,
+      /runInExecutor\(\) was called outside a greenlet/,
+    );
     const relative = (await inGreenlet('./executor-tasks', 'echo').catch((e) => e)) as Error;
     expect(relative).to.be.instanceOf(ConfigurationError);
     expect(relative.message).to.match(/absolute path.*require\.resolve\('\.\/executor-tasks'\)/);
@@ -210,7 +228,7 @@ describe('executor: useExecutor / runInExecutor', () => {
       }
     });
 
-    it('turns an executor error into Koa\'s response: status kept, stack logged', async () => {
+    it("turns an executor error into Koa's response: status kept, stack logged", async () => {
       const router = new GreenletRouter();
       router.get('/forbidden', inExecutor(TASKS, 'forbidden'));
       router.get('/broken', inExecutor(TASKS, 'failDeepInside', { args: () => ['broken on a worker'] }));

@@ -49,11 +49,19 @@ export function createDiagnostic(spec: DiagnosticSpec): ts.Diagnostic {
  * (`src/a.ts:3:5 - error TS2322: ...`, `... - error TSG9001: ...`). `showPath` writes the file's
  * name (default: relative to `cwd`).
  */
-export function formatDiagnostic(d: ts.Diagnostic, cwd = process.cwd(), options: { tsc?: boolean; showPath?: (file: string) => string } = {}): string {
+export function formatDiagnostic(
+  d: ts.Diagnostic,
+  cwd = process.cwd(),
+  options: { tsc?: boolean; showPath?: (file: string) => string } = {},
+): string {
   const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-  const kind = options.tsc ? `${ts.DiagnosticCategory[d.category].toLowerCase()} ${d.source === 'ts-greenlet' ? '' : `TS${d.code}: `}` : ''; // a TSG message starts with its code
+  const kind = options.tsc
+    ? `${ts.DiagnosticCategory[d.category].toLowerCase()} ${d.source === 'ts-greenlet' ? '' : `TS${d.code}: `}`
+    : ''; // a TSG message starts with its code
   if (!d.file || d.start === undefined) return kind + text;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-  const shown = options.showPath ? options.showPath(d.file.fileName) : path.relative(cwd, d.file.fileName) || d.file.fileName;
+  const shown = options.showPath
+    ? options.showPath(d.file.fileName)
+    : path.relative(cwd, d.file.fileName) || d.file.fileName;
   return `${shown}:${line + 1}:${character + 1} - ${kind}${text}`;
 }

@@ -33,7 +33,10 @@ export function getAnalysis(program: ts.Program): Analysis {
   return a;
 }
 
-export function createTransformer(program: ts.Program, options: TransformerOptions = {}): ts.TransformerFactory<ts.SourceFile> {
+export function createTransformer(
+  program: ts.Program,
+  options: TransformerOptions = {},
+): ts.TransformerFactory<ts.SourceFile> {
   const runtimeModule = options.runtimeModule ?? 'ts-greenlet/protocol';
   // One set per transformer, not per emit: ts-loader and per-file emits make a context per file,
   // and each reported every diagnostic of the program again.
@@ -64,7 +67,10 @@ export default function tsGreenletTransformer(
   extras?: { addDiagnostic?: (d: ts.Diagnostic) => number },
 ): ts.TransformerFactory<ts.SourceFile> {
   const add = extras?.addDiagnostic;
-  return createTransformer(program, { runtimeModule: config.runtimeModule, addDiagnostic: add ? (d) => void add(d) : undefined });
+  return createTransformer(program, {
+    runtimeModule: config.runtimeModule,
+    addDiagnostic: add ? (d) => void add(d) : undefined,
+  });
 }
 
 export { analyse, type Analysis } from './analysis/colour';

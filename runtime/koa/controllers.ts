@@ -43,12 +43,19 @@ function routeDecorator(verb: Verb, decoratorName: string) {
     (_method, context) => {
       const where = `@${decoratorName}(${String(path)}) on ${String(context.name)}`;
       if (context.kind !== 'method' || context.static) {
-        throw new ConfigurationError(`${where}: route decorators go on instance methods, and controllers are mounted per instance.`);
+        throw new ConfigurationError(
+          `${where}: route decorators go on instance methods, and controllers are mounted per instance.`,
+        );
       }
       context.addInitializer(function (this: object) {
         let routes = routesOf.get(this);
         if (!routes) routesOf.set(this, (routes = []));
-        routes.push({ verb, path, name: String(context.name), handler: (instance) => context.access.get(instance as never) });
+        routes.push({
+          verb,
+          path,
+          name: String(context.name),
+          handler: (instance) => context.access.get(instance as never),
+        });
       });
     };
 }
@@ -76,7 +83,8 @@ export function mount<R extends Router<any, any>>(router: R, ...controllers: obj
     }
     for (const route of routes) {
       const handler = route.handler(controller);
-      if (typeof handler !== 'function') throw new ConfigurationError(`mount: ${describe(controller)}.${route.name} is not a function.`);
+      if (typeof handler !== 'function')
+        throw new ConfigurationError(`mount: ${describe(controller)}.${route.name} is not a function.`);
       (router[route.verb] as Function).call(router, route.path, handlerMiddleware(handler, controller));
     }
   }

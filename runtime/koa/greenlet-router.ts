@@ -30,7 +30,12 @@ export type GreenletParamHandler<StateT = DefaultState, ContextT = DefaultContex
 type Path = string | RegExp | Array<string | RegExp>;
 
 // @koa/router declares Router as a constructor with two generic signatures; name the one we extend.
-const RouterBase = requirePeer<typeof Router>('@koa/router', '^15.7.0', 'ts-greenlet/koa') as unknown as new <StateT, ContextT>(options?: RouterOptions) => Router<StateT, ContextT>;
+const RouterBase = requirePeer<typeof Router>('@koa/router', '^15.7.0', 'ts-greenlet/koa') as unknown as new <
+  StateT,
+  ContextT,
+>(
+  options?: RouterOptions,
+) => Router<StateT, ContextT>;
 
 /** One wrapper per handler, so a handler registered twice (or a param handler) keeps one identity. */
 const routeWrappers = new WeakMap<Function, Function>();
@@ -63,23 +68,78 @@ export class GreenletRouter<StateT = DefaultState, ContextT = DefaultContext> ex
 /** The handler types a GreenletRouter accepts (the runtime is in `register` above). */
 export interface GreenletRouter<StateT = DefaultState, ContextT = DefaultContext> {
   use<T = {}, U = {}, B = unknown>(...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  use<T = {}, U = {}, B = unknown>(path: string | RegExp | string[], ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
+  use<T = {}, U = {}, B = unknown>(
+    path: string | RegExp | string[],
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
   /** Nested routers (`other.routes()`) and library middleware typed for plain Koa. */
   use(...middleware: Array<Middleware<any, any> | GreenletRouterHandler<StateT, ContextT>>): this;
-  use(path: string | RegExp | string[], ...middleware: Array<Middleware<any, any> | GreenletRouterHandler<StateT, ContextT>>): this;
+  use(
+    path: string | RegExp | string[],
+    ...middleware: Array<Middleware<any, any> | GreenletRouterHandler<StateT, ContextT>>
+  ): this;
   param(parameter: string, middleware: GreenletParamHandler<StateT, ContextT>): this;
-  get<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  get<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  post<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  post<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  put<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  put<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  patch<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  patch<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  delete<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  delete<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  del<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  del<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  all<T = {}, U = {}, B = unknown>(name: string, path: string | RegExp, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
-  all<T = {}, U = {}, B = unknown>(path: Path, ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>): this;
+  get<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  get<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  post<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  post<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  put<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  put<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  patch<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  patch<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  delete<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  delete<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  del<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  del<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  all<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  all<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
 }

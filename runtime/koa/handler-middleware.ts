@@ -81,7 +81,9 @@ export function runHandlerGreenlet(
 
 function checkHandler(handler: unknown): asserts handler is Function {
   if (typeof handler !== 'function') {
-    throw new ConfigurationError(`a Koa handler must be a function; got ${handler === null ? 'null' : typeof handler}.`);
+    throw new ConfigurationError(
+      `a Koa handler must be a function; got ${handler === null ? 'null' : typeof handler}.`,
+    );
   }
   if (handler instanceof AsyncGeneratorFunction) {
     throw new ConfigurationError(

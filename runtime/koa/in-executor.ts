@@ -51,7 +51,11 @@ function respondWithBody(ctx: Context, result: unknown): void {
   if (result !== undefined) ctx.body = result;
 }
 
-export function inExecutor(module: string | URL, exportName: string, options: InExecutorOptions = {}): Middleware<any, any> {
+export function inExecutor(
+  module: string | URL,
+  exportName: string,
+  options: InExecutorOptions = {},
+): Middleware<any, any> {
   const args = options.args ?? ((ctx: Context) => [requestSnapshot(ctx)]);
   const respond = options.respond ?? respondWithBody;
   const run = twinOf(runInExecutor)!;

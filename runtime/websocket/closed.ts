@@ -42,6 +42,10 @@ export class WebSocketClosed extends Error {
     readonly code: number | undefined,
     readonly reason = '',
   ) {
-    super(code === undefined ? 'the WebSocket is closing' : `the WebSocket is closed (${code}${reason ? `: ${reason}` : ''})`);
+    super(
+      code === undefined
+        ? 'the WebSocket is closing'
+        : `the WebSocket is closed (${code}${reason ? `: ${reason}` : ''})`,
+    );
   }
 }

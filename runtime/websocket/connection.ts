@@ -112,7 +112,9 @@ export class SyncWebSocket {
   // The synchronized functions and the socket's listeners: one of each for every connection,
   // inside the class body so they may read its private fields.
   static {
-    (this.prototype as any).recv = synchronize(function recv(this: SyncWebSocket): Promise<Message | null> | Message | null {
+    (this.prototype as any).recv = synchronize(function recv(
+      this: SyncWebSocket,
+    ): Promise<Message | null> | Message | null {
       const queue = this.queue;
       if (queue !== null && queue.length > 0) {
         const message = queue.shift()!;
@@ -126,7 +128,10 @@ export class SyncWebSocket {
         this.reader = resolve;
       });
     });
-    (this.prototype as any).send = synchronize(function send(this: SyncWebSocket, data: Sendable): Promise<void> | void {
+    (this.prototype as any).send = synchronize(function send(
+      this: SyncWebSocket,
+      data: Sendable,
+    ): Promise<void> | void {
       const socket = this.socket;
       if (socket.readyState !== ws.WebSocket.OPEN) throw new WebSocketClosed(this.closeCode, this.closeReason);
       const buffered = socket.bufferedAmount;

@@ -35,7 +35,8 @@ export interface ResolvedOptions {
 export function resolveOptions(options: WebSocketOptions): ResolvedOptions {
   const { maxPayload = 1024 * 1024, heartbeat = 0, highWaterMark = 64 * 1024, origins, protocols = [] } = options;
   for (const [name, value] of Object.entries({ maxPayload, heartbeat, highWaterMark })) {
-    if (!Number.isFinite(value) || value < 0) throw new ConfigurationError(`websocket: ${name} must be a number >= 0; got ${String(value)}.`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new ConfigurationError(`websocket: ${name} must be a number >= 0; got ${String(value)}.`);
   }
   return { maxPayload, heartbeat, highWaterMark, origins: origins ? new Set(origins) : null, protocols };
 }

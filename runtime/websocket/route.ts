@@ -22,8 +22,14 @@ export type WebSocketHandler<C = RouterContext> = (ws: SyncWebSocket, ctx: C) =>
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/; // what RFC 6455 allows as Sec-WebSocket-Key (16 bytes, base64)
 
-export function websocket<C = RouterContext>(handler: WebSocketHandler<C> | ViewClass, options: WebSocketOptions = {}): Middleware<any, any> {
-  if (typeof handler !== 'function') throw new ConfigurationError(`websocket() needs a handler function or a WebSocketConnectionView class; got ${typeof handler}.`);
+export function websocket<C = RouterContext>(
+  handler: WebSocketHandler<C> | ViewClass,
+  options: WebSocketOptions = {},
+): Middleware<any, any> {
+  if (typeof handler !== 'function')
+    throw new ConfigurationError(
+      `websocket() needs a handler function or a WebSocketConnectionView class; got ${typeof handler}.`,
+    );
   const resolved = resolveOptions(options);
   const run: Function = isViewClass(handler) ? viewRunner(handler) : handler;
   const name = handler.name || 'websocket handler';
@@ -32,7 +38,9 @@ export function websocket<C = RouterContext>(handler: WebSocketHandler<C> | View
     clientTracking: false, // the hub tracks sessions
     perMessageDeflate: false,
     maxPayload: resolved.maxPayload,
-    ...(resolved.protocols.length > 0 && { handleProtocols: (offered: Set<string>) => resolved.protocols.find((p) => offered.has(p)) ?? false }),
+    ...(resolved.protocols.length > 0 && {
+      handleProtocols: (offered: Set<string>) => resolved.protocols.find((p) => offered.has(p)) ?? false,
+    }),
   });
   const heartbeat = resolved.heartbeat > 0 ? new Heartbeat(resolved.heartbeat) : null;
   // Marked as mapped: a GreenletRouter registers it as it is (it is no sync-style handler itself).
@@ -62,7 +70,8 @@ function refused(ctx: Context, options: ResolvedOptions): boolean {
     return answer(ctx, 426, 'Upgrade Required: this URL serves WebSocket connections');
   }
   if (pending.hub.closing) return answer(ctx, 503, 'the server is shutting down');
-  if (options.origins !== null && !options.origins.has(ctx.get('origin'))) return answer(ctx, 403, 'origin not allowed');
+  if (options.origins !== null && !options.origins.has(ctx.get('origin')))
+    return answer(ctx, 403, 'origin not allowed');
   const version = ctx.get('sec-websocket-version');
   if (ctx.method !== 'GET' || !KEY.test(ctx.get('sec-websocket-key')) || (version !== '13' && version !== '8')) {
     return answer(ctx, 400, 'invalid WebSocket handshake');

@@ -47,8 +47,14 @@ export class WebSocketConnectionView<C = Context> {
 
   static {
     // the function behind `ws.send`, so a view's send waits exactly as the socket's does
-    const sendOnSocket = (SyncWebSocket.prototype.send as any)[RAW] as (this: SyncWebSocket, message: Sendable) => Promise<void> | void;
-    (this.prototype as any).send = synchronize(function send(this: WebSocketConnectionView<unknown>, message: Sendable) {
+    const sendOnSocket = (SyncWebSocket.prototype.send as any)[RAW] as (
+      this: SyncWebSocket,
+      message: Sendable,
+    ) => Promise<void> | void;
+    (this.prototype as any).send = synchronize(function send(
+      this: WebSocketConnectionView<unknown>,
+      message: Sendable,
+    ) {
       return sendOnSocket.call(this.ws, message);
     });
   }
@@ -68,7 +74,8 @@ export function viewRunner(View: ViewClass): (ws: SyncWebSocket, ctx: unknown) =
     let closeCode = GOING_AWAY;
     try {
       yield* callHook(view, view.onOpen, []);
-      for (let m = yield* recv.call(ws); m !== null; m = yield* recv.call(ws)) yield* callHook(view, view.onMessage, [m]);
+      for (let m = yield* recv.call(ws); m !== null; m = yield* recv.call(ws))
+        yield* callHook(view, view.onMessage, [m]);
     } catch (error) {
       if (!(error instanceof GreenletExit || error instanceof WebSocketClosed)) closeCode = INTERNAL_ERROR;
       throw error;

@@ -34,7 +34,12 @@ describe('example: koa-app live notes over a WebSocket', function () {
   });
 
   const titles = (m: string | Buffer) => (JSON.parse(String(m)) as Array<{ title: string }>).map((n) => n.title);
-  const post = (title: string) => fetch(`http://${base}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
+  const post = (title: string) =>
+    fetch(`http://${base}/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title }),
+    });
 
   it('serves the page, sends the notes on connect, and again when one is created or deleted', async () => {
     const page = await fetch(`http://${base}/live`);

@@ -28,7 +28,8 @@ describe('example: koa-app over HTTP', function () {
     await db.closeDatabase();
   });
 
-  const post = (body: string) => fetch(`${base}/notes`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const post = (body: string) =>
+    fetch(`${base}/notes`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
   it('creates, lists, finds, filters by tag and deletes notes', async () => {
     const created = await post(JSON.stringify({ title: ' first ', body: 'b', tags: ['x'] }));
@@ -36,7 +37,10 @@ describe('example: koa-app over HTTP', function () {
     const note = await created.json();
     expect(note).to.deep.include({ title: 'first', body: 'b', tags: ['x'] });
     await post(JSON.stringify({ title: 'second' }));
-    expect((await (await fetch(`${base}/notes`)).json()).map((n: { title: string }) => n.title)).to.deep.equal(['first', 'second']);
+    expect((await (await fetch(`${base}/notes`)).json()).map((n: { title: string }) => n.title)).to.deep.equal([
+      'first',
+      'second',
+    ]);
     expect(await (await fetch(`${base}/notes/${note.id}`)).json()).to.deep.equal(note);
     expect((await (await fetch(`${base}/notes?tag=x`)).json()).length).to.equal(1);
     expect((await (await fetch(`${base}/notes?tag=`)).json()).length).to.equal(2);
@@ -48,9 +52,17 @@ describe('example: koa-app over HTTP', function () {
     const cases: Array<[Response, number, { error: string; field?: string }]> = [
       [await post('{not json'), 400, { error: 'malformed JSON body' }],
       [await post(JSON.stringify({ title: '' })), 400, { error: 'title must be a non-empty string', field: 'title' }],
-      [await post(JSON.stringify({ title: 't', tags: [1] })), 400, { error: 'tags must be an array of strings', field: 'tags' }],
+      [
+        await post(JSON.stringify({ title: 't', tags: [1] })),
+        400,
+        { error: 'tags must be an array of strings', field: 'tags' },
+      ],
       [await post('[]'), 400, { error: 'body must be a JSON object' }],
-      [await fetch(`${base}/notes`, { method: 'POST', body: '{"title":"t"}' }), 415, { error: 'body must be application/json', field: 'content-type' }],
+      [
+        await fetch(`${base}/notes`, { method: 'POST', body: '{"title":"t"}' }),
+        415,
+        { error: 'body must be application/json', field: 'content-type' },
+      ],
       [await fetch(`${base}/notes/abc`), 400, { error: 'id must be a positive decimal integer', field: 'id' }],
       [await fetch(`${base}/notes/999999`), 404, { error: 'no such note' }],
     ];
@@ -65,7 +77,7 @@ describe('example: koa-app over HTTP', function () {
     for (let i = 0; i < 5; i++) await post(JSON.stringify({ title: `paged ${i}`, tags: ['paged'] }));
     const titles: string[] = [];
     const links: string[] = [];
-    for (let url: string | undefined = '/notes?tag=paged&limit=2'; url; ) {
+    for (let url: string | undefined = '/notes?tag=paged&limit=2'; url;) {
       const res: Response = await fetch(base + url);
       titles.push(...((await res.json()) as Array<{ title: string }>).map((n) => n.title));
       url = /^<([^>]+)>; rel="next"$/.exec(res.headers.get('link') ?? '')?.[1];
@@ -83,7 +95,9 @@ describe('example: koa-app over HTTP', function () {
   });
 
   it('serves concurrent requests on one event loop', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => post(JSON.stringify({ title: `n${i}` })).then((r) => r.status)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => post(JSON.stringify({ title: `n${i}` })).then((r) => r.status)),
+    );
     expect(results.every((s) => s === 201)).to.equal(true);
   });
 });

@@ -36,16 +36,29 @@ describe('example: koa-app written with async/await (the HTTP benchmark baseline
   });
 
   /** Status, body parsed if JSON (ids left out: both apps share one database) and the Link header. */
-  async function answer(base: string, method: string, url: string, body?: string, type = 'application/json'): Promise<[number, unknown, string | null]> {
+  async function answer(
+    base: string,
+    method: string,
+    url: string,
+    body?: string,
+    type = 'application/json',
+  ): Promise<[number, unknown, string | null]> {
     const res = await fetch(`${base}${url}`, { method, body, headers: body ? { 'content-type': type } : {} });
     const text = await res.text();
     const json = res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-    const strip = (n: unknown) => (n && typeof n === 'object' && 'id' in n ? { ...n, id: typeof (n as { id: unknown }).id } : n);
+    const strip = (n: unknown) =>
+      n && typeof n === 'object' && 'id' in n ? { ...n, id: typeof (n as { id: unknown }).id } : n;
     return [res.status, Array.isArray(json) ? json.map(strip) : strip(json), res.headers.get('link')];
   }
 
   it('has the same routes, validation and responses as the sync-style app', async () => {
-    const created = await (await fetch(`${async}/notes`, { method: 'POST', body: JSON.stringify({ title: 'seen by both', tags: ['p'] }), headers: { 'content-type': 'application/json' } })).json();
+    const created = await (
+      await fetch(`${async}/notes`, {
+        method: 'POST',
+        body: JSON.stringify({ title: 'seen by both', tags: ['p'] }),
+        headers: { 'content-type': 'application/json' },
+      })
+    ).json();
     const cases: Array<[string, string, string?, string?]> = [
       ['POST', '/notes', JSON.stringify({ title: ' t ', body: 'b', tags: ['x'] })],
       ['POST', '/notes', JSON.stringify({ title: 'u', tags: ['x'] })],

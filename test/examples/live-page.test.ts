@@ -17,8 +17,14 @@ import { repo } from '../helpers/project';
 const dist = path.join(repo, 'examples/koa-app/dist');
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 describe('example: the live page in headless Chromium', function () {
@@ -56,7 +62,8 @@ describe('example: the live page in headless Chromium', function () {
     }
     await writer.fill('#title', 'Seen live in Chromium');
     await writer.click('button[type=submit]');
-    for (const page of [writer, watcher]) await page.locator('#notes li', { hasText: 'Seen live in Chromium' }).waitFor();
+    for (const page of [writer, watcher])
+      await page.locator('#notes li', { hasText: 'Seen live in Chromium' }).waitFor();
     expect(await watcher.locator('#notes li').allTextContents()).to.deep.equal(['Seen live in Chromium']);
     const artifacts = path.join(repo, 'test-artifacts');
     fs.mkdirSync(artifacts, { recursive: true });

@@ -128,8 +128,7 @@ export type FlagName = keyof Flags;
  * Found and fixed since (found/README.md): asyncParamDefaults, accessorParamDefaults,
  * tagParamDefaults, nestedArrowArguments, selfReferenceInDefault, callNonFunction.
  */
-export const KNOWN_BUG_FLAGS: Partial<Record<FlagName, string>> = {
-};
+export const KNOWN_BUG_FLAGS: Partial<Record<FlagName, string>> = {};
 
 export function defaultFlags(): Flags {
   const flags = { ...FLAG_DEFAULTS };
@@ -166,7 +165,17 @@ export type Expr =
   | { k: 'typeof' | 'void'; e: Expr }
   | { k: 'new'; a: Expr; b: Expr }
   | { k: 'iife'; a: Expr; body: Expr }
-  | { k: 'builtin'; m: BuiltinMethod; items: Expr[]; body: Expr; init: Expr; holes: boolean; thisArg: boolean; w: number; global: boolean };
+  | {
+      k: 'builtin';
+      m: BuiltinMethod;
+      items: Expr[];
+      body: Expr;
+      init: Expr;
+      holes: boolean;
+      thisArg: boolean;
+      w: number;
+      global: boolean;
+    };
 
 export const BUILTIN_METHODS = [
   'map',
@@ -245,7 +254,15 @@ export interface Task {
  * a coloured function handed to untransformed code (`Promise.then`), a suspension at module top
  * level, in a constructor, in a class field initialiser, in a user generator.
  */
-export const BAD_KINDS = ['passedToThen', 'topLevel', 'constructor', 'fieldInit', 'staticBlock', 'generator', 'optionalAccessor'] as const;
+export const BAD_KINDS = [
+  'passedToThen',
+  'topLevel',
+  'constructor',
+  'fieldInit',
+  'staticBlock',
+  'generator',
+  'optionalAccessor',
+] as const;
 export type BadKind = (typeof BAD_KINDS)[number];
 export const BAD_CODES: Record<BadKind, string> = {
   passedToThen: 'TSG9007',
@@ -281,12 +298,24 @@ function waitArb(flags: Flags): fc.Arbitrary<number> {
         ...(flags.nonErrorThrows ? [{ arbitrary: fc.constant(3), weight: 1 }] : []),
       )
     : fc.constant(0);
-  return fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), rej).map(([m, t, r]) => m | (t << 2) | (r << 4));
+  return fc
+    .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), rej)
+    .map(([m, t, r]) => m | (t << 2) | (r << 4));
 }
 
 export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: number } = {}): fc.Arbitrary<Program> {
-  const exprDepth = { withCrossShrink: true, depthSize: 'small' as const, maxDepth: 4, depthIdentifier: fc.createDepthIdentifier() };
-  const stmtDepth = { withCrossShrink: true, depthSize: 'small' as const, maxDepth: 3, depthIdentifier: fc.createDepthIdentifier() };
+  const exprDepth = {
+    withCrossShrink: true,
+    depthSize: 'small' as const,
+    maxDepth: 4,
+    depthIdentifier: fc.createDepthIdentifier(),
+  };
+  const stmtDepth = {
+    withCrossShrink: true,
+    depthSize: 'small' as const,
+    maxDepth: 3,
+    depthIdentifier: fc.createDepthIdentifier(),
+  };
 
   const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
     const e = tie('expr');
@@ -294,9 +323,15 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
       { arbitrary: fc.integer({ min: -5, max: 1 }).map((v): Expr => ({ k: 'lit', v })), weight: 2 },
       { arbitrary: fc.nat(31).map((i): Expr => ({ k: 'var', i })), weight: 4 },
       {
-        arbitrary: fc.record({ w: waitArb(flags), via: flags.awaitSync ? fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, fc.constant(1), fc.constant(2)) : fc.constant(0), e }).map(
-          (r): Expr => ({ k: 'io', ...r }),
-        ),
+        arbitrary: fc
+          .record({
+            w: waitArb(flags),
+            via: flags.awaitSync
+              ? fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, fc.constant(1), fc.constant(2))
+              : fc.constant(0),
+            e,
+          })
+          .map((r): Expr => ({ k: 'io', ...r })),
         weight: 6,
       },
       {
@@ -315,40 +350,114 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
           .map((r): Expr => ({ k: 'call', ...r })),
         weight: 6,
       },
-      { arbitrary: fc.record({ op: fc.constantFrom('+' as const, '-' as const), a: e, b: e }).map((r): Expr => ({ k: 'bin', ...r })), weight: 2 },
+      {
+        arbitrary: fc
+          .record({ op: fc.constantFrom('+' as const, '-' as const), a: e, b: e })
+          .map((r): Expr => ({ k: 'bin', ...r })),
+        weight: 2,
+      },
       { arbitrary: fc.record({ e }).map((r): Expr => ({ k: 'trace', ...r })), weight: 1 },
     ];
     const add = (on: boolean, weight: number, arb: fc.Arbitrary<Expr>) => on && alts.push({ arbitrary: arb, weight });
-    add(flags.compare, 1, fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'cmp', ...r })));
+    add(
+      flags.compare,
+      1,
+      fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'cmp', ...r })),
+    );
     add(flags.logical, 2, fc.record({ k: fc.constantFrom('and' as const, 'or' as const), a: e, b: e }));
-    add(flags.nullish, 1, fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'nullish', ...r })));
-    add(flags.conditional, 2, fc.record({ c: e, a: e, b: e }).map((r): Expr => ({ k: 'cond', ...r })));
-    add(flags.comma, 1, fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'comma', ...r })));
-    add(flags.optionalCall, 2, fc.record({ f: fc.nat(15), a: e, b: e, tail: flags.chainTail ? fc.boolean() : fc.constant(false) }).map((r): Expr => ({ k: 'optcall', ...r })));
-    add(flags.deleteExpr, 1, fc.record({ e }).map((r): Expr => ({ k: 'delete', ...r })));
-    add(flags.higherOrder, 1, fc.record({ f: fc.nat(15), b: e }).map((r): Expr => ({ k: 'apply', ...r })));
-    add(flags.valueFlow, 1, fc.record({ f: fc.nat(15), how: fc.nat(4), b: e }).map((r): Expr => ({ k: 'flow', ...r })));
-    add(flags.functionArrays, 1, fc.record({ f: fc.nat(15), g: fc.nat(15), i: e, b: e }).map((r): Expr => ({ k: 'pick', ...r })));
-    add(flags.optionalMember, 2, fc.record({ f: fc.nat(15), a: e, b: e }).map((r): Expr => ({ k: 'maybe', ...r })));
-    add(flags.template, 1, fc.array(e, { minLength: 1, maxLength: 3 }).map((parts): Expr => ({ k: 'tmpl', parts })));
+    add(
+      flags.nullish,
+      1,
+      fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'nullish', ...r })),
+    );
+    add(
+      flags.conditional,
+      2,
+      fc.record({ c: e, a: e, b: e }).map((r): Expr => ({ k: 'cond', ...r })),
+    );
+    add(
+      flags.comma,
+      1,
+      fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'comma', ...r })),
+    );
+    add(
+      flags.optionalCall,
+      2,
+      fc
+        .record({ f: fc.nat(15), a: e, b: e, tail: flags.chainTail ? fc.boolean() : fc.constant(false) })
+        .map((r): Expr => ({ k: 'optcall', ...r })),
+    );
+    add(
+      flags.deleteExpr,
+      1,
+      fc.record({ e }).map((r): Expr => ({ k: 'delete', ...r })),
+    );
+    add(
+      flags.higherOrder,
+      1,
+      fc.record({ f: fc.nat(15), b: e }).map((r): Expr => ({ k: 'apply', ...r })),
+    );
+    add(
+      flags.valueFlow,
+      1,
+      fc.record({ f: fc.nat(15), how: fc.nat(4), b: e }).map((r): Expr => ({ k: 'flow', ...r })),
+    );
+    add(
+      flags.functionArrays,
+      1,
+      fc.record({ f: fc.nat(15), g: fc.nat(15), i: e, b: e }).map((r): Expr => ({ k: 'pick', ...r })),
+    );
+    add(
+      flags.optionalMember,
+      2,
+      fc.record({ f: fc.nat(15), a: e, b: e }).map((r): Expr => ({ k: 'maybe', ...r })),
+    );
+    add(
+      flags.template,
+      1,
+      fc.array(e, { minLength: 1, maxLength: 3 }).map((parts): Expr => ({ k: 'tmpl', parts })),
+    );
     add(
       flags.taggedTemplate,
       1,
-      fc.record({ parts: fc.array(e, { minLength: 1, maxLength: 3 }), own: flags.suspendingTag ? fc.boolean() : fc.constant(false) }).map((r): Expr => ({ k: 'tagged', ...r })),
+      fc
+        .record({
+          parts: fc.array(e, { minLength: 1, maxLength: 3 }),
+          own: flags.suspendingTag ? fc.boolean() : fc.constant(false),
+        })
+        .map((r): Expr => ({ k: 'tagged', ...r })),
     );
     if (flags.arraySpread || flags.template) {
       const spread = flags.arraySpread ? fc.constantFrom<0 | 1 | 2>(0, 1, 2) : fc.constant<0>(0);
-      add(true, 1, fc.array(fc.record({ spread, e }), { minLength: 1, maxLength: 3 }).map((items): Expr => ({ k: 'arr', items })));
+      add(
+        true,
+        1,
+        fc.array(fc.record({ spread, e }), { minLength: 1, maxLength: 3 }).map((items): Expr => ({ k: 'arr', items })),
+      );
     }
     {
       const kinds: Array<'prop' | 'spread' | 'computed' | 'inline'> = ['prop'];
       if (flags.objectSpread) kinds.push('spread', 'inline');
       if (flags.computedKey) kinds.push('computed');
-      add(true, 1, fc.array(fc.record({ kind: fc.constantFrom(...kinds), e, key: e }), { minLength: 1, maxLength: 3 }).map((props): Expr => ({ k: 'obj', props })));
+      add(
+        true,
+        1,
+        fc
+          .array(fc.record({ kind: fc.constantFrom(...kinds), e, key: e }), { minLength: 1, maxLength: 3 })
+          .map((props): Expr => ({ k: 'obj', props })),
+      );
     }
     add(flags.typeofVoid, 1, fc.record({ k: fc.constantFrom('typeof' as const, 'void' as const), e }));
-    add(flags.newExpr, 1, fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'new', ...r })));
-    add(flags.closures, 1, fc.record({ a: e, body: e }).map((r): Expr => ({ k: 'iife', ...r })));
+    add(
+      flags.newExpr,
+      1,
+      fc.record({ a: e, b: e }).map((r): Expr => ({ k: 'new', ...r })),
+    );
+    add(
+      flags.closures,
+      1,
+      fc.record({ a: e, body: e }).map((r): Expr => ({ k: 'iife', ...r })),
+    );
     add(
       flags.builtins,
       2,
@@ -356,7 +465,9 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
         .record({
           m: fc.constantFrom(
             ...BUILTIN_METHODS.filter(
-              (m) => (flags.builtinCollections || !['mapForEach', 'setForEach', 'replace', 'replaceAll'].includes(m)) && (flags.builtinSort || m !== 'sort'),
+              (m) =>
+                (flags.builtinCollections || !['mapForEach', 'setForEach', 'replace', 'replaceAll'].includes(m)) &&
+                (flags.builtinSort || m !== 'sort'),
             ),
           ),
           items: fc.array(e, { minLength: 0, maxLength: 3 }),
@@ -381,45 +492,120 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
     if (flags.logicalAssign) ops.push('||=', '&&=');
     const alts: Array<W<Stmt>> = [
       { arbitrary: expr.map((e): Stmt => ({ k: 'expr', e })), weight: 4 },
-      { arbitrary: fc.record({ t: fc.nat(7), op: fc.constantFrom(...ops), e: expr }).map((r): Stmt => ({ k: 'assign', ...r })), weight: 4 },
+      {
+        arbitrary: fc
+          .record({ t: fc.nat(7), op: fc.constantFrom(...ops), e: expr })
+          .map((r): Stmt => ({ k: 'assign', ...r })),
+        weight: 4,
+      },
     ];
     const add = (on: boolean, weight: number, arb: fc.Arbitrary<Stmt>) => on && alts.push({ arbitrary: arb, weight });
-    add(flags.ifElse, 3, fc.record({ c: expr, then: block, else: fc.option(block, { nil: null }) }).map((r): Stmt => ({ k: 'if', ...r })));
+    add(
+      flags.ifElse,
+      3,
+      fc.record({ c: expr, then: block, else: fc.option(block, { nil: null }) }).map((r): Stmt => ({ k: 'if', ...r })),
+    );
     add(
       flags.forLoop,
       1,
-      fc.record({ n, c: fc.option(expr, { nil: null }), u: flags.loopUpdate ? fc.option(expr, { nil: null }) : fc.constant(null), body: block }).map((r): Stmt => ({ k: 'for', ...r })),
+      fc
+        .record({
+          n,
+          c: fc.option(expr, { nil: null }),
+          u: flags.loopUpdate ? fc.option(expr, { nil: null }) : fc.constant(null),
+          body: block,
+        })
+        .map((r): Stmt => ({ k: 'for', ...r })),
     );
-    add(flags.whileLoop, 1, fc.record({ n, c: expr, body: block }).map((r): Stmt => ({ k: 'while', ...r })));
-    add(flags.doWhile, 1, fc.record({ n, c: expr, body: block }).map((r): Stmt => ({ k: 'dowhile', ...r })));
-    add(flags.forOf, 1, fc.record({ items: fc.array(expr, { maxLength: 3 }), body: block }).map((r): Stmt => ({ k: 'forof', ...r })));
-    add(flags.breakContinue, 1, fc.record({ k: fc.constantFrom('break' as const, 'continue' as const), target: flags.labels ? fc.nat(3) : fc.constant(0) }));
+    add(
+      flags.whileLoop,
+      1,
+      fc.record({ n, c: expr, body: block }).map((r): Stmt => ({ k: 'while', ...r })),
+    );
+    add(
+      flags.doWhile,
+      1,
+      fc.record({ n, c: expr, body: block }).map((r): Stmt => ({ k: 'dowhile', ...r })),
+    );
+    add(
+      flags.forOf,
+      1,
+      fc.record({ items: fc.array(expr, { maxLength: 3 }), body: block }).map((r): Stmt => ({ k: 'forof', ...r })),
+    );
+    add(
+      flags.breakContinue,
+      1,
+      fc.record({
+        k: fc.constantFrom('break' as const, 'continue' as const),
+        target: flags.labels ? fc.nat(3) : fc.constant(0),
+      }),
+    );
     add(
       flags.tryCatch,
       3,
       fc
-        .record({ body: block, handler: fc.option(block, { nil: null }), binding: fc.boolean(), fin: fc.option(block, { nil: null }) })
-        .map((r): Stmt => (r.handler === null && r.fin === null ? { k: 'try', ...r, handler: [] } : { k: 'try', ...r })),
+        .record({
+          body: block,
+          handler: fc.option(block, { nil: null }),
+          binding: fc.boolean(),
+          fin: fc.option(block, { nil: null }),
+        })
+        .map((r): Stmt =>
+          r.handler === null && r.fin === null ? { k: 'try', ...r, handler: [] } : { k: 'try', ...r },
+        ),
     );
-    add(flags.throws, 1, fc.record({ raw: flags.nonErrorThrows ? fc.boolean() : fc.constant(false), c: fc.option(expr, { nil: null, freq: 2 }) }).map((r): Stmt => ({ k: 'throw', ...r })));
-    add(flags.returns, 1, expr.map((e): Stmt => ({ k: 'return', e })));
+    add(
+      flags.throws,
+      1,
+      fc
+        .record({
+          raw: flags.nonErrorThrows ? fc.boolean() : fc.constant(false),
+          c: fc.option(expr, { nil: null, freq: 2 }),
+        })
+        .map((r): Stmt => ({ k: 'throw', ...r })),
+    );
+    add(
+      flags.returns,
+      1,
+      expr.map((e): Stmt => ({ k: 'return', e })),
+    );
     add(
       flags.switchStmt,
       1,
       fc
-        .record({ e: expr, cases: fc.array(fc.record({ e: expr, body: block, brk: fc.boolean() }), { maxLength: 3 }), dflt: fc.option(block, { nil: null }) })
+        .record({
+          e: expr,
+          cases: fc.array(fc.record({ e: expr, body: block, brk: fc.boolean() }), { maxLength: 3 }),
+          dflt: fc.option(block, { nil: null }),
+        })
         .map((r): Stmt => ({ k: 'switch', ...r })),
     );
-    add(flags.destructuring, 1, fc.record({ obj: fc.boolean(), decl: fc.boolean(), a: expr, b: expr }).map((r): Stmt => ({ k: 'destr', ...r })));
+    add(
+      flags.destructuring,
+      1,
+      fc.record({ obj: fc.boolean(), decl: fc.boolean(), a: expr, b: expr }).map((r): Stmt => ({ k: 'destr', ...r })),
+    );
     {
       const ops: Array<'x++' | 'x--' | '++x' | '--x' | '+='> = [];
       if (flags.accessorUpdate) ops.push('x++', 'x--', '++x', '--x');
       if (flags.accessorCompound) ops.push('+=');
       if (ops.length && (flags.getter || flags.objectGetter)) {
-        add(true, 1, fc.record({ f: fc.nat(15), a: expr, op: fc.constantFrom(...ops), e: expr }).map((r): Stmt => ({ k: 'bump', ...r })));
+        add(
+          true,
+          1,
+          fc
+            .record({ f: fc.nat(15), a: expr, op: fc.constantFrom(...ops), e: expr })
+            .map((r): Stmt => ({ k: 'bump', ...r })),
+        );
       }
     }
-    add(flags.blockClosures, 1, fc.record({ fn: fc.boolean(), body: block, ret: expr, a: expr, b: expr }).map((r): Stmt => ({ k: 'closure', ...r })));
+    add(
+      flags.blockClosures,
+      1,
+      fc
+        .record({ fn: fc.boolean(), body: block, ret: expr, a: expr, b: expr })
+        .map((r): Stmt => ({ k: 'closure', ...r })),
+    );
     return { stmt: fc.oneof(stmtDepth, ...alts) };
   });
 
@@ -436,13 +622,24 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
   return fc
     .record({
       fns: fc.array(fnArb, { minLength: 1, maxLength: maxFns }),
-      tasks: fc.array(fc.record({ f: fc.nat(15), d: fc.integer({ min: 0, max: 3 }), x: fc.integer({ min: -3, max: 5 }), delay: fc.integer({ min: 0, max: 3 }) }), {
-        minLength: 1,
-        maxLength: flags.concurrency ? 3 : 1,
-      }),
+      tasks: fc.array(
+        fc.record({
+          f: fc.nat(15),
+          d: fc.integer({ min: 0, max: 3 }),
+          x: fc.integer({ min: -3, max: 5 }),
+          delay: fc.integer({ min: 0, max: 3 }),
+        }),
+        {
+          minLength: 1,
+          maxLength: flags.concurrency ? 3 : 1,
+        },
+      ),
       fuel: fc.integer({ min: 5, max: 40 }),
       bad: flags.diagnostics
-        ? fc.oneof({ arbitrary: fc.constant(null), weight: 12 }, { arbitrary: fc.record({ kind: fc.constantFrom(...BAD_KINDS), f: fc.nat(15) }), weight: 1 })
+        ? fc.oneof(
+            { arbitrary: fc.constant(null), weight: 12 },
+            { arbitrary: fc.record({ kind: fc.constantFrom(...BAD_KINDS), f: fc.nat(15) }), weight: 1 },
+          )
         : fc.constant(null),
       split: flags.crossModule ? fc.nat(8) : fc.constant(99),
     })
@@ -484,7 +681,8 @@ interface Ctx {
 /** The context inside one more arrow: `arguments` is dropped from scope when `nestedArrowArguments` is off. */
 function inArrow(ctx: Ctx, flags: Flags, extra: string[]): Ctx {
   const arrows = (ctx.arrows ?? 0) + 1;
-  const scope = arrows >= 2 && !flags.nestedArrowArguments ? ctx.scope.filter((v) => !v.includes('arguments')) : ctx.scope;
+  const scope =
+    arrows >= 2 && !flags.nestedArrowArguments ? ctx.scope.filter((v) => !v.includes('arguments')) : ctx.scope;
   return { ...ctx, arrows, scope: [...scope, ...extra] };
 }
 
@@ -547,13 +745,30 @@ class Renderer {
     return this.p.fns[j].kind === 'objectGetter' ? `o${j}` : `c${j}`;
   }
 
-  private invoke(j: number, args: string[], spread: boolean, self = false, inDefault = false, how: 0 | 1 | 2 | 3 = 0): string {
+  private invoke(
+    j: number,
+    args: string[],
+    spread: boolean,
+    self = false,
+    inDefault = false,
+    how: 0 | 1 | 2 | 3 = 0,
+  ): string {
     const kind = this.p.fns[j].kind;
     // accessors take their arguments through a field: `(c1.a = [d, x], c1.g1)`
     const o = this.owner(j);
-    if (isGetterKind(kind)) return this.sync ? `(${o}.a = [${args.join(', ')}], ${o}.g${j})` : `(${o}.a = [${args.join(', ')}], (await ${o}.g${j}))`;
-    if (kind === 'setter') return this.sync ? `(c${j}.s${j} = [${args.join(', ')}], c${j}.r)` : `(c${j}.s${j} = [${args.join(', ')}], (await c${j}.p))`;
-    const named = self && kind === 'functionExpression' && this.flags.namedFunctionExpression && (!inDefault || this.flags.selfReferenceInDefault);
+    if (isGetterKind(kind))
+      return this.sync
+        ? `(${o}.a = [${args.join(', ')}], ${o}.g${j})`
+        : `(${o}.a = [${args.join(', ')}], (await ${o}.g${j}))`;
+    if (kind === 'setter')
+      return this.sync
+        ? `(c${j}.s${j} = [${args.join(', ')}], c${j}.r)`
+        : `(c${j}.s${j} = [${args.join(', ')}], (await c${j}.p))`;
+    const named =
+      self &&
+      kind === 'functionExpression' &&
+      this.flags.namedFunctionExpression &&
+      (!inDefault || this.flags.selfReferenceInDefault);
     const callee = named ? `fx${j}` : this.callee(j);
     const list = spread ? `...[${args.join(', ')}]` : args.join(', ');
     // `f.call(thisArg, ...)` / `f.apply(thisArg, [...])`: thisArg is the method's object
@@ -602,7 +817,8 @@ class Renderer {
       j = ctx.fn + 1 + (f % (n - ctx.fn - 1));
     }
     const kind = this.p.fns[j].kind;
-    if (direct && ctx.inDefault && !this.flags.accessorParamDefaults && (isGetterKind(kind) || kind === 'setter')) return null;
+    if (direct && ctx.inDefault && !this.flags.accessorParamDefaults && (isGetterKind(kind) || kind === 'setter'))
+      return null;
     return { j, back: j <= ctx.fn };
   }
 
@@ -668,7 +884,9 @@ class Renderer {
         return this.sync ? `ctag${tpl}` : `(await ctag${tpl})`;
       }
       case 'arr': {
-        const items = e.items.map((it) => (it.spread === 0 ? x(it.e) : it.spread === 1 ? `...H.two(${x(it.e)})` : `...[${x(it.e)}]`));
+        const items = e.items.map((it) =>
+          it.spread === 0 ? x(it.e) : it.spread === 1 ? `...H.two(${x(it.e)})` : `...[${x(it.e)}]`,
+        );
         return `H.sum([${items.join(', ')}])`;
       }
       case 'obj': {
@@ -703,8 +921,16 @@ class Renderer {
         const b = x(e.b);
         if (!t) return `H.t(${this.label(ctx)}, ${b})`;
         const [f, d] = [this.fnValue(t.j), t.back ? 'd - 1' : 'd'];
-        const [box, map] = this.sync ? [`(box(${f}).run as Loose)`, `(viaMap(${f}) as Loose)`] : [`box(${f}).run`, `viaMap(${f})`];
-        const call = [`guard(${f}, -7, ${d}, ${b})`, `${box}(${d}, ${b})`, `${map}(${d}, ${b})`, `wrap(${f})(${d}, ${b})`, `spreadCall({ fn: ${f} }, ${d}, ${b})`][e.how];
+        const [box, map] = this.sync
+          ? [`(box(${f}).run as Loose)`, `(viaMap(${f}) as Loose)`]
+          : [`box(${f}).run`, `viaMap(${f})`];
+        const call = [
+          `guard(${f}, -7, ${d}, ${b})`,
+          `${box}(${d}, ${b})`,
+          `${map}(${d}, ${b})`,
+          `wrap(${f})(${d}, ${b})`,
+          `spreadCall({ fn: ${f} }, ${d}, ${b})`,
+        ][e.how];
         const value = this.sync ? `(${call} as number)` : `(await ${call})`;
         return t.back ? `(d > 0 ? ${value} : 0)` : value;
       }
@@ -733,13 +959,22 @@ class Renderer {
         const kind = this.p.fns[t.j].kind;
         const d = t.back ? 'd - 1' : 'd';
         let value: string;
-        if (kind === 'setter' || (isGetterKind(kind) && !this.flags.accessorInOptionalChain)) value = this.invoke(t.j, [d, b], false);
+        if (kind === 'setter' || (isGetterKind(kind) && !this.flags.accessorInOptionalChain))
+          value = this.invoke(t.j, [d, b], false);
         else if (isGetterKind(kind)) {
           const o = this.owner(t.j);
-          value = this.sync ? `(${o}.a = [${d}, ${b}], maybe(${a}, ${o})?.g${t.j} ?? -7)` : `(${o}.a = [${d}, ${b}], (await maybe(${a}, ${o})?.g${t.j}) ?? -7)`;
+          value = this.sync
+            ? `(${o}.a = [${d}, ${b}], maybe(${a}, ${o})?.g${t.j} ?? -7)`
+            : `(${o}.a = [${d}, ${b}], (await maybe(${a}, ${o})?.g${t.j}) ?? -7)`;
         } else {
-          const chain = isMethodKind(kind) ? `maybe(${a}, ${this.callee(t.j).replace(/\.m\d+$/, '')})?.m${t.j}(${d}, ${b})` : `maybe(${a}, f${t.j})?.(${d}, ${b})`;
-          value = !this.sync ? `((await ${chain}) ?? -7)` : isAsyncKind(kind) ? `(awaitSync(${chain}) ?? -7)` : `(${chain} ?? -7)`;
+          const chain = isMethodKind(kind)
+            ? `maybe(${a}, ${this.callee(t.j).replace(/\.m\d+$/, '')})?.m${t.j}(${d}, ${b})`
+            : `maybe(${a}, f${t.j})?.(${d}, ${b})`;
+          value = !this.sync
+            ? `((await ${chain}) ?? -7)`
+            : isAsyncKind(kind)
+              ? `(awaitSync(${chain}) ?? -7)`
+              : `(${chain} ?? -7)`;
         }
         return t.back ? `(d > 0 ? ${value} : 0)` : value;
       }
@@ -766,13 +1001,13 @@ class Renderer {
     const n = this.temps++;
     const [v, i, acc] = [`p${n}`, `i${n}`, `a${n}`];
     const m = e.m;
-    const num = this.ty('number');
     const list = e.items.map((it) => this.expr(ctx, it));
     if (m === 'sort') {
       // the comparator suspends but records nothing: which pairs an engine compares is its own
       // business; a stable sort's result is not
       const [a, b] = [`a${n}`, `b${n}`];
-      if (this.sync) return `H.sum([${list.join(', ')}].sort((${a}: number, ${b}: number): number => H.m3(quiet(${a}, ${e.w})) - H.m3(quiet(${b}, ${e.w}))))`;
+      if (this.sync)
+        return `H.sum([${list.join(', ')}].sort((${a}: number, ${b}: number): number => H.m3(quiet(${a}, ${e.w})) - H.m3(quiet(${b}, ${e.w}))))`;
       return `H.sum(await H.asort([${list.join(', ')}], async (${a}, ${b}) => H.m3(await H.quiet(${a}, ${e.w})) - H.m3(await H.quiet(${b}, ${e.w}))))`;
     }
     const reduce = m === 'reduce' || m === 'reduceRight';
@@ -788,7 +1023,16 @@ class Renderer {
     let inner: Ctx;
     if (thisArg) {
       const outer = ctx.scope.filter((s) => !s.startsWith('this.') && !s.includes('arguments'));
-      inner = { ...ctx, arrows: 0, scope: [...outer, ...reads, 'this.k', ...(this.flags.argumentsObject ? ['arguments.length', '+arguments[1]'] : [])] };
+      inner = {
+        ...ctx,
+        arrows: 0,
+        scope: [
+          ...outer,
+          ...reads,
+          'this.k',
+          ...(this.flags.argumentsObject ? ['arguments.length', '+arguments[1]'] : []),
+        ],
+      };
     } else inner = inArrow(ctx, this.flags, reads);
     const body = this.expr(inner, e.body);
     const value = m === 'flatMap' ? `[${body}, ${v}]` : replace ? `\`<\${${body}}>\`` : body;
@@ -909,13 +1153,25 @@ class Renderer {
         return this.loop(ctx, ind, (inner) => {
           const w = `w${this.temps++}`;
           const c = this.expr(ctx, s.c);
-          return [`${ind}let ${w} = 0;`, `${ind}while (${c}) {`, `${i2}if (${w}++ >= ${s.n}) break;`, ...this.block(inner, s.body, i2), `${ind}}`];
+          return [
+            `${ind}let ${w} = 0;`,
+            `${ind}while (${c}) {`,
+            `${i2}if (${w}++ >= ${s.n}) break;`,
+            ...this.block(inner, s.body, i2),
+            `${ind}}`,
+          ];
         });
       case 'dowhile':
         return this.loop(ctx, ind, (inner) => {
           const w = `w${this.temps++}`;
           const body = this.block(inner, s.body, i2);
-          return [`${ind}let ${w} = 0;`, `${ind}do {`, `${i2}if (${w}++ >= ${s.n}) break;`, ...body, `${ind}} while (${this.expr(ctx, s.c)});`];
+          return [
+            `${ind}let ${w} = 0;`,
+            `${ind}do {`,
+            `${i2}if (${w}++ >= ${s.n}) break;`,
+            ...body,
+            `${ind}} while (${this.expr(ctx, s.c)});`,
+          ];
         });
       case 'forof':
         return this.loop(ctx, ind, (inner) => {
@@ -952,7 +1208,9 @@ class Renderer {
         return [`${ind}${c}throw H.${s.raw ? 'raw' : 'err'}(${this.label(ctx)});`];
       }
       case 'return':
-        return ctx.setter && this.sync ? [`${ind}{`, `${i2}result = ${x(s.e)};`, `${i2}return;`, `${ind}}`] : [`${ind}return ${x(s.e)};`];
+        return ctx.setter && this.sync
+          ? [`${ind}{`, `${i2}result = ${x(s.e)};`, `${i2}return;`, `${ind}}`]
+          : [`${ind}return ${x(s.e)};`];
       case 'switch': {
         const b: Breakable = { kind: 'switch', label: '', used: false };
         const inner = { ...ctx, breakables: [...ctx.breakables, b] };
@@ -971,7 +1229,8 @@ class Renderer {
         const getters = this.p.fns.map((f, j) => j).filter((j) => isGetterKind(this.p.fns[j].kind));
         const a = x(s.a);
         const e = s.op === '+=' ? x(s.e) : '';
-        if (!getters.length || (!this.flags.recursion && getters.every((j) => j <= ctx.fn))) return [`${ind}H.t(${label}, ${a});`];
+        if (!getters.length || (!this.flags.recursion && getters.every((j) => j <= ctx.fn)))
+          return [`${ind}H.t(${label}, ${a});`];
         const pool = this.flags.recursion ? getters : getters.filter((j) => j > ctx.fn);
         const j = pool[s.f % pool.length];
         const back = j <= ctx.fn;
@@ -995,15 +1254,32 @@ class Renderer {
         const [h, q] = [`h${n}`, `q${n}`];
         // an arrow keeps `this` and the enclosing `arguments`; a function expression has its own
         const inner: Ctx = s.fn
-          ? { ...ctx, arrows: 0, scope: [...ctx.scope.filter((v) => !v.startsWith('this.') && !v.includes('arguments')), q], breakables: [], setter: false, targets: [] }
+          ? {
+              ...ctx,
+              arrows: 0,
+              scope: [...ctx.scope.filter((v) => !v.startsWith('this.') && !v.includes('arguments')), q],
+              breakables: [],
+              setter: false,
+              targets: [],
+            }
           : { ...inArrow(ctx, this.flags, [q]), breakables: [], setter: false };
         const i3 = `${i2}  `;
         const body = this.block(inner, s.body, i3);
         const ret = this.expr(inner, s.ret);
         const use = `H.t(${this.label(ctx)}, ${this.sync ? `${h}(${x(s.a)})` : `(await ${h}(${x(s.a)}))`} + ${this.sync ? `${h}(${x(s.b)})` : `(await ${h}(${x(s.b)}))`});`;
         const as = this.sync ? '' : 'async ';
-        const head = s.fn ? `${as}function (${q}${this.ty('number')})${this.ty('number')} {` : `${as}(${q}${this.ty('number')})${this.ty('number')} => {`;
-        return [`${ind}{`, `${i2}const ${h} = ${head}`, ...body, `${i3}return ${ret};`, `${i2}};`, `${i2}${use}`, `${ind}}`];
+        const head = s.fn
+          ? `${as}function (${q}${this.ty('number')})${this.ty('number')} {`
+          : `${as}(${q}${this.ty('number')})${this.ty('number')} => {`;
+        return [
+          `${ind}{`,
+          `${i2}const ${h} = ${head}`,
+          ...body,
+          `${i3}return ${ret};`,
+          `${i2}};`,
+          `${i2}${use}`,
+          `${ind}}`,
+        ];
       }
       case 'destr': {
         const n = this.temps++;
@@ -1048,7 +1324,12 @@ class Renderer {
       scope.push('z.length', 'H.sum(z)');
     }
     if (hasArguments && this.flags.argumentsObject) scope.push('arguments.length', '+arguments[1]');
-    if (hasArguments && this.flags.newTarget && (fn.kind === 'declaration' || fn.kind === 'functionExpression' || fn.kind === 'asyncBoundary')) scope.push('(new.target ? 1 : 0)');
+    if (
+      hasArguments &&
+      this.flags.newTarget &&
+      (fn.kind === 'declaration' || fn.kind === 'functionExpression' || fn.kind === 'asyncBoundary')
+    )
+      scope.push('(new.target ? 1 : 0)');
     if (thisOk && this.flags.thisAccess) scope.push('this.k');
     if (thisOk && this.privateField(fn.kind)) {
       scope.push('this.#q');
@@ -1081,7 +1362,13 @@ class Renderer {
         ],
       };
     }
-    const body = [...prologue, `${i2}if (H.enter('f${j}', d, x)) return -1;`, `${i2}let v0 = x, v1 = d, v2 = 0;`, ...blockLines, `${i2}return ${ret};`];
+    const body = [
+      ...prologue,
+      `${i2}if (H.enter('f${j}', d, x)) return -1;`,
+      `${i2}let v0 = x, v1 = d, v2 = 0;`,
+      ...blockLines,
+      `${i2}return ${ret};`,
+    ];
     return { params, body };
   }
 
@@ -1097,7 +1384,11 @@ class Renderer {
         const { params, body } = this.fnParts(j, true, false, '');
         const isAsync = fn.kind === 'asyncBoundary' || !this.sync;
         const ret = this.sync ? (fn.kind === 'asyncBoundary' ? ': Promise<number>' : ': number') : '';
-        out.push(`${ex}${isDefault ? 'default ' : ''}${isAsync ? 'async ' : ''}function f${j}(${params})${ret} {`, ...body, '}');
+        out.push(
+          `${ex}${isDefault ? 'default ' : ''}${isAsync ? 'async ' : ''}function f${j}(${params})${ret} {`,
+          ...body,
+          '}',
+        );
         return;
       }
       case 'arrow': {
@@ -1118,17 +1409,48 @@ class Renderer {
       }
       case 'classExpression': {
         const { params, body } = this.fnParts(j, true, true, '  ');
-        out.push(`${ex}const C${j} = class {`, `  k = ${k};`, `  #q = ${k + 1};`, `  ${as}m${j}(${params})${num} {`, ...body, '  }', '};');
+        out.push(
+          `${ex}const C${j} = class {`,
+          `  k = ${k};`,
+          `  #q = ${k + 1};`,
+          `  ${as}m${j}(${params})${num} {`,
+          ...body,
+          '  }',
+          '};',
+        );
         out.push(`${ex}const c${j} = new C${j}();`);
         return;
       }
       case 'objectGetter': {
         if (this.sync) {
           const { body } = this.fnParts(j, true, true, '  ');
-          out.push(`${ex}const o${j} = {`, `  k: ${k},`, `  a: [] as number[],`, `  get g${j}(): number {`, `    const d = this.a[0], x = this.a[1];`, ...body, '  },', ...this.pairedSetter(j), '};');
+          out.push(
+            `${ex}const o${j} = {`,
+            `  k: ${k},`,
+            `  a: [] as number[],`,
+            `  get g${j}(): number {`,
+            `    const d = this.a[0], x = this.a[1];`,
+            ...body,
+            '  },',
+            ...this.pairedSetter(j),
+            '};',
+          );
         } else {
           const { body } = this.fnParts(j, true, true, '    ');
-          out.push(`const o${j} = {`, `  k: ${k},`, `  a: [],`, `  pp: undefined,`, `  get g${j}() {`, `    const d = this.a[0], x = this.a[1];`, `    return (async () => {`, ...body, '    })();', '  },', ...this.pairedSetter(j), '};');
+          out.push(
+            `const o${j} = {`,
+            `  k: ${k},`,
+            `  a: [],`,
+            `  pp: undefined,`,
+            `  get g${j}() {`,
+            `    const d = this.a[0], x = this.a[1];`,
+            `    return (async () => {`,
+            ...body,
+            '    })();',
+            '  },',
+            ...this.pairedSetter(j),
+            '};',
+          );
         }
         return;
       }
@@ -1136,13 +1458,27 @@ class Renderer {
       case 'staticMethod': {
         const st = fn.kind === 'staticMethod' ? 'static ' : '';
         const { params, body } = this.fnParts(j, true, true, '  ');
-        out.push(`${ex}class C${j} {`, `  ${st}k = ${k};`, `  ${st}#q = ${k + 1};`, `  ${st}${as}m${j}(${params})${num} {`, ...body, '  }', '}');
+        out.push(
+          `${ex}class C${j} {`,
+          `  ${st}k = ${k};`,
+          `  ${st}#q = ${k + 1};`,
+          `  ${st}${as}m${j}(${params})${num} {`,
+          ...body,
+          '  }',
+          '}',
+        );
         if (!st) out.push(`${ex}const c${j} = new C${j}();`);
         return;
       }
       case 'privateMethod': {
         const { params, body } = this.fnParts(j, true, true, '  ');
-        const opt = this.defOf(j) ? (this.sync ? `, y?: number` : ', y') : this.restOf(j) ? `, ...z${this.ty('number[]')}` : '';
+        const opt = this.defOf(j)
+          ? this.sync
+            ? `, y?: number`
+            : ', y'
+          : this.restOf(j)
+            ? `, ...z${this.ty('number[]')}`
+            : '';
         const args = this.defOf(j) ? 'd, x, y' : this.restOf(j) ? 'd, x, ...z' : 'd, x';
         const call = this.sync ? `this.#p${j}(${args})` : `(await this.#p${j}(${args}))`;
         out.push(
@@ -1162,7 +1498,13 @@ class Renderer {
       }
       case 'superCall': {
         const { params, body } = this.fnParts(j, true, true, '  ');
-        const opt = this.defOf(j) ? (this.sync ? `, y?: number` : ', y') : this.restOf(j) ? `, ...z${this.ty('number[]')}` : '';
+        const opt = this.defOf(j)
+          ? this.sync
+            ? `, y?: number`
+            : ', y'
+          : this.restOf(j)
+            ? `, ...z${this.ty('number[]')}`
+            : '';
         const args = this.defOf(j) ? 'd, x, y' : this.restOf(j) ? 'd, x, ...z' : 'd, x';
         const viaArrow = this.flags.superInArrow && j % 2 === 1;
         const call = viaArrow
@@ -1197,13 +1539,40 @@ class Renderer {
           const { body } = this.fnParts(j, true, true, '  ');
           const head = get ? `  get g${j}(): number {` : `  set s${j}(v: number[]) {`;
           const args = get ? `    const d = this.a[0], x = this.a[1];` : `    const d = v[0], x = v[1];`;
-          out.push(`${ex}class C${j} {`, `  k = ${k};`, `  #q = ${k + 1};`, get ? `  a: number[] = [];` : `  r = 0;`, head, args, ...body, '  }', ...(get ? this.pairedSetter(j) : []), '}', `${ex}const c${j} = new C${j}();`);
+          out.push(
+            `${ex}class C${j} {`,
+            `  k = ${k};`,
+            `  #q = ${k + 1};`,
+            get ? `  a: number[] = [];` : `  r = 0;`,
+            head,
+            args,
+            ...body,
+            '  }',
+            ...(get ? this.pairedSetter(j) : []),
+            '}',
+            `${ex}const c${j} = new C${j}();`,
+          );
         } else {
           const { body } = this.fnParts(j, true, true, '    ');
           const head = get ? `  get g${j}() {` : `  set s${j}(v) {`;
           const args = get ? `    const d = this.a[0], x = this.a[1];` : `    const d = v[0], x = v[1];`;
           const run = get ? `    return (async () => {` : `    this.p = (async () => {`;
-          out.push(`class C${j} {`, `  k = ${k};`, `  #q = ${k + 1};`, get ? `  a = [];` : `  p = undefined;`, ...(get ? ['  pp = undefined;'] : []), head, args, run, ...body, '    })();', '  }', ...(get ? this.pairedSetter(j) : []), '}', `const c${j} = new C${j}();`);
+          out.push(
+            `class C${j} {`,
+            `  k = ${k};`,
+            `  #q = ${k + 1};`,
+            get ? `  a = [];` : `  p = undefined;`,
+            ...(get ? ['  pp = undefined;'] : []),
+            head,
+            args,
+            run,
+            ...body,
+            '    })();',
+            '  }',
+            ...(get ? this.pairedSetter(j) : []),
+            '}',
+            `const c${j} = new C${j}();`,
+          );
         }
         return;
       }
@@ -1218,8 +1587,21 @@ class Renderer {
   /** The setter that pairs with getter `g<j>` (for `o.g += e`, `o.g++`): it suspends too. */
   private pairedSetter(j: number): string[] {
     const comma = this.p.fns[j].kind === 'objectGetter' ? ',' : '';
-    if (this.sync) return [`  set g${j}(v: number) {`, `    H.t('set g${j}', v);`, `    this.k = io('g${j}.set', v, 1);`, `  }${comma}`];
-    return [`  set g${j}(v) {`, `    H.t('set g${j}', v);`, `    this.pp = (async () => {`, `      this.k = await H.io('g${j}.set', v, 1);`, `    })();`, `  }${comma}`];
+    if (this.sync)
+      return [
+        `  set g${j}(v: number) {`,
+        `    H.t('set g${j}', v);`,
+        `    this.k = io('g${j}.set', v, 1);`,
+        `  }${comma}`,
+      ];
+    return [
+      `  set g${j}(v) {`,
+      `    H.t('set g${j}', v);`,
+      `    this.pp = (async () => {`,
+      `      this.k = await H.io('g${j}.set', v, 1);`,
+      `    })();`,
+      `  }${comma}`,
+    ];
   }
 
   /** Does this kind's `this` have a `#q` field? */
@@ -1243,11 +1625,22 @@ class Renderer {
     const suspend = (v: string) => `io('bad', ${v}, 0)`;
     switch (bad.kind) {
       case 'passedToThen':
-        return [`export function later() {`, `  return Promise.resolve(1).then((r: number) => ${suspend(`r + ${call}`)});`, `}`];
+        return [
+          `export function later() {`,
+          `  return Promise.resolve(1).then((r: number) => ${suspend(`r + ${call}`)});`,
+          `}`,
+        ];
       case 'topLevel':
         return [`export const top = ${suspend(call)};`];
       case 'constructor':
-        return [`export class Bad {`, `  v: number;`, `  constructor() {`, `    this.v = ${suspend(call)};`, `  }`, `}`];
+        return [
+          `export class Bad {`,
+          `  v: number;`,
+          `  constructor() {`,
+          `    this.v = ${suspend(call)};`,
+          `  }`,
+          `}`,
+        ];
       case 'fieldInit':
         return [`export class Bad {`, `  v = ${suspend(call)};`, `}`];
       case 'generator':
@@ -1255,7 +1648,16 @@ class Renderer {
       case 'staticBlock':
         return [`export class Bad {`, `  static v = 0;`, `  static {`, `    Bad.v = ${suspend(call)};`, `  }`, `}`];
       case 'optionalAccessor':
-        return [`export class Bad {`, `  get g(): number {`, `    return ${suspend(call)};`, `  }`, `}`, `export function bad(o?: Bad): number {`, `  return o?.g ?? 0;`, `}`];
+        return [
+          `export class Bad {`,
+          `  get g(): number {`,
+          `    return ${suspend(call)};`,
+          `  }`,
+          `}`,
+          `export function bad(o?: Bad): number {`,
+          `  return o?.g ?? 0;`,
+          `}`,
+        ];
     }
   }
 
@@ -1264,7 +1666,11 @@ class Renderer {
     const kind = this.p.fns[j].kind;
     if (isGetterKind(kind) || kind === 'setter') {
       const o = this.owner(j);
-      const call = this.sync ? this.invoke(j, [String(t.d), String(t.x)], false) : kind === 'setter' ? `(c${j}.s${j} = [${t.d}, ${t.x}], c${j}.p)` : `(${o}.a = [${t.d}, ${t.x}], ${o}.g${j})`;
+      const call = this.sync
+        ? this.invoke(j, [String(t.d), String(t.x)], false)
+        : kind === 'setter'
+          ? `(c${j}.s${j} = [${t.d}, ${t.x}], c${j}.p)`
+          : `(${o}.a = [${t.d}, ${t.x}], ${o}.g${j})`;
       return this.sync ? `() => spawnGreenlet(() => ${call})` : `() => ${call}`;
     }
     const call = `${this.callee(j)}(${t.d}, ${t.x})`;
@@ -1375,11 +1781,15 @@ class Renderer {
       this.emitFn(j, mainFns, false, false);
     }
     const files: Rendered['files'] = [];
-    const defaultIdx = this.flags.defaultExport ? [...Array(n).keys()].find((j) => j >= split && p.fns[j].kind === 'declaration') : undefined;
+    const defaultIdx = this.flags.defaultExport
+      ? [...Array(n).keys()].find((j) => j >= split && p.fns[j].kind === 'declaration')
+      : undefined;
     if (split < n) {
       const bLines = [
         `import { H, io, quiet, opt, apply, maybe, ctag, guard, box, viaMap, wrap, spreadCall, type Fn, type Loose } from './${self}';`,
-        ...(split > 0 ? [`import { ${[...Array(split).keys()].flatMap((j) => this.names(j)).join(', ')} } from './${self}';`] : []),
+        ...(split > 0
+          ? [`import { ${[...Array(split).keys()].flatMap((j) => this.names(j)).join(', ')} } from './${self}';`]
+          : []),
         `import { awaitSync } from 'ts-greenlet';`,
       ];
       for (let j = split; j < n; j++) {
@@ -1396,11 +1806,17 @@ class Renderer {
         from = `./${self}_c`;
       }
       const viaDefault = defaultIdx !== undefined && from.endsWith('_b');
-      const rest = [...Array(n - split).keys()].map((i) => i + split).filter((j) => !(viaDefault && j === defaultIdx)).flatMap((j) => this.names(j));
-      const imports = [`import ${viaDefault ? `f${defaultIdx}${rest.length ? ', ' : ''}` : ''}${rest.length ? `{ ${rest.join(', ')} }` : ''} from '${from}';`];
+      const rest = [...Array(n - split).keys()]
+        .map((i) => i + split)
+        .filter((j) => !(viaDefault && j === defaultIdx))
+        .flatMap((j) => this.names(j));
+      const imports = [
+        `import ${viaDefault ? `f${defaultIdx}${rest.length ? ', ' : ''}` : ''}${rest.length ? `{ ${rest.join(', ')} }` : ''} from '${from}';`,
+      ];
       prelude.splice(2, 0, ...imports);
       // the main module's functions are exported for the second one
-      if (split > 0) mainFns.push('', `export { ${[...Array(split).keys()].flatMap((j) => this.names(j)).join(', ')} };`);
+      if (split > 0)
+        mainFns.push('', `export { ${[...Array(split).keys()].flatMap((j) => this.names(j)).join(', ')} };`);
     }
     if (this.sync && p.bad) mainFns.push('', ...this.badConstruct(p.bad));
     const tasks = p.tasks.map((t) => this.startTask(t));

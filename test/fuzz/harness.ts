@@ -104,7 +104,9 @@ export function makeHarness(fuel = 40): Harness {
     if (e instanceof Error) {
       const id = errors.get(e);
       // an engine's own message quotes source text, which differs between the two forms
-      return id === undefined ? `${e.constructor.name} [not one of ours]` : `${e.constructor.name}(${e.message}) #${id}`;
+      return id === undefined
+        ? `${e.constructor.name} [not one of ours]`
+        : `${e.constructor.name}(${e.message}) #${id}`;
     }
     return `raw(${typeof e === 'string' ? e : typeof e})`;
   };

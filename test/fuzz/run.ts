@@ -24,7 +24,19 @@ import fc from 'fast-check';
 import ts from 'typescript';
 import { createTransformer, formatDiagnostic } from '../../transformer';
 import type { RunReply, RunRequest, RunResult } from './child';
-import { BAD_CODES, defaultFlags, describeProgram, FLAG_DEFAULTS, FlagName, Flags, KNOWN_BUG_FLAGS, Program, programArb, render, Rendered } from './generate';
+import {
+  BAD_CODES,
+  defaultFlags,
+  describeProgram,
+  FLAG_DEFAULTS,
+  FlagName,
+  Flags,
+  KNOWN_BUG_FLAGS,
+  Program,
+  programArb,
+  render,
+  Rendered,
+} from './generate';
 
 /** The package root: the nearest directory up from here whose package.json is ts-greenlet's. */
 export const ROOT = ((): string => {
@@ -91,9 +103,11 @@ const baseHost = ts.createCompilerHost(compilerOptions);
 const host: ts.CompilerHost = {
   ...baseHost,
   getSourceFile(fileName, languageVersion, onError) {
-    const cacheable = fileName.includes(`${path.sep}node_modules${path.sep}`) || fileName.includes(`${path.sep}dist${path.sep}`);
+    const cacheable =
+      fileName.includes(`${path.sep}node_modules${path.sep}`) || fileName.includes(`${path.sep}dist${path.sep}`);
     if (!cacheable) return baseHost.getSourceFile(fileName, languageVersion, onError);
-    if (!sharedFiles.has(fileName)) sharedFiles.set(fileName, baseHost.getSourceFile(fileName, languageVersion, onError));
+    if (!sharedFiles.has(fileName))
+      sharedFiles.set(fileName, baseHost.getSourceFile(fileName, languageVersion, onError));
     return sharedFiles.get(fileName);
   },
 };
@@ -116,7 +130,9 @@ function compileFiles(rootNames: string[], cwd: string, options = compilerOption
     }
     return m;
   };
-  const typeErrors = byFile(ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error));
+  const typeErrors = byFile(
+    ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error),
+  );
   const diags: ts.Diagnostic[] = [];
   const js = new Map<string, string>();
   program.emit(
@@ -275,17 +291,34 @@ function prepare(cases: Case[]): Prepared {
     const typeErrors = sources[i].flatMap((f) => out.typeErrors.get(f) ?? []);
     const tsg = sources[i].flatMap((f) => out.tsg.get(f) ?? []);
     if (typeErrors.length) {
-      verdicts.push({ ok: false, failure: { kind: 'type-error', detail: `the generator wrote an ill-typed program:\n${typeErrors.join('\n')}` }, js: emitted });
+      verdicts.push({
+        ok: false,
+        failure: { kind: 'type-error', detail: `the generator wrote an ill-typed program:\n${typeErrors.join('\n')}` },
+        js: emitted,
+      });
     } else if (c.prog.bad) {
       // a construct that must be reported: compiled, never run
       const code = BAD_CODES[c.prog.bad.kind];
       if (tsg.some((d) => d.includes(`${code}:`))) verdicts.push({ ok: true, js: emitted });
       else {
-        const got = tsg.length ? `it reported only:\n${tsg.join('\n')}` : 'it reported nothing, and emitted the program';
-        verdicts.push({ ok: false, failure: { kind: 'diagnostic', detail: `the transformer did not report ${code} for the ${c.prog.bad.kind} construct; ${got}` }, js: emitted });
+        const got = tsg.length
+          ? `it reported only:\n${tsg.join('\n')}`
+          : 'it reported nothing, and emitted the program';
+        verdicts.push({
+          ok: false,
+          failure: {
+            kind: 'diagnostic',
+            detail: `the transformer did not report ${code} for the ${c.prog.bad.kind} construct; ${got}`,
+          },
+          js: emitted,
+        });
       }
     } else if (tsg.length) {
-      verdicts.push({ ok: false, failure: { kind: 'diagnostic', detail: `the transformer rejected a supported program:\n${tsg.join('\n')}` }, js: emitted });
+      verdicts.push({
+        ok: false,
+        failure: { kind: 'diagnostic', detail: `the transformer rejected a supported program:\n${tsg.join('\n')}` },
+        js: emitted,
+      });
     } else {
       sources[i].forEach((f, k) => fs.writeFileSync(f.replace(/\.ts$/, '.js'), emitted[k]));
       verdicts.push(undefined);
@@ -310,23 +343,43 @@ async function execute(exec: Executor, p: Prepared): Promise<Verdict[]> {
 
 function compare(sync: RunResult, ref: RunResult): Pick<Verdict, 'ok' | 'failure'> {
   if ('crash' in ref || 'timeout' in ref || ref.unhandled) {
-    return { ok: false, failure: { kind: 'crash', detail: `the reference itself failed (a generator bug): ${JSON.stringify(ref).slice(0, 2000)}` } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'crash',
+        detail: `the reference itself failed (a generator bug): ${JSON.stringify(ref).slice(0, 2000)}`,
+      },
+    };
   }
-  if ('crash' in sync) return { ok: false, failure: { kind: 'crash', detail: `the sync form crashed on load or run: ${sync.crash}` } };
-  if ('timeout' in sync) return { ok: false, failure: { kind: 'crash', detail: 'the sync form did not finish (a hang, an endless loop, or the process exited)' } };
+  if ('crash' in sync)
+    return { ok: false, failure: { kind: 'crash', detail: `the sync form crashed on load or run: ${sync.crash}` } };
+  if ('timeout' in sync)
+    return {
+      ok: false,
+      failure: {
+        kind: 'crash',
+        detail: 'the sync form did not finish (a hang, an endless loop, or the process exited)',
+      },
+    };
   const lines: string[] = [];
   const n = Math.max(sync.trace.length, ref.trace.length);
   for (let i = 0; i < n; i++) {
     if (sync.trace[i] !== ref.trace[i]) {
-      lines.push(`trace differs at entry ${i}: expected ${JSON.stringify(ref.trace[i] ?? '<end>')}, actual ${JSON.stringify(sync.trace[i] ?? '<end>')}`);
+      lines.push(
+        `trace differs at entry ${i}: expected ${JSON.stringify(ref.trace[i] ?? '<end>')}, actual ${JSON.stringify(sync.trace[i] ?? '<end>')}`,
+      );
       for (let k = Math.max(0, i - 4); k < Math.min(n, i + 4); k++) {
-        lines.push(`  ${k === i ? '>' : ' '} ${String(k).padStart(4)}  expected ${JSON.stringify(ref.trace[k] ?? '<end>').padEnd(36)} actual ${JSON.stringify(sync.trace[k] ?? '<end>')}`);
+        lines.push(
+          `  ${k === i ? '>' : ' '} ${String(k).padStart(4)}  expected ${JSON.stringify(ref.trace[k] ?? '<end>').padEnd(36)} actual ${JSON.stringify(sync.trace[k] ?? '<end>')}`,
+        );
       }
       break;
     }
   }
-  if (JSON.stringify(sync.results) !== JSON.stringify(ref.results)) lines.push(`results: expected ${JSON.stringify(ref.results)}, actual ${JSON.stringify(sync.results)}`);
-  if (sync.g !== ref.g && !(Number.isNaN(sync.g) && Number.isNaN(ref.g))) lines.push(`global g: expected ${ref.g}, actual ${sync.g}`);
+  if (JSON.stringify(sync.results) !== JSON.stringify(ref.results))
+    lines.push(`results: expected ${JSON.stringify(ref.results)}, actual ${JSON.stringify(sync.results)}`);
+  if (sync.g !== ref.g && !(Number.isNaN(sync.g) && Number.isNaN(ref.g)))
+    lines.push(`global g: expected ${ref.g}, actual ${sync.g}`);
   if (sync.bag !== ref.bag) lines.push(`bag keys: expected ${ref.bag}, actual ${sync.bag}`);
   if (sync.unhandled) lines.push(`${sync.unhandled} unhandled rejection(s) or uncaught exception(s) in the sync form`);
   return lines.length ? { ok: false, failure: { kind: 'mismatch', detail: lines.join('\n') } } : { ok: true };
@@ -349,38 +402,59 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   let ran = 0;
   try {
     // 1. the batch pass
-    const all = fc.sample(arb, { seed: options.seed, numRuns: options.only ? Math.max(...options.only) + 1 : options.runs });
+    const all = fc.sample(arb, {
+      seed: options.seed,
+      numRuns: options.only ? Math.max(...options.only) + 1 : options.runs,
+    });
     const indices = options.only ?? all.map((_, i) => i);
     const programs = indices.map((i) => all[i]);
     let inflight: Promise<void> | undefined;
     let lastLog = Date.now();
     for (let start = 0; start < programs.length; start += batch) {
       const dir = path.join(runDir, `b${start / batch}`);
-      const cases = programs.slice(start, start + batch).map((p, i) => makeCase(p, flags, dir, `p${indices[start + i]}`));
+      const cases = programs
+        .slice(start, start + batch)
+        .map((p, i) => makeCase(p, flags, dir, `p${indices[start + i]}`));
       const prepared = prepare(cases);
       await inflight;
       inflight = execute(exec, prepared).then((verdicts) => {
         verdicts.forEach((v, i) => {
           cache.set(caseKey(cases[i]), v);
-          if (!v.ok) failures.push({ index: indices[start + i], kind: v.failure!.kind, summary: v.failure!.detail.split('\n').slice(0, 3).join(' | ') });
+          if (!v.ok)
+            failures.push({
+              index: indices[start + i],
+              kind: v.failure!.kind,
+              summary: v.failure!.detail.split('\n').slice(0, 3).join(' | '),
+            });
         });
         ran += cases.length;
         if (!options.keep && verdicts.every((v) => v.ok)) fs.rmSync(dir, { recursive: true, force: true });
         if (Date.now() - lastLog > 10_000) {
           lastLog = Date.now();
-          log(`  ${ran}/${programs.length} programs, ${failures.length} failing, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+          log(
+            `  ${ran}/${programs.length} programs, ${failures.length} failing, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+          );
         }
       });
     }
     await inflight;
-    const result: FuzzResult = { ok: failures.length === 0, ran, failed: failures.length, ms: Date.now() - started, seed: options.seed, failures };
+    const result: FuzzResult = {
+      ok: failures.length === 0,
+      ran,
+      failed: failures.length,
+      ms: Date.now() - started,
+      seed: options.seed,
+      failures,
+    };
     if (result.ok) {
       if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
       return result;
     }
 
     // 2. replay with fast-check (batch verdicts cached) to shrink the first failure
-    log(`${failures.length} of ${ran} programs failed (seed ${options.seed}); shrinking the first (program #${failures[0].index})...`);
+    log(
+      `${failures.length} of ${ran} programs failed (seed ${options.seed}); shrinking the first (program #${failures[0].index})...`,
+    );
     let single = 0;
     let last: { c: Case; v: Verdict } | undefined;
     const prop = fc.asyncProperty(arb, async (p) => {
@@ -410,7 +484,16 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     }
     const c = makeCase(cx, flags, path.join(runDir, 'shrunk'), 'shrunk');
     const v = (await execute(exec, prepare([c])))[0];
-    result.report = formatFailure(c, v.ok ? last!.v : v, options.seed, failures[0].index + 1, details.counterexamplePath ?? '', details.numShrinks, details.interrupted, flags);
+    result.report = formatFailure(
+      c,
+      v.ok ? last!.v : v,
+      options.seed,
+      failures[0].index + 1,
+      details.counterexamplePath ?? '',
+      details.numShrinks,
+      details.interrupted,
+      flags,
+    );
     fs.writeFileSync(path.join(c.dir, 'REPORT.txt'), result.report);
     return result;
   } finally {
@@ -418,7 +501,16 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   }
 }
 
-function formatFailure(c: Case, v: Verdict, seed: number, runs: number, cxPath: string, shrinks: number, interrupted: boolean, flags: Flags): string {
+function formatFailure(
+  c: Case,
+  v: Verdict,
+  seed: number,
+  runs: number,
+  cxPath: string,
+  shrinks: number,
+  interrupted: boolean,
+  flags: Flags,
+): string {
   const defaults = defaultFlags();
   const names = Object.keys(flags) as FlagName[];
   const on = names.filter((k) => flags[k] && !defaults[k]);
@@ -433,12 +525,19 @@ function formatFailure(c: Case, v: Verdict, seed: number, runs: number, cxPath: 
     v.failure?.detail ?? '',
     '',
   ];
-  for (const f of c.sync) out.push(`--- sync form (${c.name}${f.suffix}.ts), compiled through the transformer ---`, f.text);
+  for (const f of c.sync)
+    out.push(`--- sync form (${c.name}${f.suffix}.ts), compiled through the transformer ---`, f.text);
   out.push(`--- reference (${c.name}.ref.js) ---`, c.ref);
   c.sync.forEach((f, i) => v.js?.[i] && out.push(`--- transformer output (${c.name}${f.suffix}.js) ---`, v.js[i]));
   if (v.sync && 'trace' in v.sync && v.ref && 'trace' in v.ref) {
-    out.push('--- expected (reference) ---', JSON.stringify({ results: v.ref.results, g: v.ref.g, trace: v.ref.trace }));
-    out.push('--- actual (sync form) ---', JSON.stringify({ results: v.sync.results, g: v.sync.g, trace: v.sync.trace, unhandled: v.sync.unhandled }));
+    out.push(
+      '--- expected (reference) ---',
+      JSON.stringify({ results: v.ref.results, g: v.ref.g, trace: v.ref.trace }),
+    );
+    out.push(
+      '--- actual (sync form) ---',
+      JSON.stringify({ results: v.sync.results, g: v.sync.g, trace: v.sync.trace, unhandled: v.sync.unhandled }),
+    );
   }
   return out.join('\n');
 }
@@ -447,7 +546,14 @@ function formatFailure(c: Case, v: Verdict, seed: number, runs: number, cxPath: 
 // Reproducers (test/fuzz/found/*.ts): compile one through the transformer and run it
 
 /** Compiles `file` (and the `.ts` files next to it it imports) through the transformer, runs it, prints what happened. */
-export function repro(file: string): { diagnostics: string[]; typeErrors: string[]; js: string; stdout: string; stderr: string; status: number | null } {
+export function repro(file: string): {
+  diagnostics: string[];
+  typeErrors: string[];
+  js: string;
+  stdout: string;
+  stderr: string;
+  status: number | null;
+} {
   const abs = path.resolve(file);
   const out = compileFiles([abs], path.dirname(abs), { ...compilerOptions, types: ['node'] });
   const dir = path.join(TMP, 'repro', path.basename(abs, '.ts'));
@@ -472,7 +578,8 @@ export function repro(file: string): { diagnostics: string[]; typeErrors: string
 export function parseFlags(enable: string[], disable: string[]): Flags {
   const flags = defaultFlags();
   const check = (n: string): FlagName => {
-    if (!(n in FLAG_DEFAULTS)) throw new Error(`unknown construct flag '${n}'; known: ${Object.keys(FLAG_DEFAULTS).join(', ')}`);
+    if (!(n in FLAG_DEFAULTS))
+      throw new Error(`unknown construct flag '${n}'; known: ${Object.keys(FLAG_DEFAULTS).join(', ')}`);
     return n as FlagName;
   };
   for (const n of enable) flags[check(n)] = true;
@@ -515,16 +622,23 @@ async function main(argv: string[]): Promise<number> {
           'npm run fuzz -- --seed N --only i,j,...   (re-check programs i, j of seed N, no shrinking)',
           'npm run fuzz -- --repro test/fuzz/found/<name>.ts [--js]   (compile a reproducer through the transformer and run it)',
           `construct flags: ${Object.keys(FLAG_DEFAULTS).join(', ')}`,
-          `off by default (known bugs): ${Object.entries(KNOWN_BUG_FLAGS).map(([k, v]) => `${k} (${v})`).join(', ') || 'none'}`,
+          `off by default (known bugs): ${
+            Object.entries(KNOWN_BUG_FLAGS)
+              .map(([k, v]) => `${k} (${v})`)
+              .join(', ') || 'none'
+          }`,
         ].join('\n'),
       );
       return 0;
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (!Number.isInteger(opts.seed) || !Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--seed and --runs take integers');
+  if (!Number.isInteger(opts.seed) || !Number.isInteger(opts.runs) || opts.runs < 1)
+    throw new Error('--seed and --runs take integers');
   opts.flags = parseFlags(enable, disable);
   const off = Object.keys(KNOWN_BUG_FLAGS).filter((k) => !opts.flags![k as FlagName]);
-  console.log(`ts-greenlet fuzz: ${opts.only ? `programs ${opts.only.join(', ')} of` : `${opts.runs} programs,`} seed ${opts.seed}${off.length ? `; known-bug constructs off: ${off.join(', ')}` : ''}`);
+  console.log(
+    `ts-greenlet fuzz: ${opts.only ? `programs ${opts.only.join(', ')} of` : `${opts.runs} programs,`} seed ${opts.seed}${off.length ? `; known-bug constructs off: ${off.join(', ')}` : ''}`,
+  );
   const r = await fuzz(opts);
   console.log(`${r.ran} programs in ${(r.ms / 1000).toFixed(1)} s, ${r.failed} failing (seed ${r.seed})`);
   if (r.ok) return 0;

@@ -24,7 +24,8 @@ const baseHost = ts.createCompilerHost(compilerOptions);
 const host: ts.CompilerHost = {
   ...baseHost,
   getSourceFile(fileName, languageVersion, onError) {
-    const cacheable = fileName.includes(`${path.sep}node_modules${path.sep}`) || fileName.includes(`${path.sep}dist${path.sep}`);
+    const cacheable =
+      fileName.includes(`${path.sep}node_modules${path.sep}`) || fileName.includes(`${path.sep}dist${path.sep}`);
     if (!cacheable) return baseHost.getSourceFile(fileName, languageVersion, onError);
     if (!shared.has(fileName)) shared.set(fileName, baseHost.getSourceFile(fileName, languageVersion, onError));
     return shared.get(fileName);

@@ -10,7 +10,7 @@ describe('koa: new Koa({ asyncLocalStorage: true }) across suspensions', () => {
     running = undefined;
   });
 
-  it('app.currentContext is the request\'s own ctx before and after each suspension, deep in the call chain', async () => {
+  it("app.currentContext is the request's own ctx before and after each suspension, deep in the call chain", async () => {
     const app = new Koa({ asyncLocalStorage: true });
     /** A coloured helper that knows nothing of ctx: reads it from storage after waiting. */
     const currentUser = coloured('currentUser', function* (ms: number) {
@@ -18,12 +18,15 @@ describe('koa: new Koa({ asyncLocalStorage: true }) across suspensions', () => {
       return (app.currentContext as Context).query.user;
     });
     const router = new GreenletRouter();
-    router.get('/who', coloured('who', function* (ctx: Context) {
-      const before = app.currentContext === ctx;
-      const user = yield* twin(currentUser)(Number(ctx.query.ms));
-      yield Promise.resolve(); // a bare promise suspension too
-      ctx.body = { user, before, after: app.currentContext === ctx };
-    }));
+    router.get(
+      '/who',
+      coloured('who', function* (ctx: Context) {
+        const before = app.currentContext === ctx;
+        const user = yield* twin(currentUser)(Number(ctx.query.ms));
+        yield Promise.resolve(); // a bare promise suspension too
+        ctx.body = { user, before, after: app.currentContext === ctx };
+      }),
+    );
     app.use(router.routes());
     running = await listen(app);
 

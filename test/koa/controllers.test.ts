@@ -16,6 +16,7 @@ class Notes {
   }
 
   @post('/notes')
+  // eslint-disable-next-line no-unused-private-class-members -- reached through its decorator
   async #create(ctx: RouterContext): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2));
     const id = String(this.notes.size + 1);
@@ -73,7 +74,10 @@ describe('koa: controllers (@get/@post/@put/@patch/@del and mount)', () => {
     const created = await fetch(`${url}/notes`, { method: 'POST' });
     expect([created.status, await created.json()]).to.deep.equal([201, { id: '2', owner: 'ada' }]);
     expect(await (await fetch(`${url}/notes/2`)).json()).to.deep.equal({ note: 'note 2', owner: 'ada' });
-    expect(await (await fetch(`${url}/notes/2`, { method: 'PUT' })).json()).to.deep.equal({ inGreenlet: true, owner: 'ada' });
+    expect(await (await fetch(`${url}/notes/2`, { method: 'PUT' })).json()).to.deep.equal({
+      inGreenlet: true,
+      owner: 'ada',
+    });
     expect(await (await fetch(`${url}/notes/2`, { method: 'PATCH' })).text()).to.equal('PATCH by ada');
     expect(await (await fetch(`${url}/notes/2`, { method: 'DELETE' })).text()).to.equal('DELETE by ada');
     const missing = await fetch(`${url}/notes/99`);
@@ -93,7 +97,10 @@ describe('koa: controllers (@get/@post/@put/@patch/@del and mount)', () => {
   });
 
   it('says what is wrong when mount gets a class, or a decorator sits on a static method', () => {
-    expect(() => mount(new GreenletRouter(), Notes)).to.throw(ConfigurationError, /the class Notes has no routes.*new Notes\(\)/);
+    expect(() => mount(new GreenletRouter(), Notes)).to.throw(
+      ConfigurationError,
+      /the class Notes has no routes.*new Notes\(\)/,
+    );
     expect(() => mount(new GreenletRouter(), {})).to.throw(ConfigurationError, /has no routes/);
     expect(() => {
       class Bad {

@@ -13,7 +13,10 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } 
 }
 
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)),
+  ]);
 }
 
 describe('koa: a client that disconnects cancels its greenlets', () => {
@@ -36,33 +39,40 @@ describe('koa: a client that disconnects cancels its greenlets', () => {
     let handlerExit: unknown;
     let finallySawContext = false;
 
-    app.use(greenlet(coloured('timing', function* (ctx: Context, next: SyncNext) {
-      try {
-        yield* twin(next)();
-        events.push('timing: next returned');
-      } catch (error) {
-        events.push(`timing: ${(error as Error).name}`);
-        throw error;
-      } finally {
-        events.push('timing: finally');
-      }
-    })));
+    app.use(
+      greenlet(
+        coloured('timing', function* (ctx: Context, next: SyncNext) {
+          try {
+            yield* twin(next)();
+            events.push('timing: next returned');
+          } catch (error) {
+            events.push(`timing: ${(error as Error).name}`);
+            throw error;
+          } finally {
+            events.push('timing: finally');
+          }
+        }),
+      ),
+    );
     const router = new GreenletRouter();
-    router.get('/slow', coloured('slowReport', function* (ctx: Context) {
-      try {
-        started.resolve();
-        yield* twin(sleep)(5000);
-        ctx.body = 'too late';
-      } catch (error) {
-        handlerExit = error;
-        throw error;
-      } finally {
-        yield* twin(sleep)(5); // cleanup may itself wait
-        finallySawContext = app.currentContext === ctx;
-        events.push('handler: finally');
-        handlerDone.resolve();
-      }
-    }));
+    router.get(
+      '/slow',
+      coloured('slowReport', function* (ctx: Context) {
+        try {
+          started.resolve();
+          yield* twin(sleep)(5000);
+          ctx.body = 'too late';
+        } catch (error) {
+          handlerExit = error;
+          throw error;
+        } finally {
+          yield* twin(sleep)(5); // cleanup may itself wait
+          finallySawContext = app.currentContext === ctx;
+          events.push('handler: finally');
+          handlerDone.resolve();
+        }
+      }),
+    );
     app.use(router.routes());
     running = await listen(app);
 
@@ -93,25 +103,32 @@ describe('koa: a client that disconnects cancels its greenlets', () => {
     const handlerDone = deferred();
     const started = deferred();
     app.use((ctx, next) => als.run('outer', next));
-    app.use(greenlet(coloured('mw', function* (ctx: Context, next: SyncNext) {
-      try {
-        yield* twin(sleep)(1); // suspends (and is watched) before downstream does
-        yield* twin(next)();
-      } finally {
-        seen.push(`mw: ${als.getStore()}`);
-      }
-    })));
+    app.use(
+      greenlet(
+        coloured('mw', function* (ctx: Context, next: SyncNext) {
+          try {
+            yield* twin(sleep)(1); // suspends (and is watched) before downstream does
+            yield* twin(next)();
+          } finally {
+            seen.push(`mw: ${als.getStore()}`);
+          }
+        }),
+      ),
+    );
     app.use((ctx, next) => als.run('inner', next));
     const router = new GreenletRouter();
-    router.get('/slow', coloured('slow', function* () {
-      try {
-        started.resolve();
-        yield* twin(sleep)(5000);
-      } finally {
-        seen.push(`handler: ${als.getStore()}`);
-        handlerDone.resolve();
-      }
-    }));
+    router.get(
+      '/slow',
+      coloured('slow', function* () {
+        try {
+          started.resolve();
+          yield* twin(sleep)(5000);
+        } finally {
+          seen.push(`handler: ${als.getStore()}`);
+          handlerDone.resolve();
+        }
+      }),
+    );
     app.use(router.routes());
     running = await listen(app);
     const req = http.request(`${running.url}/slow`);
@@ -128,14 +145,22 @@ describe('koa: a client that disconnects cancels its greenlets', () => {
     const app = new Koa();
     const errors = recordErrors(app);
     let after: string | undefined;
-    app.use(greenlet(coloured('respondThenWork', function* (ctx: Context, next: SyncNext) {
-      yield* twin(next)();
-      after = 'ran to the end';
-    })));
-    app.use(greenlet(coloured('answer', function* (ctx: Context) {
-      yield* twin(sleep)(5);
-      ctx.body = 'done';
-    })));
+    app.use(
+      greenlet(
+        coloured('respondThenWork', function* (ctx: Context, next: SyncNext) {
+          yield* twin(next)();
+          after = 'ran to the end';
+        }),
+      ),
+    );
+    app.use(
+      greenlet(
+        coloured('answer', function* (ctx: Context) {
+          yield* twin(sleep)(5);
+          ctx.body = 'done';
+        }),
+      ),
+    );
     running = await listen(app);
     expect(await (await fetch(running.url)).text()).to.equal('done');
     expect(after).to.equal('ran to the end');

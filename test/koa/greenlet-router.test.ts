@@ -20,7 +20,7 @@ describe('koa: GreenletRouter', () => {
     return listen(app);
   }
 
-  it('maps async, plain, coloured, generator and executor handlers the way aiopyramid\'s default mapper does', async () => {
+  it("maps async, plain, coloured, generator and executor handlers the way aiopyramid's default mapper does", async () => {
     const router = new GreenletRouter();
     const seen: Record<string, boolean> = {};
     router.get('/async', async (ctx) => {
@@ -32,11 +32,14 @@ describe('koa: GreenletRouter', () => {
       seen.plain = getcurrent() !== null;
       ctx.body = 'plain';
     });
-    router.get('/notes/:id', coloured('showNote', function* (ctx: RouterContext) {
-      yield* twin(sleep)(10);
-      seen.coloured = getcurrent() !== null;
-      ctx.body = { id: ctx.params.id };
-    }));
+    router.get(
+      '/notes/:id',
+      coloured('showNote', function* (ctx: RouterContext) {
+        yield* twin(sleep)(10);
+        seen.coloured = getcurrent() !== null;
+        ctx.body = { id: ctx.params.id };
+      }),
+    );
     router.get('/generator', function* (ctx: RouterContext): Generator<unknown, void, unknown> {
       ctx.body = yield Promise.resolve('generator');
     } as never);
@@ -48,7 +51,13 @@ describe('koa: GreenletRouter', () => {
     expect(await (await fetch(`${running.url}/notes/12`)).json()).to.deep.equal({ id: '12' });
     expect(await (await fetch(`${running.url}/generator`)).text()).to.equal('generator');
     const report = await (await fetch(`${running.url}/report/5?full=1`, { headers: { 'x-test': 'yes' } })).json();
-    expect(report).to.deep.include({ method: 'GET', path: '/report/5', params: { id: '5' }, query: { full: '1' }, agent: 'yes' });
+    expect(report).to.deep.include({
+      method: 'GET',
+      path: '/report/5',
+      params: { id: '5' },
+      query: { full: '1' },
+      agent: 'yes',
+    });
     expect(report.threadId).to.be.above(0); // a worker thread, not the main one
     expect(seen).to.deep.equal({ async: false, plain: true, coloured: true });
   });
@@ -56,17 +65,22 @@ describe('koa: GreenletRouter', () => {
   it('maps router.use, all, param and several handlers per route', async () => {
     const router = new GreenletRouter();
     const log: string[] = [];
-    router.use(coloured('audit', function* (ctx: Context, next: SyncNext) {
-      log.push(`audit ${ctx.path}`);
-      yield* twin(next)();
-      log.push(`audited ${ctx.status}`);
-    }));
-    router.param('user', coloured('loadUser', function* (id: string, ctx: RouterContext, next: SyncNext) {
-      yield* twin(sleep)(5);
-      if (id === '0') ctx.throw(404, 'no user 0');
-      ctx.state.user = { id, name: `user ${id}` };
-      yield* twin(next)();
-    }));
+    router.use(
+      coloured('audit', function* (ctx: Context, next: SyncNext) {
+        log.push(`audit ${ctx.path}`);
+        yield* twin(next)();
+        log.push(`audited ${ctx.status}`);
+      }),
+    );
+    router.param(
+      'user',
+      coloured('loadUser', function* (id: string, ctx: RouterContext, next: SyncNext) {
+        yield* twin(sleep)(5);
+        if (id === '0') ctx.throw(404, 'no user 0');
+        ctx.state.user = { id, name: `user ${id}` };
+        yield* twin(next)();
+      }),
+    );
     router.get(
       '/users/:user',
       coloured('guard', function* (ctx: RouterContext, next: SyncNext) {
@@ -77,29 +91,43 @@ describe('koa: GreenletRouter', () => {
         ctx.body = ctx.state.user;
       },
     );
-    router.all('/any', coloured('any', function* (ctx: RouterContext) {
-      yield* twin(sleep)(1);
-      ctx.body = ctx.method;
-    }));
+    router.all(
+      '/any',
+      coloured('any', function* (ctx: RouterContext) {
+        yield* twin(sleep)(1);
+        ctx.body = ctx.method;
+      }),
+    );
     running = await serve(router);
 
     expect(await (await fetch(`${running.url}/users/3`)).json()).to.deep.equal({ id: '3', name: 'user 3' });
     expect((await fetch(`${running.url}/users/0`)).status).to.equal(404);
     expect(await (await fetch(`${running.url}/any`, { method: 'PUT' })).text()).to.equal('PUT');
-    expect(log).to.deep.equal(['audit /users/3', 'guard', 'audited 200', 'audit /users/0', 'audit /any', 'audited 200']);
+    expect(log).to.deep.equal([
+      'audit /users/3',
+      'guard',
+      'audited 200',
+      'audit /users/0',
+      'audit /any',
+      'audited 200',
+    ]);
   });
 
-  it('reads a handler\'s twin when it runs: a route registered above the twin\'s setTwin works', async () => {
+  it("reads a handler's twin when it runs: a route registered above the twin's setTwin works", async () => {
     const router = new GreenletRouter();
     function lateHandler(ctx: RouterContext): void {
       ctx.body = 'plain entry: wrong';
     }
     router.get('/late', lateHandler);
     // What transformed code does after a hoisted function declaration the route was registered above.
-    protocol.setTwin(lateHandler, function* (ctx: RouterContext): Generator<unknown, void, unknown> {
-      yield* twin(sleep)(1);
-      ctx.body = 'late twin';
-    } as never, 'lateHandler');
+    protocol.setTwin(
+      lateHandler,
+      function* (ctx: RouterContext): Generator<unknown, void, unknown> {
+        yield* twin(sleep)(1);
+        ctx.body = 'late twin';
+      } as never,
+      'lateHandler',
+    );
     running = await serve(router);
     expect(await (await fetch(`${running.url}/late`)).text()).to.equal('late twin');
   });
@@ -128,12 +156,15 @@ describe('koa: GreenletRouter', () => {
     }
   });
 
-  it('nests routers and keeps errors on Koa\'s path', async () => {
+  it("nests routers and keeps errors on Koa's path", async () => {
     const api = new GreenletRouter({ prefix: '/api' });
-    api.get('/boom', coloured('boom', function* () {
-      yield* twin(sleep)(1);
-      throw new Error('api exploded');
-    }));
+    api.get(
+      '/boom',
+      coloured('boom', function* () {
+        yield* twin(sleep)(1);
+        throw new Error('api exploded');
+      }),
+    );
     const root = new GreenletRouter();
     root.use(api.routes());
     const app = new Koa();

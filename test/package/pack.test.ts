@@ -12,7 +12,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { repo } from '../helpers/project';
 
-const versions = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+const versions = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).devDependencies as Record<
+  string,
+  string
+>;
 const pinned = (name: string) => `${name}@${versions[name]}`;
 
 /** npm's own environment without what `npm test` set for this checkout. */
@@ -20,11 +23,13 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^np
 
 function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 90_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r;
 }
 
-const npmInstall = (cwd: string, specs: string[]) => run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...specs], cwd);
+const npmInstall = (cwd: string, specs: string[]) =>
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...specs], cwd);
 
 const main = `import { synchronize, spawnGreenlet } from 'ts-greenlet';
 
@@ -94,7 +99,11 @@ describe('the npm package', function () {
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], repo).stdout);
     tarball = path.join(dir, packed[0].filename);
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    const outside = files.filter((f) => !/^dist\/(runtime|transformer)\/.*\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f));
+    const outside = files.filter(
+      (f) =>
+        !/^dist\/(runtime|transformer)\/.*\.(js|d\.ts)$/.test(f) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(f),
+    );
     expect(outside, 'files users do not run').to.deep.equal([]);
   });
 
@@ -105,13 +114,20 @@ describe('the npm package', function () {
     fs.mkdirSync(path.join(project, 'src'), { recursive: true });
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true }));
     npmInstall(project, [tarball, pinned('typescript'), pinned('ts-patch'), pinned('@types/node')]);
-    expect(fs.lstatSync(path.join(project, 'node_modules/ts-greenlet')).isSymbolicLink(), 'a copy, not a link').to.equal(false);
-    expect(fs.existsSync(path.join(project, 'node_modules/piscina')), 'optional peers are not installed').to.equal(false);
+    expect(
+      fs.lstatSync(path.join(project, 'node_modules/ts-greenlet')).isSymbolicLink(),
+      'a copy, not a link',
+    ).to.equal(false);
+    expect(fs.existsSync(path.join(project, 'node_modules/piscina')), 'optional peers are not installed').to.equal(
+      false,
+    );
     fs.writeFileSync(path.join(project, 'src/main.ts'), main);
 
     fs.writeFileSync(path.join(project, 'tsconfig.json'), tsconfig('dist', ['src/main.ts']));
     run(path.join(project, 'node_modules/.bin/tspc'), ['-p', '.'], project);
-    expect(fs.readFileSync(path.join(project, 'dist/main.js'), 'utf8')).to.include('const __tsg = require("ts-greenlet/protocol");');
+    expect(fs.readFileSync(path.join(project, 'dist/main.js'), 'utf8')).to.include(
+      'const __tsg = require("ts-greenlet/protocol");',
+    );
     expect(run('node', ['dist/main.js'], project).stdout).to.equal('hello package; the loop ran meanwhile: true\n');
 
     fs.writeFileSync(path.join(project, 'tsconfig.cli.json'), tsconfig('dist-cli', ['src/main.ts']));

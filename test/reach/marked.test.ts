@@ -65,10 +65,14 @@ const print = `(out: string) => { console.log(out); console.error(JSON.stringify
 
 /** marked's sources from its source map, and the two type-only modules it has no code for. */
 function writeProject(dir: string, user: string): void {
-  const map = JSON.parse(fs.readFileSync(path.join(markedDir, 'lib', 'marked.cjs.map'), 'utf8')) as { sources: string[]; sourcesContent: string[] };
+  const map = JSON.parse(fs.readFileSync(path.join(markedDir, 'lib', 'marked.cjs.map'), 'utf8')) as {
+    sources: string[];
+    sourcesContent: string[];
+  };
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
   map.sources.forEach((s, i) => fs.writeFileSync(path.join(dir, 'src', path.basename(s)), map.sourcesContent[i]));
-  for (const typesOnly of ['MarkedOptions.ts', 'Tokens.ts']) fs.writeFileSync(path.join(dir, 'src', typesOnly), `export type * from 'marked';\n`);
+  for (const typesOnly of ['MarkedOptions.ts', 'Tokens.ts'])
+    fs.writeFileSync(path.join(dir, 'src', typesOnly), `export type * from 'marked';\n`);
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
   fs.symlinkSync(markedDir, path.join(dir, 'node_modules', 'marked'), 'dir');

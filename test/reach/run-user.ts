@@ -4,7 +4,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 export function runUser(dir: string, input: string): { stdout: string; stats: { waits: number; overlap: number } } {
-  const r = spawnSync(process.execPath, [path.join(dir, 'out', 'user.js'), input], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [path.join(dir, 'out', 'user.js'), input], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect(r.status, r.stderr).to.equal(0);
   return { stdout: r.stdout, stats: JSON.parse(r.stderr.trim().split('\n').pop()!) };
 }

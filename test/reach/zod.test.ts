@@ -109,7 +109,7 @@ const print = `(out: string) => { console.log(out); console.error(JSON.stringify
 /** A few hundred orders from a seeded generator: about half valid, the rest wrong in one or more ways. */
 function corpus(n: number): unknown[] {
   let seed = 13;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) {
@@ -119,9 +119,16 @@ function corpus(n: number): unknown[] {
       sku: flaw() ? 'Z-9' : pick(['A-1', 'B-2', 'D-4', 'C-3']),
       qty: flaw() ? pick([0, 2.5, '3', 40]) : 1 + Math.floor(rnd() * 3),
     }));
-    const shipTo = rnd() < 0.6
-      ? { kind: 'post', street: flaw() ? '' : `${i} Main St`, country: flaw() ? pick(['DE', 'FRA', 7]) : pick(['FR', 'NL', 'JP']) }
-      : flaw() ? { kind: 'drone', store: 's1' } : { kind: 'pickup', store: flaw() ? 's9' : pick(['s1', 's2']) };
+    const shipTo =
+      rnd() < 0.6
+        ? {
+            kind: 'post',
+            street: flaw() ? '' : `${i} Main St`,
+            country: flaw() ? pick(['DE', 'FRA', 7]) : pick(['FR', 'NL', 'JP']),
+          }
+        : flaw()
+          ? { kind: 'drone', store: 's1' }
+          : { kind: 'pickup', store: flaw() ? 's9' : pick(['s1', 's2']) };
     const order: Record<string, unknown> = {
       id: flaw() ? `x${i}` : `o${i}`,
       owner: flaw() ? 'u4' : pick(['u1', 'u2', 'u3', 'u5']),
@@ -138,7 +145,10 @@ function corpus(n: number): unknown[] {
 
 /** zod's sources as its npm package ships them, and the user's file beside them. */
 function writeProject(dir: string, user: string): void {
-  fs.cpSync(path.join(zodDir, 'src'), path.join(dir, 'src'), { recursive: true, filter: (s) => path.basename(s) !== 'tests' });
+  fs.cpSync(path.join(zodDir, 'src'), path.join(dir, 'src'), {
+    recursive: true,
+    filter: (s) => path.basename(s) !== 'tests',
+  });
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
   fs.writeFileSync(path.join(dir, 'user.ts'), user);
@@ -163,14 +173,20 @@ function build(dir: string, transform: boolean): { diagnostics: string[]; colour
     typeRoots: [path.join(repo, 'node_modules', '@types')],
   };
   const program = ts.createProgram({ rootNames: [path.join(dir, 'user.ts')], options });
-  const own = program.getSourceFiles().filter((f) => !path.relative(dir, f.fileName).startsWith('..') && !f.fileName.includes('node_modules'));
+  const own = program
+    .getSourceFiles()
+    .filter((f) => !path.relative(dir, f.fileName).startsWith('..') && !f.fileName.includes('node_modules'));
   const diagnostics: ts.Diagnostic[] = [];
   const texts = new Map(own.map((f) => [f, f.text]));
   let coloured = 0;
   if (transform) {
     const analysis = getAnalysis(program);
     const rewritten = own.filter((f) => analysis.files.has(f) || analysis.namedFiles.has(f));
-    const result = ts.transform(rewritten, [createTransformer(program, { addDiagnostic: (d) => diagnostics.push(d) })], options);
+    const result = ts.transform(
+      rewritten,
+      [createTransformer(program, { addDiagnostic: (d) => diagnostics.push(d) })],
+      options,
+    );
     const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
     result.transformed.forEach((t, i) => texts.set(rewritten[i], printer.printFile(t)));
     result.dispose();
@@ -181,13 +197,22 @@ function build(dir: string, transform: boolean): { diagnostics: string[]; colour
     const rel = path.relative(dir, f.fileName);
     const js = ts.transpileModule(text, {
       fileName: f.fileName,
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, rewriteRelativeImportExtensions: true, allowImportingTsExtensions: true },
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        rewriteRelativeImportExtensions: true,
+        allowImportingTsExtensions: true,
+      },
     }).outputText;
     const out = path.join(dir, 'out', rel.replace(/\.ts$/, '.js'));
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, js);
   }
-  return { diagnostics: [...new Set(diagnostics.map((d) => formatDiagnostic(d, dir)))].sort(), coloured, files: own.length };
+  return {
+    diagnostics: [...new Set(diagnostics.map((d) => formatDiagnostic(d, dir)))].sort(),
+    coloured,
+    files: own.length,
+  };
 }
 
 function run(dir: string, data: string): { out: string; stats: { waits: number; overlap: number } } {
@@ -211,7 +236,9 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     const { diagnostics, coloured, files } = build(sync, true);
     build(plain, false);
     const located = [...new Set(diagnostics.map((d) => d.replace(/ - (TSG\d+).*/s, ' $1')))].sort();
-    console.log(`      zod 4.6.7: ${coloured} of its functions coloured (${files} files in the program), TSG diagnostics at ${located.length} places`);
+    console.log(
+      `      zod 4.6.7: ${coloured} of its functions coloured (${files} files in the program), TSG diagnostics at ${located.length} places`,
+    );
 
     // Pinned (zod.diagnostics.txt, one per location and code: 238 places), none of them on the path this test
     // runs; a tspc build would stop on the errors. What they are:

@@ -53,7 +53,10 @@ describe('runtime: logical call chain', () => {
     const chain = callChain(error, 'request');
     expect(chain, String((error as Error).stack)).to.not.equal(null);
     const idx = ['handler', 'service', 'repoLoad'].map((f) => indexOfFrame(chain!, f));
-    expect(idx.every((i) => i >= 0), chain!.join('\n')).to.equal(true);
+    expect(
+      idx.every((i) => i >= 0),
+      chain!.join('\n'),
+    ).to.equal(true);
     expect(idx).to.deep.equal([...idx].sort((a, b) => a - b));
     expect(chain!.join('\n')).to.not.match(/Greenlet\.step|processTicksAndRejections|Function\./);
   });
@@ -72,7 +75,10 @@ describe('runtime: logical call chain', () => {
     const chain = callChain(error, 'top');
     expect(chain, String((error as Error).stack)).to.not.equal(null);
     const idx = ['top', 'mid', 'leaf'].map((f) => indexOfFrame(chain!, f));
-    expect(idx.every((i) => i >= 0), chain!.join('\n')).to.equal(true);
+    expect(
+      idx.every((i) => i >= 0),
+      chain!.join('\n'),
+    ).to.equal(true);
     expect(idx).to.deep.equal([...idx].sort((a, b) => a - b));
   });
 
@@ -93,7 +99,10 @@ describe('runtime: logical call chain', () => {
     const chain = callChain(error, 'root');
     expect(chain, String((error as Error).stack)).to.not.equal(null);
     const idx = ['root', 'top', 'mid', 'leaf'].map((f) => indexOfFrame(chain!, f));
-    expect(idx.every((i) => i >= 0), chain!.join('\n')).to.equal(true);
+    expect(
+      idx.every((i) => i >= 0),
+      chain!.join('\n'),
+    ).to.equal(true);
     expect(idx).to.deep.equal([...idx].sort((a, b) => a - b));
   });
 
@@ -132,9 +141,11 @@ describe('runtime: logical call chain', () => {
   it('leaves non-Error values and frozen errors as they are', async () => {
     const frozen = Object.freeze(new Error('frozen'));
     const throwsFrozen = colour('throwsFrozen', function* throwsFrozen$twin() {
-      yield twin(colour('inner', function* inner$twin() {
-        yield Promise.reject(frozen);
-      }))();
+      yield twin(
+        colour('inner', function* inner$twin() {
+          yield Promise.reject(frozen);
+        }),
+      )();
     });
     expect(await rejection(spawnGreenlet(throwsFrozen))).to.equal(frozen);
     const throwsString = colour('throwsString', function* throwsString$twin() {

@@ -116,7 +116,11 @@ describe('runtime: cancel', () => {
   });
 
   it('ignores cancel() of a dead greenlet', async () => {
-    const g = start(colour('quick', function* quick$twin() { return 1; }));
+    const g = start(
+      colour('quick', function* quick$twin() {
+        return 1;
+      }),
+    );
     expect(g.dead).to.equal(true);
     g.cancel();
     expect(await g.promise).to.equal(1);
@@ -124,7 +128,11 @@ describe('runtime: cancel', () => {
 
   it('cancelled before it starts, it never runs', async () => {
     let ran = false;
-    const g = new Greenlet(colour('never', function* never$twin() { ran = true; }));
+    const g = new Greenlet(
+      colour('never', function* never$twin() {
+        ran = true;
+      }),
+    );
     g.cancel();
     g.start(undefined, []);
     let reason: unknown;
@@ -185,7 +193,6 @@ describe('runtime: cancel', () => {
     expect(log).to.deep.equal(['child goes on', 'parent goes on until it waits', 'parent finally', 'child done']);
     expect(leaked).to.deep.equal([]);
   });
-
 
   it('exits at its next suspension even when the wait it abandons is a promise subclass whose then throws', async () => {
     class ThrowingThen<T> extends Promise<T> {

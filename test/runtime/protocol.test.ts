@@ -5,7 +5,12 @@ import { colour, delay, twin } from '../helpers/coloured';
 
 describe('runtime: protocol edge cases', () => {
   it('resumes at once with a yielded object that merely looks like an iterator', async () => {
-    const iteratorLike = { next: () => ({ done: true, value: 'x' }), [Symbol.iterator]() { return this; } };
+    const iteratorLike = {
+      next: () => ({ done: true, value: 'x' }),
+      [Symbol.iterator]() {
+        return this;
+      },
+    };
     const arrayIterator = [1, 2][Symbol.iterator]();
     const result = await spawnGreenlet(
       colour('f', function* f$twin() {
@@ -27,8 +32,16 @@ describe('runtime: protocol edge cases', () => {
   });
 
   it('throws at the yield, as await does, when looking at the yielded value throws', async () => {
-    const badThen = Object.defineProperty({}, 'then', { get() { throw new Error('then getter'); } });
-    const badNext = Object.defineProperty({}, 'next', { get() { throw new Error('next getter'); } });
+    const badThen = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('then getter');
+      },
+    });
+    const badNext = Object.defineProperty({}, 'next', {
+      get() {
+        throw new Error('next getter');
+      },
+    });
     class ThrowingThen<T> extends Promise<T> {
       then(): never {
         throw new Error('subclass then');
@@ -52,7 +65,11 @@ describe('runtime: protocol edge cases', () => {
   });
 
   it('keeps running frames below a record that yielded a throwing thenable', async () => {
-    const badThen = Object.defineProperty({}, 'then', { get() { throw new Error('then getter'); } });
+    const badThen = Object.defineProperty({}, 'then', {
+      get() {
+        throw new Error('then getter');
+      },
+    });
     function* callee(): Generator<unknown, string, unknown> {
       try {
         yield badThen;
@@ -158,7 +175,15 @@ describe('runtime: protocol edge cases', () => {
     expect(await spawnGreenlet(f)).to.deep.equal([0, 10, boom, 30, iteratorLike]);
     // runPlain takes a marked record too; the mark must not make a later greenlet's value a record
     const plainRecords = colour('g', function* g$twin() {
-      return (resumeInline(yield markRecord((function* () { return 4; })())) as number) + 1;
+      return (
+        (resumeInline(
+          yield markRecord(
+            (function* () {
+              return 4;
+            })(),
+          ),
+        ) as number) + 1
+      );
     });
     expect(runPlain((plainRecords as any)[protocol.TWIN](), 'g')).to.equal(5);
     const after = colour('h', function* h$twin() {

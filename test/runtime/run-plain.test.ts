@@ -28,7 +28,9 @@ describe('runtime: runPlain and same-tick completion', () => {
       const mid = colour('mid', function* mid$twin() {
         yield twin(leaf)();
       });
-      expect(() => mid()).to.throw().that.equals(boom);
+      expect(() => mid())
+        .to.throw()
+        .that.equals(boom);
     });
 
     it('lets a record frame catch an error from below', () => {

@@ -150,8 +150,14 @@ describe('runtime: synchronize', () => {
 
     it('is a ConfigurationError on a field, strict or not', () => {
       const field = { kind: 'field', name: 'load' } as never;
-      expect(() => synchronize(undefined as never, field)).to.throw(ConfigurationError, /@synchronize decorates methods; it was put on a field \(load\)/);
-      expect(() => synchronize({ strict: false })(undefined as never, field)).to.throw(ConfigurationError, /decorates methods/);
+      expect(() => synchronize(undefined as never, field)).to.throw(
+        ConfigurationError,
+        /@synchronize decorates methods; it was put on a field \(load\)/,
+      );
+      expect(() => synchronize({ strict: false })(undefined as never, field)).to.throw(
+        ConfigurationError,
+        /decorates methods/,
+      );
     });
   });
 

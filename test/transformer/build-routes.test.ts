@@ -43,7 +43,11 @@ describe('build routes', function () {
   it('createTransformer(program) with program.emit', () => {
     const dir = makeProject({ 'main.ts': seedSource });
     dirs.push(dir);
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(dir, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    )!;
     const program = ts.createProgram(config.fileNames, config.options);
     const result = program.emit(undefined, undefined, undefined, false, { before: [createTransformer(program)] });
     expect(result.emitSkipped).to.equal(false);
@@ -68,7 +72,9 @@ describe('build routes', function () {
     });
     dirs.push(dir);
     execFileSync(process.execPath, [tspc, '-p', dir], { encoding: 'utf8' });
-    const out = execFileSync(process.execPath, ['--enable-source-maps', path.join(dir, 'dist/main.js')], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--enable-source-maps', path.join(dir, 'dist/main.js')], {
+      encoding: 'utf8',
+    });
     expect(out).to.contain('Error: failed at 7');
     expect(out).to.match(/at load \(.*src[\\/]main\.ts:4:\d+\)/);
     expect(out).to.match(/at outer \(.*src[\\/]main\.ts:7:\d+\)/);
@@ -76,15 +82,27 @@ describe('build routes', function () {
 
   it('leaves files with nothing coloured byte for byte as tsc emits them', () => {
     const dir = makeProject({
-      'plain.ts': 'export class A { x = 1; m(a?: { b?: () => number }) { return a?.b?.() ?? this.x; } }\nexport const f = async () => [1, 2].map((x) => x * 2);\n',
-      'coloured.ts': "import { awaitSync } from 'ts-greenlet';\nexport function g() { return awaitSync(Promise.resolve(1)); }\n",
+      'plain.ts':
+        'export class A { x = 1; m(a?: { b?: () => number }) { return a?.b?.() ?? this.x; } }\nexport const f = async () => [1, 2].map((x) => x * 2);\n',
+      'coloured.ts':
+        "import { awaitSync } from 'ts-greenlet';\nexport function g() { return awaitSync(Promise.resolve(1)); }\n",
     });
     dirs.push(dir);
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(dir, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    )!;
     const program = ts.createProgram(config.fileNames, config.options);
     const emit = (withTransform: boolean) => {
       const files = new Map<string, string>();
-      program.emit(undefined, (n, t) => files.set(path.basename(n), t), undefined, false, withTransform ? { before: [createTransformer(program)] } : undefined);
+      program.emit(
+        undefined,
+        (n, t) => files.set(path.basename(n), t),
+        undefined,
+        false,
+        withTransform ? { before: [createTransformer(program)] } : undefined,
+      );
       return files;
     };
     const plain = emit(false);

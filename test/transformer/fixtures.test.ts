@@ -32,7 +32,10 @@ describe('fixtures', function () {
         const dir = path.join(featureDir, name);
         if (!fs.existsSync(path.join(dir, 'input.ts'))) continue;
         it(name, () => {
-          const inputs = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+          const inputs = fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.ts'))
+            .map((f) => path.join(dir, f));
           const out = compile(inputs, dir);
           expect(out.typeErrors, 'the fixture must type-check').to.deep.equal([]);
           const js = out.js.get(path.join(dir, 'input.ts'));
@@ -47,8 +50,13 @@ describe('fixtures', function () {
             // Run the emitted code as written to disk: the other files are required by their .js name.
             const tmp = fs.mkdtempSync(path.join(dir, '.run-'));
             try {
-              for (const [file, text] of out.js) fs.writeFileSync(path.join(tmp, path.basename(file).replace(/\.ts$/, '.js')), text);
-              const stdout = execFileSync(process.execPath, [path.join(tmp, 'input.js')], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+              for (const [file, text] of out.js)
+                fs.writeFileSync(path.join(tmp, path.basename(file).replace(/\.ts$/, '.js')), text);
+              const stdout = execFileSync(process.execPath, [path.join(tmp, 'input.js')], {
+                cwd: dir,
+                encoding: 'utf8',
+                timeout: 20_000,
+              });
               golden(execFile, stdout);
             } finally {
               fs.rmSync(tmp, { recursive: true, force: true });

@@ -43,7 +43,11 @@ describe('transformer: a long chain of distinct functions', function () {
     const js = out.js.get(input)!;
     expect(js.match(/markRecord/g)).to.have.length(Math.floor((FUNCTIONS - 1) / 11));
     fs.writeFileSync(path.join(dir, 'input.js'), js);
-    const stdout = execFileSync(process.execPath, [path.join(dir, 'input.js')], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    const stdout = execFileSync(process.execPath, [path.join(dir, 'input.js')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(stdout.trim().split('\n').sort()).to.deep.equal(['error leaf', `value ${FUNCTIONS}`]);
   });
 });

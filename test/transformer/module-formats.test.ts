@@ -24,10 +24,19 @@ describe('module formats of the output', () => {
     this.timeout(30_000);
     const dir = makeProject({ 'main.cts': program('cjs'), 'main.mts': program('esm') });
     try {
-      const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node20, strict: true, skipLibCheck: true, types: [], outDir: path.join(dir, 'dist') };
+      const options: ts.CompilerOptions = {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.Node20,
+        strict: true,
+        skipLibCheck: true,
+        types: [],
+        outDir: path.join(dir, 'dist'),
+      };
       const roots = ['main.cts', 'main.mts'].map((f) => path.join(dir, 'src', f));
       const prog = ts.createProgram(roots, options);
-      expect(ts.getPreEmitDiagnostics(prog).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).to.deep.equal([]);
+      expect(
+        ts.getPreEmitDiagnostics(prog).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+      ).to.deep.equal([]);
       const result = prog.emit(undefined, undefined, undefined, false, { before: [createTransformer(prog)] });
       expect(result.emitSkipped).to.equal(false);
       const cjs = fs.readFileSync(path.join(dir, 'dist/main.cjs'), 'utf8');
@@ -35,8 +44,13 @@ describe('module formats of the output', () => {
       expect(cjs).to.include('const __tsg = require("ts-greenlet/protocol");');
       expect(cjs).not.to.match(/__importStar|__createBinding/);
       expect(esm).to.include('import * as __tsg from "ts-greenlet/protocol";');
-      for (const [file, ext] of [['main.cjs', 'cjs'], ['main.mjs', 'esm']]) {
-        expect(execFileSync(process.execPath, [path.join(dir, 'dist', file)], { encoding: 'utf8' })).to.equal(`${ext} 41\n`);
+      for (const [file, ext] of [
+        ['main.cjs', 'cjs'],
+        ['main.mjs', 'esm'],
+      ]) {
+        expect(execFileSync(process.execPath, [path.join(dir, 'dist', file)], { encoding: 'utf8' })).to.equal(
+          `${ext} 41\n`,
+        );
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

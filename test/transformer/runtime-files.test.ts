@@ -22,7 +22,11 @@ describe('runtime files', () => {
     try {
       const installed = path.join(dir, 'node_modules/ts-greenlet');
       const other = path.join(dir, 'node_modules/not-greenlet');
-      for (const [root, name] of [[installed, 'ts-greenlet'], [other, 'not-greenlet'], [dir, 'app']]) {
+      for (const [root, name] of [
+        [installed, 'ts-greenlet'],
+        [other, 'not-greenlet'],
+        [dir, 'app'],
+      ]) {
         fs.mkdirSync(path.join(root, 'dist/runtime'), { recursive: true });
         fs.mkdirSync(path.join(root, 'src/runtime'), { recursive: true });
         fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name }));
@@ -62,11 +66,25 @@ export function show(r: Repo): number {
 export function awaitSync<T>(value: T): T { return value; }
 `,
       );
-      const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node20, strict: true, skipLibCheck: true, types: [] };
+      const options: ts.CompilerOptions = {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.Node20,
+        strict: true,
+        skipLibCheck: true,
+        types: [],
+      };
       const program = ts.createProgram([path.join(dir, 'src/main.ts')], options);
-      expect(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).to.deep.equal([]);
+      expect(
+        ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+      ).to.deep.equal([]);
       const out: string[] = [];
-      program.emit(program.getSourceFile(path.join(dir, 'src/main.ts')), (_name, text) => out.push(text), undefined, false, { before: [createTransformer(program)] });
+      program.emit(
+        program.getSourceFile(path.join(dir, 'src/main.ts')),
+        (_name, text) => out.push(text),
+        undefined,
+        false,
+        { before: [createTransformer(program)] },
+      );
       expect(out.join('')).not.to.include('__tsg');
       expect(out.join('')).not.to.include('function*');
     } finally {

@@ -22,14 +22,17 @@ describe('websocket: handlers', () => {
   it('runs the handler as a greenlet: recv gives text as string and binary as Buffer, in order; send answers', async () => {
     const seen: string[] = [];
     served = await serve((router) => {
-      router.get('/echo/:room', websocket(function* echo(ws: SyncWebSocket, ctx: RouterContext) {
-        seen.push(`greenlet ${getcurrent() !== null}`, `room ${ctx.params.room}`);
-        for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) {
-          seen.push(typeof m === 'string' ? `text ${m}` : `binary ${m.toString('hex')}`);
-          yield* send(ws, m);
-        }
-        seen.push(`peer closed ${ws.closeCode}`);
-      } as never));
+      router.get(
+        '/echo/:room',
+        websocket(function* echo(ws: SyncWebSocket, ctx: RouterContext) {
+          seen.push(`greenlet ${getcurrent() !== null}`, `room ${ctx.params.room}`);
+          for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) {
+            seen.push(typeof m === 'string' ? `text ${m}` : `binary ${m.toString('hex')}`);
+            yield* send(ws, m);
+          }
+          seen.push(`peer closed ${ws.closeCode}`);
+        } as never),
+      );
     });
     const client = await open(`${served.url}/echo/lobby`);
     client.send('one');
@@ -40,11 +43,23 @@ describe('websocket: handlers', () => {
     expect(await client.next()).to.equal('three');
     client.socket.close(4000, 'bye');
     await until(() => seen.length === 6);
-    expect(seen).to.deep.equal(['greenlet true', 'room lobby', 'text one', 'binary 0102', 'text three', 'peer closed 4000']);
+    expect(seen).to.deep.equal([
+      'greenlet true',
+      'room lobby',
+      'text one',
+      'binary 0102',
+      'text three',
+      'peer closed 4000',
+    ]);
   });
 
   it('answers 426 Upgrade Required to a request that is no WebSocket upgrade', async () => {
-    served = await serve((router) => router.get('/chat', websocket(() => {})));
+    served = await serve((router) =>
+      router.get(
+        '/chat',
+        websocket(() => {}),
+      ),
+    );
     const res = await fetch(served.url.replace('ws:', 'http:') + '/chat');
     expect(res.status).to.equal(426);
     expect(res.headers.get('upgrade')).to.equal('websocket');
@@ -54,13 +69,19 @@ describe('websocket: handlers', () => {
     const errors: Error[] = [];
     served = await serve((router, app) => {
       app.on('error', (e: Error) => errors.push(e));
-      router.get('/done', websocket(function* (ws: SyncWebSocket) {
-        yield* send(ws, 'bye');
-      } as never));
-      router.get('/fails', websocket(function* (ws: SyncWebSocket) {
-        yield* recv(ws);
-        throw new Error('handler exploded');
-      } as never));
+      router.get(
+        '/done',
+        websocket(function* (ws: SyncWebSocket) {
+          yield* send(ws, 'bye');
+        } as never),
+      );
+      router.get(
+        '/fails',
+        websocket(function* (ws: SyncWebSocket) {
+          yield* recv(ws);
+          throw new Error('handler exploded');
+        } as never),
+      );
     });
     const done = await open(`${served.url}/done`);
     expect(await done.next()).to.equal('bye');
@@ -75,17 +96,23 @@ describe('websocket: handlers', () => {
   it('has close(code, reason), closed and protocol; messages that came before the close are still read', async () => {
     const seen: unknown[] = [];
     served = await serve((router) => {
-      router.get('/p', websocket(function* (ws: SyncWebSocket) {
-        seen.push(ws.protocol, ws.closed);
-        const first = yield* recv(ws);
-        ws.close(4001, 'enough');
-        seen.push(first, ws.closed);
-        try {
-          yield* send(ws, 'too late');
-        } catch (e) {
-          seen.push(e instanceof WebSocketClosed);
-        }
-      } as never, { protocols: ['chat.v2', 'chat.v1'] }));
+      router.get(
+        '/p',
+        websocket(
+          function* (ws: SyncWebSocket) {
+            seen.push(ws.protocol, ws.closed);
+            const first = yield* recv(ws);
+            ws.close(4001, 'enough');
+            seen.push(first, ws.closed);
+            try {
+              yield* send(ws, 'too late');
+            } catch (e) {
+              seen.push(e instanceof WebSocketClosed);
+            }
+          } as never,
+          { protocols: ['chat.v2', 'chat.v1'] },
+        ),
+      );
     });
     const client = await open(`${served.url}/p`, { protocols: ['chat.v1', 'chat.v2'] });
     expect(client.socket.protocol).to.equal('chat.v2');
@@ -98,15 +125,18 @@ describe('websocket: handlers', () => {
     let socket: WebSocket | undefined;
     const events: string[] = [];
     served = await serve((router) => {
-      router.get('/leave', websocket(function* (ws: SyncWebSocket) {
-        socket = ws.socket;
-        try {
-          while ((yield* recv(ws)) !== null) events.push('message');
-          events.push('null');
-        } finally {
-          events.push('finally');
-        }
-      } as never));
+      router.get(
+        '/leave',
+        websocket(function* (ws: SyncWebSocket) {
+          socket = ws.socket;
+          try {
+            while ((yield* recv(ws)) !== null) events.push('message');
+            events.push('null');
+          } finally {
+            events.push('finally');
+          }
+        } as never),
+      );
     });
     const client = await open(`${served.url}/leave`);
     client.send('a');
@@ -117,17 +147,23 @@ describe('websocket: handlers', () => {
     await until(() => openSessions(served!.server) === 0);
     expect(listenersOn(socket!)).to.equal(0);
   });
-  it('keeps app.currentContext (Koa asyncLocalStorage) the connection\'s own ctx across recv waits', async () => {
+  it("keeps app.currentContext (Koa asyncLocalStorage) the connection's own ctx across recv waits", async () => {
     const seen: string[] = [];
-    served = await serve((router, app) => {
-      router.get('/who/:name', websocket(function* (ws: SyncWebSocket, ctx: RouterContext) {
-        for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) {
-          const current = app.currentContext as RouterContext | undefined;
-          seen.push(`${ctx.params.name} ${m} ${current === ctx}`);
-          yield* send(ws, String(m));
-        }
-      } as never));
-    }, { asyncLocalStorage: true });
+    served = await serve(
+      (router, app) => {
+        router.get(
+          '/who/:name',
+          websocket(function* (ws: SyncWebSocket, ctx: RouterContext) {
+            for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) {
+              const current = app.currentContext as RouterContext | undefined;
+              seen.push(`${ctx.params.name} ${m} ${current === ctx}`);
+              yield* send(ws, String(m));
+            }
+          } as never),
+        );
+      },
+      { asyncLocalStorage: true },
+    );
     const [ada, bob] = [await open(`${served.url}/who/ada`), await open(`${served.url}/who/bob`)];
     for (const m of ['1', '2']) {
       ada.send(m);

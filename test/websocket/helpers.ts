@@ -31,7 +31,10 @@ export interface Served {
 }
 
 /** An app whose routes `setup` adds (middleware first, if any), listening with WebSockets attached. */
-export async function serve(setup: (router: GreenletRouter, app: Koa) => void, options?: { asyncLocalStorage?: boolean }): Promise<Served> {
+export async function serve(
+  setup: (router: GreenletRouter, app: Koa) => void,
+  options?: { asyncLocalStorage?: boolean },
+): Promise<Served> {
   const app = new Koa(options);
   const router = new GreenletRouter();
   setup(router, app);
@@ -39,7 +42,13 @@ export async function serve(setup: (router: GreenletRouter, app: Koa) => void, o
   const server = attachWebSockets(app.listen(0, '127.0.0.1'), app);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
-  return { app, router, server, url: `ws://127.0.0.1:${port}`, close: () => new Promise<void>((done) => server.close(() => done())) };
+  return {
+    app,
+    router,
+    server,
+    url: `ws://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
 
 /** A real `ws` client that queues what it receives, so a test can take messages in order. */
@@ -59,7 +68,9 @@ export class Client {
       this.socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
     this.opened.catch(() => {});
-    this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     this.socket.on('message', (data: Buffer, isBinary) => {
       const m = isBinary ? data : data.toString();
       if (this.waiting) {
@@ -87,7 +98,10 @@ export async function open(url: string, options?: ClientOptions & { protocols?: 
 }
 
 /** Status line, headers and body of what the server wrote to a refused upgrade's socket. */
-export function refusal(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+export function refusal(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers });
     socket.on('error', reject);

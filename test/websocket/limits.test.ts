@@ -89,13 +89,19 @@ describe('websocket: limits and misbehaving peers', function () {
     let sent = 0;
     let maxBuffered = 0;
     served = await serve((router) => {
-      router.get('/flood', websocket(function* (ws: SyncWebSocket) {
-        for (let i = 0; i < total; i++) {
-          yield* send(ws, big(i));
-          sent++;
-          maxBuffered = Math.max(maxBuffered, ws.socket.bufferedAmount);
-        }
-      } as never, { highWaterMark: 256 * 1024 }));
+      router.get(
+        '/flood',
+        websocket(
+          function* (ws: SyncWebSocket) {
+            for (let i = 0; i < total; i++) {
+              yield* send(ws, big(i));
+              sent++;
+              maxBuffered = Math.max(maxBuffered, ws.socket.bufferedAmount);
+            }
+          } as never,
+          { highWaterMark: 256 * 1024 },
+        ),
+      );
     });
     const client = await open(`${served.url}/flood`);
     client.socket.pause();
@@ -109,7 +115,8 @@ describe('websocket: limits and misbehaving peers', function () {
     await delay(200);
     expect(sent).to.equal(stalledAt).and.to.be.below(total); // held while the peer reads nothing
     client.socket.resume();
-    for (let i = 0; i < total; i++) expect((await client.next() as Buffer).subarray(0, 8).toString()).to.equal(String(i).padStart(8, '0'));
+    for (let i = 0; i < total; i++)
+      expect(((await client.next()) as Buffer).subarray(0, 8).toString()).to.equal(String(i).padStart(8, '0'));
     // each send adds one frame at most past the mark before it waits
     expect(maxBuffered).to.be.at.most(256 * 1024 + 64 * 1024 + 16);
   });
@@ -118,16 +125,22 @@ describe('websocket: limits and misbehaving peers', function () {
     const events: string[] = [];
     let socket: WebSocket | undefined;
     served = await serve((router) => {
-      router.get('/flood', websocket(function* (ws: SyncWebSocket) {
-        socket = ws.socket;
-        try {
-          for (let i = 0; ; i++) yield* send(ws, big(i));
-        } catch (e) {
-          events.push(e instanceof WebSocketClosed ? `WebSocketClosed ${e.code}` : String(e));
-        } finally {
-          events.push('finally');
-        }
-      } as never, { highWaterMark: 64 * 1024 }));
+      router.get(
+        '/flood',
+        websocket(
+          function* (ws: SyncWebSocket) {
+            socket = ws.socket;
+            try {
+              for (let i = 0; ; i++) yield* send(ws, big(i));
+            } catch (e) {
+              events.push(e instanceof WebSocketClosed ? `WebSocketClosed ${e.code}` : String(e));
+            } finally {
+              events.push('finally');
+            }
+          } as never,
+          { highWaterMark: 64 * 1024 },
+        ),
+      );
     });
     const errors: Error[] = [];
     served.app.on('error', (e: Error) => errors.push(e));
@@ -147,11 +160,17 @@ describe('websocket: limits and misbehaving peers', function () {
     const got: string[] = [];
     let pausedSeen = false;
     served = await serve((router) => {
-      router.get('/slow', websocket(function* (ws: SyncWebSocket) {
-        yield* twin(sleep)(300); // busy: messages pile up meanwhile
-        pausedSeen = ws.socket.isPaused;
-        for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) got.push(String(m).slice(0, 4));
-      } as never, { highWaterMark: 16 * 1024 }));
+      router.get(
+        '/slow',
+        websocket(
+          function* (ws: SyncWebSocket) {
+            yield* twin(sleep)(300); // busy: messages pile up meanwhile
+            pausedSeen = ws.socket.isPaused;
+            for (let m = yield* recv(ws); m !== null; m = yield* recv(ws)) got.push(String(m).slice(0, 4));
+          } as never,
+          { highWaterMark: 16 * 1024 },
+        ),
+      );
     });
     const client = await open(`${served.url}/slow`);
     for (let i = 0; i < 100; i++) client.send(String(i).padStart(4, '0') + 'y'.repeat(10_000));
@@ -160,12 +179,18 @@ describe('websocket: limits and misbehaving peers', function () {
     expect(got).to.deep.equal(Array.from({ length: 100 }, (_, i) => String(i).padStart(4, '0')));
     client.socket.close();
   });
-  it('closes promptly when the handler ends while reading is paused (the peer\'s close reply is still read)', async () => {
+  it("closes promptly when the handler ends while reading is paused (the peer's close reply is still read)", async () => {
     served = await serve((router) => {
-      router.get('/quits', websocket(function* (ws: SyncWebSocket) {
-        yield* twin(sleep)(200); // messages pile up past the mark: reading pauses
-        expect(ws.socket.isPaused).to.equal(true);
-      } as never, { highWaterMark: 16 * 1024 }));
+      router.get(
+        '/quits',
+        websocket(
+          function* (ws: SyncWebSocket) {
+            yield* twin(sleep)(200); // messages pile up past the mark: reading pauses
+            expect(ws.socket.isPaused).to.equal(true);
+          } as never,
+          { highWaterMark: 16 * 1024 },
+        ),
+      );
     });
     const client = await open(`${served.url}/quits`);
     for (let i = 0; i < 100; i++) client.send('z'.repeat(10_000));

@@ -16,26 +16,32 @@ describe('websocket: server shutdown', () => {
   it('closes each socket with 1001 and cancels each handler where it waits; finally runs; the server closes', async () => {
     const events: string[] = [];
     const served = await serve((router) => {
-      router.get('/reader', websocket(function* (ws: SyncWebSocket) {
-        try {
-          yield* send(ws, 'ready');
-          yield* recv(ws);
-          events.push('recv returned');
-        } catch (e) {
-          events.push(e instanceof GreenletExit ? `reader exit: ${e.reason}` : String(e));
-          throw e;
-        } finally {
-          events.push('reader finally');
-        }
-      } as never));
-      router.get('/sleeper', websocket(function* (ws: SyncWebSocket) {
-        try {
-          yield* send(ws, 'ready');
-          yield* twin(forever)(); // not waiting on the socket at all
-        } finally {
-          events.push(`sleeper finally, closed ${ws.closed}`);
-        }
-      } as never));
+      router.get(
+        '/reader',
+        websocket(function* (ws: SyncWebSocket) {
+          try {
+            yield* send(ws, 'ready');
+            yield* recv(ws);
+            events.push('recv returned');
+          } catch (e) {
+            events.push(e instanceof GreenletExit ? `reader exit: ${e.reason}` : String(e));
+            throw e;
+          } finally {
+            events.push('reader finally');
+          }
+        } as never),
+      );
+      router.get(
+        '/sleeper',
+        websocket(function* (ws: SyncWebSocket) {
+          try {
+            yield* send(ws, 'ready');
+            yield* twin(forever)(); // not waiting on the socket at all
+          } finally {
+            events.push(`sleeper finally, closed ${ws.closed}`);
+          }
+        } as never),
+      );
     });
     const clients = [await open(`${served.url}/reader`), await open(`${served.url}/sleeper`)];
     for (const c of clients) expect(await c.next()).to.equal('ready');

@@ -51,7 +51,9 @@ describe('websocket: handlers compiled by tspc with the transformer', function (
 
   before(() => {
     dir = makeProject({ 'main.ts': source });
-    execFileSync(process.execPath, [path.join(repo, 'node_modules/ts-patch/bin/tspc.js'), '-p', dir], { encoding: 'utf8' });
+    execFileSync(process.execPath, [path.join(repo, 'node_modules/ts-patch/bin/tspc.js'), '-p', dir], {
+      encoding: 'utf8',
+    });
     routes = require(path.join(dir, 'dist/main.js'));
   });
   after(async () => {
@@ -61,7 +63,9 @@ describe('websocket: handlers compiled by tspc with the transformer', function (
 
   it('runs a sync-style handler and a view whose callers of recv/send were coloured', async () => {
     const js = fs.readFileSync(path.join(dir, 'dist/main.js'), 'utf8');
-    expect(js).to.contain('function* reply$twin').and.to.match(/rawOf\(\(_\w = ws\)\.recv\)/);
+    expect(js)
+      .to.contain('function* reply$twin')
+      .and.to.match(/rawOf\(\(_\w = ws\)\.recv\)/);
     served = await serve((router) => {
       router.get('/echo/:name', routes.echo);
       router.get('/count', routes.counter);

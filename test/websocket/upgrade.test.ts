@@ -30,9 +30,12 @@ describe('websocket: upgrades through the Koa app', () => {
   it('lets an auth middleware refuse the upgrade: 401 and its body on the socket, which is then closed', async () => {
     served = await serve((router, app) => {
       app.use(auth);
-      router.get('/chat', websocket(function* (ws: SyncWebSocket, ctx: Context) {
-        yield* send(ws, `hello ${ctx.state.user}`);
-      } as never));
+      router.get(
+        '/chat',
+        websocket(function* (ws: SyncWebSocket, ctx: Context) {
+          yield* send(ws, `hello ${ctx.state.user}`);
+        } as never),
+      );
     });
     const refused = await refusal(`${served.url}/chat?token=wrong`);
     expect([refused.status, JSON.parse(refused.body)]).to.deep.equal([401, { error: 'log in first' }]);
@@ -42,15 +45,26 @@ describe('websocket: upgrades through the Koa app', () => {
   });
 
   it('answers an upgrade no route takes with 404', async () => {
-    served = await serve((router) => router.get('/chat', websocket(() => {})));
+    served = await serve((router) =>
+      router.get(
+        '/chat',
+        websocket(() => {}),
+      ),
+    );
     expect((await refusal(`${served.url}/nowhere`)).status).to.equal(404);
   });
 
   it('refuses an origin not in `origins` with 403, and accepts a listed one', async () => {
     served = await serve((router) => {
-      router.get('/chat', websocket(function* (ws: SyncWebSocket) {
-        yield* send(ws, 'welcome');
-      } as never, { origins: ['https://notes.example'] }));
+      router.get(
+        '/chat',
+        websocket(
+          function* (ws: SyncWebSocket) {
+            yield* send(ws, 'welcome');
+          } as never,
+          { origins: ['https://notes.example'] },
+        ),
+      );
     });
     expect((await refusal(`${served.url}/chat`, { origin: 'https://evil.example' })).status).to.equal(403);
     expect((await refusal(`${served.url}/chat`)).status).to.equal(403); // no Origin at all
@@ -61,14 +75,19 @@ describe('websocket: upgrades through the Koa app', () => {
   it('runs sync-style middleware around it: next() returns once the upgrade is done, with status 101', async () => {
     const log: string[] = [];
     served = await serve((router, app) => {
-      app.use(greenlet(function* logger(ctx: Context, next: SyncNext) {
-        yield* twin(sleep)(1); // a middleware that waits before passing the upgrade on
-        yield* twin(next)();
-        log.push(`${ctx.method} ${ctx.path} ${ctx.status}`);
-      } as never));
-      router.get('/chat', websocket(function* (ws: SyncWebSocket) {
-        yield* send(ws, String(yield* recv(ws)).toUpperCase());
-      } as never));
+      app.use(
+        greenlet(function* logger(ctx: Context, next: SyncNext) {
+          yield* twin(sleep)(1); // a middleware that waits before passing the upgrade on
+          yield* twin(next)();
+          log.push(`${ctx.method} ${ctx.path} ${ctx.status}`);
+        } as never),
+      );
+      router.get(
+        '/chat',
+        websocket(function* (ws: SyncWebSocket) {
+          yield* send(ws, String(yield* recv(ws)).toUpperCase());
+        } as never),
+      );
     });
     const client = await open(`${served.url}/chat`);
     client.send('hi');
@@ -79,11 +98,21 @@ describe('websocket: upgrades through the Koa app', () => {
   });
 
   it('answers a malformed handshake with 400 through the app', async () => {
-    served = await serve((router) => router.get('/chat', websocket(() => {})));
+    served = await serve((router) =>
+      router.get(
+        '/chat',
+        websocket(() => {}),
+      ),
+    );
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${served!.url.replace('ws:', 'http:')}/chat`, {
-        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'short' },
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'short',
+        },
       });
       req.on('response', (res) => resolve(res.statusCode!));
       req.on('upgrade', () => reject(new Error('upgraded')));

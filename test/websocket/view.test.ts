@@ -31,11 +31,15 @@ describe('websocket: WebSocketConnectionView', () => {
         log.push(`close ${code} ${reason}`);
       }
     }
-    protocol.setTwin(Shout.prototype.onMessage, function* (this: Shout, message: Message) {
-      yield* twin(sleep)(1);
-      yield* twin(this.send).call(this, String(message).toUpperCase());
-      log.push(`message ${message}`);
-    } as never, 'Shout.onMessage');
+    protocol.setTwin(
+      Shout.prototype.onMessage,
+      function* (this: Shout, message: Message) {
+        yield* twin(sleep)(1);
+        yield* twin(this.send).call(this, String(message).toUpperCase());
+        log.push(`message ${message}`);
+      } as never,
+      'Shout.onMessage',
+    );
     served = await serve((router) => router.get('/shout', websocket(Shout)));
     const client = await open(`${served.url}/shout`);
     client.send('a');

@@ -41,18 +41,32 @@ export function resolveCallTarget(checker: ts.TypeChecker, call: CallLike): Call
  * `f.call(thisArg, ...args)` / `f.apply(thisArg, args)` (Function.prototype's): the call of `f`
  * they stand for, or undefined.
  */
-export function viaCallOrApply(checker: ts.TypeChecker, call: CallLike): { how: 'call' | 'apply'; fn: ts.Expression } | undefined {
+export function viaCallOrApply(
+  checker: ts.TypeChecker,
+  call: CallLike,
+): { how: 'call' | 'apply'; fn: ts.Expression } | undefined {
   if (!ts.isCallExpression(call)) return undefined;
   const fn = functionPrototypeCall(checker, call, 'call') ?? functionPrototypeCall(checker, call, 'apply');
   return fn && { how: (skipParens(call.expression) as ts.PropertyAccessExpression).name.text as 'call' | 'apply', fn };
 }
 
 /** `f` of `f.<method>(...)` when `<method>` is Function.prototype's (lib's `Function` interfaces). */
-function functionPrototypeCall(checker: ts.TypeChecker, call: ts.CallExpression, method: 'call' | 'apply' | 'bind'): ts.Expression | undefined {
+function functionPrototypeCall(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+  method: 'call' | 'apply' | 'bind',
+): ts.Expression | undefined {
   const callee = skipParens(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== method) return undefined;
   const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
-  const fromFunction = decls.length > 0 && decls.every((d) => ts.isInterfaceDeclaration(d.parent) && /^(Callable|Newable)?Function$/.test(d.parent.name.text) && d.getSourceFile().isDeclarationFile);
+  const fromFunction =
+    decls.length > 0 &&
+    decls.every(
+      (d) =>
+        ts.isInterfaceDeclaration(d.parent) &&
+        /^(Callable|Newable)?Function$/.test(d.parent.name.text) &&
+        d.getSourceFile().isDeclarationFile,
+    );
   return fromFunction ? skipParens(callee.expression) : undefined;
 }
 
@@ -65,9 +79,16 @@ export function boundFunction(checker: ts.TypeChecker, e: ts.Expression): ts.Exp
  * The type a signature declares for its argument at `index`: the parameter's, or a rest
  * parameter's element type (`any` if the rest is not an array); undefined past the last.
  */
-export function declaredArgumentType(checker: ts.TypeChecker, declared: readonly ts.ParameterDeclaration[], index: number): ts.Type | undefined {
+export function declaredArgumentType(
+  checker: ts.TypeChecker,
+  declared: readonly ts.ParameterDeclaration[],
+  index: number,
+): ts.Type | undefined {
   // a `this` parameter takes no argument: `on(this: Emitter, cb: () => void)` gets `cb` at 0
-  const params = declared.length && ts.isIdentifier(declared[0].name) && declared[0].name.text === 'this' ? declared.slice(1) : declared;
+  const params =
+    declared.length && ts.isIdentifier(declared[0].name) && declared[0].name.text === 'this'
+      ? declared.slice(1)
+      : declared;
   const last = params[params.length - 1];
   const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
   if (!param) return undefined;
@@ -85,7 +106,9 @@ export function possiblyBoundFunction(checker: ts.TypeChecker, e: ts.Expression)
   if (strict || !ts.isCallExpression(e)) return strict;
   const callee = skipParens(e.expression);
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'bind') return undefined;
-  return checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) ? skipParens(callee.expression) : undefined;
+  return checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)
+    ? skipParens(callee.expression)
+    : undefined;
 }
 
 /**
@@ -103,10 +126,12 @@ function brandedByContext(checker: ts.TypeChecker, id: ts.Identifier, type: ts.T
   if (!context) return false;
   const index = fn.parameters.indexOf(p);
   const types = context.isUnion() ? context.types : [context];
-  return types.some((t) => t.getCallSignatures().some((sig) => {
-    const param = sig.parameters[index];
-    return !!param && hasSynchronizedBrand(checker, checker.getTypeOfSymbolAtLocation(param, fn));
-  }));
+  return types.some((t) =>
+    t.getCallSignatures().some((sig) => {
+      const param = sig.parameters[index];
+      return !!param && hasSynchronizedBrand(checker, checker.getTypeOfSymbolAtLocation(param, fn));
+    }),
+  );
 }
 
 export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, call: CallLike | undefined): CallTarget {
@@ -116,14 +141,24 @@ export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, ca
   if (hasSynchronizedBrand(checker, calleeType)) return { kind: 'suspend' };
   if (ts.isIdentifier(callee) && brandedByContext(checker, callee, calleeType)) return { kind: 'suspend' };
 
-  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isElementAccessExpression(callee) ? callee.argumentExpression : callee;
+  const nameNode = ts.isPropertyAccessExpression(callee)
+    ? callee.name
+    : ts.isElementAccessExpression(callee)
+      ? callee.argumentExpression
+      : callee;
   let sym = checker.getSymbolAtLocation(nameNode);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
   const decls = sym?.declarations ?? [];
   if (decls.some((d) => isSynchronizeDecorated(checker, d))) return { kind: 'suspend' };
 
   // `f.bind(t)(x)`, or `const g = f.bind(t); g(x)`: a call of `f` (through its bound twin)
-  const boundInit = decls.length === 1 && ts.isVariableDeclaration(decls[0]) && decls[0].initializer && (decls[0].parent.flags & ts.NodeFlags.Const) !== 0 ? boundFunction(checker, skipParens(decls[0].initializer)) : undefined;
+  const boundInit =
+    decls.length === 1 &&
+    ts.isVariableDeclaration(decls[0]) &&
+    decls[0].initializer &&
+    (decls[0].parent.flags & ts.NodeFlags.Const) !== 0
+      ? boundFunction(checker, skipParens(decls[0].initializer))
+      : undefined;
   const bound = boundFunction(checker, callee) ?? boundInit;
   const boundFn = bound && functionOfArgument(checker, bound);
   if (boundFn) return { kind: 'static', fn: boundFn };
@@ -135,11 +170,16 @@ export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, ca
     const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);
     const declared = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
     // `#m()` is never overridden, and `super.m()` always runs the base class's `m`
-    const exact = ts.isPrivateIdentifier(nameNode) || (callee as ts.PropertyAccessExpression).expression.kind === ts.SyntaxKind.SuperKeyword;
+    const exact =
+      ts.isPrivateIdentifier(nameNode) ||
+      (callee as ts.PropertyAccessExpression).expression.kind === ts.SyntaxKind.SuperKeyword;
     if (exact && declared.length === 1) return { kind: 'static', fn: declared[0] };
     return { kind: 'method', name: sym.name, receiver: objectType, declared };
   }
-  if (decls.length > 0 && (!isMember || decls.every((d) => ts.isFunctionDeclaration(d) || ts.isVariableDeclaration(d)))) {
+  if (
+    decls.length > 0 &&
+    (!isMember || decls.every((d) => ts.isFunctionDeclaration(d) || ts.isVariableDeclaration(d)))
+  ) {
     // by name, or through a namespace import (`ns.load()`)
     const bodies = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
     if (bodies.length === 1 && isStaticallyBound(decls, bodies[0])) return { kind: 'static', fn: bodies[0] };
@@ -148,7 +188,15 @@ export function resolveCallee(checker: ts.TypeChecker, callee: ts.Expression, ca
   }
   if (isOpaqueType(calleeType)) return { kind: 'opaque' };
   // `p.run(x)` with `run: (x: number) => number`: a method named `run` of a fitting class may be it
-  const member = isMember && sym ? { name: sym.name, receiver: checker.getTypeAtLocation((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression) } : undefined;
+  const member =
+    isMember && sym
+      ? {
+          name: sym.name,
+          receiver: checker.getTypeAtLocation(
+            (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression,
+          ),
+        }
+      : undefined;
   return { kind: 'value', type: calleeType, member };
 }
 
@@ -164,7 +212,9 @@ function functionOfDeclaration(d: ts.Declaration): FunctionNode | undefined {
 
 /** A function declaration, or a function bound to a `const`: the name always means that function. */
 function isStaticallyBound(decls: readonly ts.Declaration[], fn: FunctionNode): boolean {
-  const d = decls.find((x) => x === fn || (ts.isVariableDeclaration(x) && x.initializer && skipParens(x.initializer) === fn));
+  const d = decls.find(
+    (x) => x === fn || (ts.isVariableDeclaration(x) && x.initializer && skipParens(x.initializer) === fn),
+  );
   if (!d) return false;
   if (ts.isFunctionDeclaration(d)) return decls.every((x) => ts.isFunctionDeclaration(x));
   return ts.isVariableDeclaration(d) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
@@ -229,7 +279,9 @@ function ownerFits(checker: ts.TypeChecker, owner: ts.Type, receiver: ts.Type): 
   if (r.flags & ts.TypeFlags.TypeParameter) r = checker.getBaseConstraintOfType(r) ?? r;
   if (r.flags & ts.TypeFlags.Unknown || r.flags & ts.TypeFlags.TypeParameter) return false;
   if (checker.isTypeAssignableTo(owner, r)) return true;
-  const targets = new Set((r.isUnionOrIntersection() ? r.types : [r]).map((t) => t.getSymbol()).filter((x): x is ts.Symbol => !!x));
+  const targets = new Set(
+    (r.isUnionOrIntersection() ? r.types : [r]).map((t) => t.getSymbol()).filter((x): x is ts.Symbol => !!x),
+  );
   return targets.size > 0 && derivesFrom(checker, owner, targets, new Set());
 }
 
@@ -243,7 +295,8 @@ function derivesFrom(checker: ts.TypeChecker, type: ts.Type, targets: Set<ts.Sym
   if (type.isClassOrInterface()) bases.push(...(checker.getBaseTypes(type) ?? []));
   for (const decl of sym.declarations ?? []) {
     if (!ts.isClassLike(decl)) continue;
-    for (const clause of decl.heritageClauses ?? []) for (const t of clause.types) bases.push(checker.getTypeAtLocation(t));
+    for (const clause of decl.heritageClauses ?? [])
+      for (const t of clause.types) bases.push(checker.getTypeAtLocation(t));
   }
   return bases.some((b) => derivesFrom(checker, (b as ts.TypeReference).target ?? b, targets, seen));
 }
@@ -253,7 +306,8 @@ function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefin
   const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
   const owner = member.parent;
   if (ts.isClassLike(owner)) {
-    const isStatic = ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    const isStatic =
+      ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
     const classSym = owner.name ? checker.getSymbolAtLocation(owner.name) : checker.getSymbolAtLocation(owner);
     if (isStatic) return classSym ? checker.getTypeOfSymbolAtLocation(classSym, owner) : undefined;
     return checker.getTypeAtLocation(owner);
@@ -266,7 +320,10 @@ function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefin
  * The accessors an access may run: a read runs getters, a write setters, `+=` both; overrides
  * of the same name whose class fits the receiver are dispatched at run time like methods.
  */
-function accessorTarget(checker: ts.TypeChecker, access: ts.PropertyAccessExpression | ts.ElementAccessExpression): CallTarget {
+function accessorTarget(
+  checker: ts.TypeChecker,
+  access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+): CallTarget {
   const sym = accessedProperty(checker, access);
   const mode = accessMode(access);
   const fns = (sym?.declarations ?? []).filter(
@@ -290,13 +347,29 @@ export function accessMode(node: ts.Expression): 'read' | 'write' | 'readwrite' 
     if (op === ts.SyntaxKind.EqualsToken) return 'write';
     if (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment) return 'readwrite';
   }
-  if ((ts.isPrefixUnaryExpression(outer) || ts.isPostfixUnaryExpression(outer)) && (outer.operator === ts.SyntaxKind.PlusPlusToken || outer.operator === ts.SyntaxKind.MinusMinusToken)) return 'readwrite';
-  if (ts.isShorthandPropertyAssignment(outer) || ts.isPropertyAssignment(outer) || ts.isArrayLiteralExpression(outer) || ts.isSpreadElement(outer)) {
+  if (
+    (ts.isPrefixUnaryExpression(outer) || ts.isPostfixUnaryExpression(outer)) &&
+    (outer.operator === ts.SyntaxKind.PlusPlusToken || outer.operator === ts.SyntaxKind.MinusMinusToken)
+  )
+    return 'readwrite';
+  if (
+    ts.isShorthandPropertyAssignment(outer) ||
+    ts.isPropertyAssignment(outer) ||
+    ts.isArrayLiteralExpression(outer) ||
+    ts.isSpreadElement(outer)
+  ) {
     // inside a destructuring assignment target?
     let p: ts.Node = outer;
-    while (ts.isObjectLiteralExpression(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p)) {
+    while (
+      ts.isObjectLiteralExpression(p) ||
+      ts.isArrayLiteralExpression(p) ||
+      ts.isPropertyAssignment(p) ||
+      ts.isShorthandPropertyAssignment(p) ||
+      ts.isSpreadElement(p)
+    ) {
       const up: ts.Node = p.parent;
-      if (ts.isBinaryExpression(up) && up.left === p && up.operatorToken.kind === ts.SyntaxKind.EqualsToken) return 'write';
+      if (ts.isBinaryExpression(up) && up.left === p && up.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+        return 'write';
       if (ts.isForOfStatement(up) && up.initializer === p) return 'write';
       p = up;
     }
@@ -306,7 +379,22 @@ export function accessMode(node: ts.Expression): 'read' | 'write' | 'readwrite' 
 }
 
 const ARRAY_METHODS: Record<string, [BuiltinHelper, number]> = Object.fromEntries(
-  (['forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap'] as const satisfies readonly BuiltinHelper[]).map((m) => [m, [m, 0]]),
+  (
+    [
+      'forEach',
+      'map',
+      'filter',
+      'reduce',
+      'reduceRight',
+      'some',
+      'every',
+      'find',
+      'findIndex',
+      'findLast',
+      'findLastIndex',
+      'flatMap',
+    ] as const satisfies readonly BuiltinHelper[]
+  ).map((m) => [m, [m, 0]]),
 );
 const COLLECTION: Record<string, [BuiltinHelper, number]> = { forEach: ['collectionForEach', 0] };
 
@@ -327,7 +415,12 @@ function builtinOf(decls: readonly ts.Declaration[]): [BuiltinHelper, number] | 
     const file = d.getSourceFile();
     if (!isLibFile(file)) return undefined;
     const owner = d.parent;
-    if (!ts.isInterfaceDeclaration(owner) || !(ts.isMethodSignature(d) || ts.isPropertySignature(d)) || !ts.isIdentifier(d.name)) return undefined;
+    if (
+      !ts.isInterfaceDeclaration(owner) ||
+      !(ts.isMethodSignature(d) || ts.isPropertySignature(d)) ||
+      !ts.isIdentifier(d.name)
+    )
+      return undefined;
     const hit = BUILTINS[owner.name.text]?.[d.name.text];
     if (hit) return hit;
   }

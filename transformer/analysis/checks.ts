@@ -11,7 +11,17 @@
  */
 import ts from 'typescript';
 import type { CallPlan } from './colour';
-import { calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
+import {
+  calleeOf,
+  CallLike,
+  CallSite,
+  FunctionNode,
+  functionName,
+  Inventory,
+  isWithin,
+  propertyNameText,
+  skipParens,
+} from './inventory';
 import { accessMode, declaredArgumentType, functionOfArgument } from './call-targets';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
@@ -39,13 +49,17 @@ export function passedToUntransformed(
   const out: DiagnosticSpec[] = [];
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
   const receiver = ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call);
-  const advice = 'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
+  const advice =
+    'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
   call.arguments.forEach((arg, index) => {
     const inner = skipParens(arg);
     if (ts.isObjectLiteralExpression(inner)) {
       // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members its
       // parameter declares as functions (not `push({ text })`, which only stores the object)
-      const declared = declaration && ts.isFunctionLike(declaration) ? declaredArgumentType(checker, declaration.parameters, index) : undefined;
+      const declared =
+        declaration && ts.isFunctionLike(declaration)
+          ? declaredArgumentType(checker, declaration.parameters, index)
+          : undefined;
       for (const member of inner.properties) {
         const fn = colouredMember(member);
         if (!fn || !declaresFunctionMember(checker, declared, member)) continue;
@@ -71,8 +85,16 @@ export function passedToUntransformed(
   return out;
 
   function colouredMember(member: ts.ObjectLiteralElementLike): FunctionNode | undefined {
-    if ((ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)) && coloured.has(member)) return member;
-    const value = ts.isPropertyAssignment(member) ? member.initializer : ts.isShorthandPropertyAssignment(member) ? member.name : undefined;
+    if (
+      (ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)) &&
+      coloured.has(member)
+    )
+      return member;
+    const value = ts.isPropertyAssignment(member)
+      ? member.initializer
+      : ts.isShorthandPropertyAssignment(member)
+        ? member.name
+        : undefined;
     if (!value) return undefined;
     return colouredFunctionOf(checker, value, coloured) ?? colouredAmong(valuesOf(value), coloured);
   }
@@ -95,7 +117,8 @@ export function writtenUnderUnboundedKey(
   const out: DiagnosticSpec[] = [];
   for (const { node, values } of writes) {
     // a method with a computed name has its own diagnostic
-    if (ts.isComputedPropertyName(node) && (ts.isMethodDeclaration(node.parent) || ts.isAccessor(node.parent))) continue;
+    if (ts.isComputedPropertyName(node) && (ts.isMethodDeclaration(node.parent) || ts.isAccessor(node.parent)))
+      continue;
     const fn = colouredAmong(values, coloured);
     if (!fn && !values.has('suspends')) continue;
     const what = fn ? `${functionName(fn)}, which may suspend,` : 'a synchronized function';
@@ -115,7 +138,11 @@ export function writtenUnderUnboundedKey(
  * (`@get`, ...) only record it. A decorator written in the program is compiled, and its wrapper
  * is coloured through the value it is given.
  */
-export function decoratedByUntransformed(checker: ts.TypeChecker, fn: FunctionNode, colourPath: (fn: FunctionNode) => string[]): DiagnosticSpec[] {
+export function decoratedByUntransformed(
+  checker: ts.TypeChecker,
+  fn: FunctionNode,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
   if (!ts.canHaveDecorators(fn)) return [];
   return (ts.getDecorators(fn) ?? []).flatMap((d) => {
     const decl = checker.getResolvedSignature(d)?.getDeclaration();
@@ -133,7 +160,11 @@ export function decoratedByUntransformed(checker: ts.TypeChecker, fn: FunctionNo
 }
 
 /** Whether a parameter of this type may call the object literal member (`any`: it may). */
-function declaresFunctionMember(checker: ts.TypeChecker, type: ts.Type | undefined, member: ts.ObjectLiteralElementLike): boolean {
+function declaresFunctionMember(
+  checker: ts.TypeChecker,
+  type: ts.Type | undefined,
+  member: ts.ObjectLiteralElementLike,
+): boolean {
   if (!type || type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
   const name = member.name && propertyNameText(member.name);
   if (name === undefined) return true;
@@ -143,7 +174,10 @@ function declaresFunctionMember(checker: ts.TypeChecker, type: ts.Type | undefin
     const prop = checker.getPropertyOfType(t, name);
     if (!prop) return checker.getIndexInfosOfType(t).length > 0;
     const pt = checker.getNonNullableType(checker.getTypeOfSymbol(prop));
-    return pt.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || (pt.isUnion() ? pt.types : [pt]).some((x) => x.getCallSignatures().length > 0);
+    return (
+      pt.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) ||
+      (pt.isUnion() ? pt.types : [pt]).some((x) => x.getCallSignatures().length > 0)
+    );
   });
 }
 
@@ -153,7 +187,11 @@ function declaresFunctionMember(checker: ts.TypeChecker, type: ts.Type | undefin
  * takes any value (`push(...items: T[])`, `Map.set(key: K, value: V)`, `console.log(...data:
  * any[])`) stores or shows it; where it flows from there is followed like any function value.
  */
-export function mayCallArgument(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined, index: number): boolean {
+export function mayCallArgument(
+  checker: ts.TypeChecker,
+  declaration: ts.SignatureDeclaration | ts.JSDocSignature | undefined,
+  index: number,
+): boolean {
   if (!declaration || !ts.isFunctionLike(declaration)) return true;
   const type = declaredArgumentType(checker, declaration.parameters, index);
   if (!type) return false; // an extra argument nobody reads
@@ -163,26 +201,44 @@ export function mayCallArgument(checker: ts.TypeChecker, declaration: ts.Signatu
 }
 
 /** A coloured function among what value flow says may be here. */
-export function colouredAmong(values: ReadonlySet<FunctionNode | 'suspends'> | undefined, coloured: Set<FunctionNode>): FunctionNode | undefined {
+export function colouredAmong(
+  values: ReadonlySet<FunctionNode | 'suspends'> | undefined,
+  coloured: Set<FunctionNode>,
+): FunctionNode | undefined {
   for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
   return undefined;
 }
 
-export function colouredFunctionOf(checker: ts.TypeChecker, arg: ts.Expression, coloured: Set<FunctionNode>): FunctionNode | undefined {
+export function colouredFunctionOf(
+  checker: ts.TypeChecker,
+  arg: ts.Expression,
+  coloured: Set<FunctionNode>,
+): FunctionNode | undefined {
   const fn = functionOfArgument(checker, arg);
   return fn && coloured.has(fn) ? fn : undefined;
 }
 
 /** Why an access that runs a suspending accessor cannot be rewritten, or undefined if it can. */
 export function unsupportedAccess(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
-  if (node.expression.kind === ts.SyntaxKind.SuperKeyword) return 'it is reached through `super`. Call a method of the base class instead.';
-  if (node.flags & ts.NodeFlags.OptionalChain) return 'it is inside an optional chain. Test for null/undefined first, then read the property.';
+  if (node.expression.kind === ts.SyntaxKind.SuperKeyword)
+    return 'it is reached through `super`. Call a method of the base class instead.';
+  if (node.flags & ts.NodeFlags.OptionalChain)
+    return 'it is inside an optional chain. Test for null/undefined first, then read the property.';
   const mode = accessMode(node);
   let outer: ts.Node = node.parent;
   while (ts.isParenthesizedExpression(outer) || ts.isNonNullExpression(outer)) outer = outer.parent;
-  if (mode === 'readwrite' && !ts.isBinaryExpression(outer)) return 'it is incremented or decremented. Write `o.p = o.p + 1` instead.';
-  if (mode !== 'read' && !(ts.isBinaryExpression(outer))) return 'it is a destructuring or loop target. Assign it with `o.p = value` instead.';
-  if (ts.isBinaryExpression(outer) && [ts.SyntaxKind.AmpersandAmpersandEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken].includes(outer.operatorToken.kind)) {
+  if (mode === 'readwrite' && !ts.isBinaryExpression(outer))
+    return 'it is incremented or decremented. Write `o.p = o.p + 1` instead.';
+  if (mode !== 'read' && !ts.isBinaryExpression(outer))
+    return 'it is a destructuring or loop target. Assign it with `o.p = value` instead.';
+  if (
+    ts.isBinaryExpression(outer) &&
+    [
+      ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+      ts.SyntaxKind.BarBarEqualsToken,
+      ts.SyntaxKind.QuestionQuestionEqualsToken,
+    ].includes(outer.operatorToken.kind)
+  ) {
     return 'it is the target of a logical assignment. Write `if (!o.p) o.p = value` instead.';
   }
   return undefined;
@@ -206,9 +262,11 @@ export function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<C
     if (!fn.body || !ts.isBlock(fn.body)) continue;
     const params = new Set(fn.parameters.flatMap((p) => bindingNames(p.name)));
     const walk = (n: ts.Node): void => {
-      if (ts.isFunctionDeclaration(n) && n.parent === fn.body && n.name && params.has(n.name.text)) out.push(spec(n.name));
+      if (ts.isFunctionDeclaration(n) && n.parent === fn.body && n.name && params.has(n.name.text))
+        out.push(spec(n.name));
       if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) {
-        for (const d of n.declarations) for (const id of bindingIdentifiers(d.name)) if (params.has(id.text)) out.push(spec(id));
+        for (const d of n.declarations)
+          for (const id of bindingIdentifiers(d.name)) if (params.has(id.text)) out.push(spec(id));
       }
       if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, walk);
     };
@@ -234,8 +292,14 @@ export function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<C
  * const copy = { ...order }; // TSG9006: spread reads order.total
  * ```
  */
-export function implicitGetterReads(checker: ts.TypeChecker, inv: Inventory, coloured: Set<FunctionNode>, colourPath: (fn: FunctionNode) => string[]): DiagnosticSpec[] {
-  const colouredGetter = (sym: ts.Symbol | undefined) => sym?.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && coloured.has(d));
+export function implicitGetterReads(
+  checker: ts.TypeChecker,
+  inv: Inventory,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  const colouredGetter = (sym: ts.Symbol | undefined) =>
+    sym?.declarations?.find((d): d is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(d) && coloured.has(d));
   const out: DiagnosticSpec[] = [];
   for (const { node } of inv.implicitReads) {
     if (ts.isSpreadAssignment(node)) {
@@ -250,7 +314,14 @@ export function implicitGetterReads(checker: ts.TypeChecker, inv: Inventory, col
       });
       continue;
     }
-    const sym = ts.isBindingElement(node) ? bindingElementProperty(checker, node) : ts.isShorthandPropertyAssignment(node) || ts.isPropertyAssignment(node) ? checker.getPropertyOfType(checker.getTypeOfAssignmentPattern(node.parent as ts.ObjectLiteralExpression), node.name.getText()) : undefined;
+    const sym = ts.isBindingElement(node)
+      ? bindingElementProperty(checker, node)
+      : ts.isShorthandPropertyAssignment(node) || ts.isPropertyAssignment(node)
+        ? checker.getPropertyOfType(
+            checker.getTypeOfAssignmentPattern(node.parent as ts.ObjectLiteralExpression),
+            node.name.getText(),
+          )
+        : undefined;
     const getter = colouredGetter(sym);
     if (!getter) continue;
     const name = propertyNameText(getter.name) ?? getter.name.getText();

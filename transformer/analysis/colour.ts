@@ -12,9 +12,41 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, possiblyBoundFunction, CallTarget, functionOfArgument, isOpaqueType, methodFits, resolveCallee, resolveCallTarget, viaCallOrApply } from './call-targets';
-import { buildInventory, calleeOf, CallLike, CallSite, FunctionNode, functionName, Inventory, isWithin, propertyNameText, skipParens } from './inventory';
-import { calleeText, colouredAmong, colouredFunctionOf, decoratedByUntransformed, writtenUnderUnboundedKey, implicitGetterReads, passedToUntransformed, redeclaredParameters, uncolourableSpec, unsupportedAccess } from './checks';
+import {
+  accessMode,
+  possiblyBoundFunction,
+  CallTarget,
+  functionOfArgument,
+  isOpaqueType,
+  methodFits,
+  resolveCallee,
+  resolveCallTarget,
+  viaCallOrApply,
+} from './call-targets';
+import {
+  buildInventory,
+  calleeOf,
+  CallLike,
+  CallSite,
+  FunctionNode,
+  functionName,
+  Inventory,
+  isWithin,
+  propertyNameText,
+  skipParens,
+} from './inventory';
+import {
+  calleeText,
+  colouredAmong,
+  colouredFunctionOf,
+  decoratedByUntransformed,
+  writtenUnderUnboundedKey,
+  implicitGetterReads,
+  passedToUntransformed,
+  redeclaredParameters,
+  uncolourableSpec,
+  unsupportedAccess,
+} from './checks';
 import { stronglyConnected } from './scc';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, createDiagnostic, DiagnosticSpec } from '../diagnostics';
@@ -98,20 +130,33 @@ export function analyse(program: ts.Program): Analysis {
     if (via) viaOf.set(site, via.how);
     const t = via ? resolveCallee(checker, via.fn, undefined) : resolveCallTarget(checker, site.call);
     targets.set(site, t);
-    const callback = t.kind === 'builtin' && ts.isCallExpression(site.call) ? functionOfArgument(checker, site.call.arguments[t.callbackIndex]) : undefined;
+    const callback =
+      t.kind === 'builtin' && ts.isCallExpression(site.call)
+        ? functionOfArgument(checker, site.call.arguments[t.callbackIndex])
+        : undefined;
     if (callback) {
       let list = builtinSitesOf.get(callback);
       if (!list) builtinSitesOf.set(callback, (list = []));
       list.push(site);
     }
-    const callees = t.kind === 'static' ? [t.fn] : t.kind === 'method' ? [...new Set(t.declared)] : t.kind === 'accessor' ? t.fns : callback ? [callback] : [];
+    const callees =
+      t.kind === 'static'
+        ? [t.fn]
+        : t.kind === 'method'
+          ? [...new Set(t.declared)]
+          : t.kind === 'accessor'
+            ? t.fns
+            : callback
+              ? [callback]
+              : [];
     calleesOf.set(site, callees);
     for (const fn of callees) {
       let list = callers.get(fn);
       if (!list) callers.set(fn, (list = []));
       list.push(site);
     }
-    const memberName = t.kind === 'method' || t.kind === 'accessor' ? t.name : t.kind === 'value' ? t.member?.name : undefined;
+    const memberName =
+      t.kind === 'method' || t.kind === 'accessor' ? t.name : t.kind === 'value' ? t.member?.name : undefined;
     if (memberName !== undefined) {
       let list = methodSites.get(memberName);
       if (!list) methodSites.set(memberName, (list = []));
@@ -176,7 +221,10 @@ export function analyse(program: ts.Program): Analysis {
       const flows = (inv.valueUses.get(fn) ?? []).flatMap((u: ts.Expression) => {
         if (passedToRuntime(checker, u)) return [];
         const contextual = checker.getNonNullableType(checker.getContextualType(u) ?? checker.getTypeAtLocation(fn));
-        return [contextual, ...declaredParameterTypes(checker, inv, u).map((t) => checker.getNonNullableType(t))].filter((t) => !isOpaqueType(t));
+        return [
+          contextual,
+          ...declaredParameterTypes(checker, inv, u).map((t) => checker.getNonNullableType(t)),
+        ].filter((t) => !isOpaqueType(t));
       });
       for (const d of decorators) {
         const param = checker.getResolvedSignature(d)?.getDeclaration()?.parameters[0];
@@ -185,19 +233,32 @@ export function analyse(program: ts.Program): Analysis {
       for (const vs of valueSites) {
         if (suspending.has(vs)) continue;
         const t = checker.getNonNullableType((targets.get(vs) as { type: ts.Type }).type);
-        if (flows.some((c) => checker.isTypeAssignableTo(c, t) && checker.isTypeAssignableTo(t, c))) work.push([vs, fn]);
+        if (flows.some((c) => checker.isTypeAssignableTo(c, t) && checker.isTypeAssignableTo(t, c)))
+          work.push([vs, fn]);
       }
     }
   }
 
   const recursive = stronglyConnected(coloured, (fn) =>
-    (inv.callsByFunction.get(fn) ?? []).filter((s) => suspending.has(s)).flatMap((s) => calleesOf.get(s)!.filter((c) => coloured.has(c))),
+    (inv.callsByFunction.get(fn) ?? [])
+      .filter((s) => suspending.has(s))
+      .flatMap((s) => calleesOf.get(s)!.filter((c) => coloured.has(c))),
   );
 
   const plans = new Map<ts.Node, CallPlan>();
   const specs: DiagnosticSpec[] = [];
   const files = new Set<ts.SourceFile>();
-  const analysis: Analysis = { program, inventory: inv, coloured, plans, reasons, diagnostics: [], files, namedFiles: new Set(), colourPath };
+  const analysis: Analysis = {
+    program,
+    inventory: inv,
+    coloured,
+    plans,
+    reasons,
+    diagnostics: [],
+    files,
+    namedFiles: new Set(),
+    colourPath,
+  };
 
   /** Calls that would delegate with `yield*`: how deep they nest is capped below. */
   const delegating: (DelegatingCall & { plan: { explicit: boolean } })[] = [];
@@ -232,12 +293,20 @@ export function analyse(program: ts.Program): Analysis {
     const how = viaOf.get(site);
     if (how) {
       if (site.call.flags & ts.NodeFlags.OptionalChain) {
-        specs.push({ code: Codes.UnsupportedCall, node: site.call, path, message: `This ${how}() may suspend, but it is inside an optional chain. Test for null/undefined first, then call it.` });
+        specs.push({
+          code: Codes.UnsupportedCall,
+          node: site.call,
+          path,
+          message: `This ${how}() may suspend, but it is inside an optional chain. Test for null/undefined first, then call it.`,
+        });
       } else if (inAsync || coloured.has(fn)) {
-        const explicit = calleesOf.get(site)!.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
+        const explicit = calleesOf
+          .get(site)!
+          .some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
         const plan = { kind: 'via', how, inAsync, explicit } as const satisfies CallPlan;
         plans.set(site.call, plan);
-        if (!inAsync && !explicit) delegating.push({ caller: fn, callees: calleesOf.get(site)!.filter((c) => coloured.has(c)), plan });
+        if (!inAsync && !explicit)
+          delegating.push({ caller: fn, callees: calleesOf.get(site)!.filter((c) => coloured.has(c)), plan });
       } else {
         specs.push(uncolourableSpec(fn, site.call, path));
       }
@@ -246,11 +315,20 @@ export function analyse(program: ts.Program): Analysis {
     if (t.kind === 'accessor') {
       const problem = unsupportedAccess(site.call as ts.PropertyAccessExpression | ts.ElementAccessExpression);
       if (problem) {
-        specs.push({ code: Codes.UnsupportedCall, node: site.call, path, message: `This property access runs an accessor that may suspend, but ${problem}` });
+        specs.push({
+          code: Codes.UnsupportedCall,
+          node: site.call,
+          path,
+          message: `This property access runs an accessor that may suspend, but ${problem}`,
+        });
         continue;
       }
       if (inAsync || coloured.has(fn)) {
-        plans.set(site.call, { kind: 'accessor', mode: accessMode(site.call as ts.Expression) as 'read' | 'write' | 'readwrite', inAsync });
+        plans.set(site.call, {
+          kind: 'accessor',
+          mode: accessMode(site.call as ts.Expression) as 'read' | 'write' | 'readwrite',
+          inAsync,
+        });
         continue;
       }
     }
@@ -272,7 +350,10 @@ export function analyse(program: ts.Program): Analysis {
       plans.set(site.call, { kind: 'wait', bare: isAwaitSyncOfPromise(checker, site.call) });
     } else {
       const plan: CallPlan & { explicit: boolean } =
-        t.kind === 'static' && coloured.has(t.fn) && t.fn.getSourceFile() === fn.getSourceFile() && isDirectlyCallable(t.fn, site.call)
+        t.kind === 'static' &&
+        coloured.has(t.fn) &&
+        t.fn.getSourceFile() === fn.getSourceFile() &&
+        isDirectlyCallable(t.fn, site.call)
           ? { kind: 'direct', fn: t.fn, explicit }
           : { kind: 'dispatch', explicit };
       plans.set(site.call, plan);
@@ -283,7 +364,14 @@ export function analyse(program: ts.Program): Analysis {
   for (const call of callsToMakeRecords(delegating)) call.plan.explicit = true;
   specs.push(...redeclaredParameters(plans, suspending));
   specs.push(...implicitGetterReads(checker, inv, coloured, colourPath));
-  specs.push(...implicitCalls(checker, program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f)), coloured, colourPath));
+  specs.push(
+    ...implicitCalls(
+      checker,
+      program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f)),
+      coloured,
+      colourPath,
+    ),
+  );
   for (const fn of coloured) {
     files.add(fn.getSourceFile());
     if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
@@ -291,7 +379,9 @@ export function analyse(program: ts.Program): Analysis {
         code: Codes.UnsupportedCall,
         node: fn.name,
         path: colourPath(fn),
-        message: /^\[Symbol\.(a?sync)?[dD]ispose\]$|^\[Symbol\.dispose\]$|^\[Symbol\.asyncDispose\]$/.test(fn.name.getText())
+        message: /^\[Symbol\.(a?sync)?[dD]ispose\]$|^\[Symbol\.dispose\]$|^\[Symbol\.asyncDispose\]$/.test(
+          fn.name.getText(),
+        )
           ? `The method ${functionName(fn)} may suspend, but the engine calls it at the end of a \`using\` block, where nothing can wait. Give the class a close() method, declare the variable with \`const\`, and call close() in a \`finally\` block.`
           : /^\[Symbol\.\w+\]$/.test(fn.name.getText())
             ? `The method ${functionName(fn)} may suspend, but the engine calls it implicitly (a well-known symbol), where nothing can wait. Give it a plain name and call that name explicitly.`
@@ -328,12 +418,16 @@ export function analyse(program: ts.Program): Analysis {
   }
   for (const site of inv.calls) {
     const t = targets.get(site)!;
-    if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin') specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath, flow.valuesOf));
+    if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin')
+      specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath, flow.valuesOf));
   }
-  for (const construction of inv.constructions) specs.push(...passedToUntransformed(checker, construction, coloured, colourPath, flow.valuesOf));
+  for (const construction of inv.constructions)
+    specs.push(...passedToUntransformed(checker, construction, coloured, colourPath, flow.valuesOf));
   for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
   specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
-  const first = program.getSourceFiles().find((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
+  const first = program
+    .getSourceFiles()
+    .find((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   if (flow.exhausted && first) {
     specs.push({
       code: Codes.ValueFlowBudget,
@@ -347,7 +441,11 @@ export function analyse(program: ts.Program): Analysis {
     plans.set(call, { kind: 'name', name });
     if (!files.has(call.getSourceFile())) analysis.namedFiles.add(call.getSourceFile());
   }
-  specs.sort((a, b) => a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) || a.node.getStart() - b.node.getStart());
+  specs.sort(
+    (a, b) =>
+      a.node.getSourceFile().fileName.localeCompare(b.node.getSourceFile().fileName) ||
+      a.node.getStart() - b.node.getStart(),
+  );
   analysis.diagnostics = specs.map(createDiagnostic);
   return analysis;
 
@@ -371,7 +469,8 @@ export function analyse(program: ts.Program): Analysis {
     // `o[k]()` with `k: 'load' | 'save'`: no one member for the type-based dispatch to take
     if (!ts.isPropertyAccessExpression(callee)) return [...values];
     // a receiver typed `any`/`unknown` says nothing of which member it has (isOpaqueType would also take every non-callable receiver)
-    if (checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return [...values];
+    if (checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
+      return [...values];
     const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
     if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
     return [...values].filter((v) => v === SUSPENDS || !isClassMember(v));
@@ -392,7 +491,12 @@ export function analyse(program: ts.Program): Analysis {
     for (const site of methodSites.get(name) ?? []) {
       const t = targets.get(site) as Extract<CallTarget, { kind: 'method' | 'accessor' | 'value' }>;
       // a method for a call, a getter for a read, a setter for a write
-      if (t.kind !== 'accessor' ? isGetter || isSetter : (!isGetter || t.mode === 'write') && (!isSetter || t.mode === 'read')) continue;
+      if (
+        t.kind !== 'accessor'
+          ? isGetter || isSetter
+          : (!isGetter || t.mode === 'write') && (!isSetter || t.mode === 'read')
+      )
+        continue;
       const declared = t.kind === 'method' ? t.declared : t.kind === 'accessor' ? t.fns : [];
       const receiver = t.kind === 'value' ? t.member!.receiver : t.receiver;
       if (declared.includes(fn) || !methodFits(checker, inv, fn, receiver)) continue;
@@ -404,7 +508,11 @@ export function analyse(program: ts.Program): Analysis {
   }
 
   function colourPath(fn: FunctionNode): string[] {
-    return colourChain(reasons, fn).flatMap(({ fn: f, reason }) => (reason.callee === 'suspension point' ? [functionName(f), `${calleeText(reason.site)} (suspends)`] : [functionName(f)]));
+    return colourChain(reasons, fn).flatMap(({ fn: f, reason }) =>
+      reason.callee === 'suspension point'
+        ? [functionName(f), `${calleeText(reason.site)} (suspends)`]
+        : [functionName(f)],
+    );
   }
 
   function pathOfSite(site: CallSite): string[] {
@@ -419,7 +527,13 @@ export function analyse(program: ts.Program): Analysis {
  * objects through as they are.)
  */
 function isAwaitSyncOfPromise(checker: ts.TypeChecker, call: CallLike): boolean {
-  if (!ts.isCallExpression(call) || call.arguments.length !== 1 || call.questionDotToken || ts.isSpreadElement(call.arguments[0])) return false;
+  if (
+    !ts.isCallExpression(call) ||
+    call.arguments.length !== 1 ||
+    call.questionDotToken ||
+    ts.isSpreadElement(call.arguments[0])
+  )
+    return false;
   if (!isRuntimeExport(checker, skipParens(call.expression), 'awaitSync')) return false;
   const t = checker.getTypeAtLocation(call.arguments[0]);
   if (t.isUnion() || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return false;
@@ -479,16 +593,24 @@ function declaredParameterTypes(checker: ts.TypeChecker, inv: Inventory, arg: ts
 
 /** A method or accessor of a class: calls of it by name are dispatched by type. */
 function isClassMember(fn: FunctionNode): boolean {
-  return (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && ts.isClassLike(fn.parent);
+  return (
+    (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) &&
+    ts.isClassLike(fn.parent)
+  );
 }
 
 /** Functions that can become generators. The rest report a diagnostic when a call in them may suspend. */
 function isColourable(fn: FunctionNode): boolean {
   if (ts.isConstructorDeclaration(fn)) return false;
   // accessors get twins too, but a `#private` one cannot be found by an access site's dispatch
-  if ((ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) && (ts.isPrivateIdentifier(fn.name) || propertyNameText(fn.name) === undefined)) return false;
+  if (
+    (ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) &&
+    (ts.isPrivateIdentifier(fn.name) || propertyNameText(fn.name) === undefined)
+  )
+    return false;
   if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
-  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken) return false;
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken)
+    return false;
   return true;
 }
 
@@ -501,7 +623,8 @@ function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
   const callee = skipParens(calleeOf(call));
   // by its own name (not a bound copy), from inside the scope that declares its twin beside it
   // (not from another block of a merged namespace, where the name is `N.f` under the hood)
-  if (ts.isFunctionDeclaration(fn)) return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text && isWithin(call, fn.parent);
+  if (ts.isFunctionDeclaration(fn))
+    return !!fn.name && ts.isIdentifier(callee) && callee.text === fn.name.text && isWithin(call, fn.parent);
   return ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name);
 }
 
@@ -510,7 +633,10 @@ function isDirectlyCallable(fn: FunctionNode, call: CallLike): boolean {
  * point with the call (`reasons`) that coloured it. Diagnostics print it as a colour path,
  * `ts-greenlet explain` with each call's place.
  */
-export function colourChain(reasons: Analysis['reasons'], fn: FunctionNode): Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> {
+export function colourChain(
+  reasons: Analysis['reasons'],
+  fn: FunctionNode,
+): Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> {
   const out: Array<{ fn: FunctionNode; reason: { site: CallLike; callee: FunctionNode | 'suspension point' } }> = [];
   const seen = new Set<FunctionNode>();
   let cur: FunctionNode | 'suspension point' = fn;

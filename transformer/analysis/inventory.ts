@@ -24,7 +24,8 @@ export type Context =
  * A call, a tagged template (which calls its tag), or a property access that runs a getter or
  * setter declared in the program (an accessor site).
  */
-export type CallLike = ts.CallExpression | ts.TaggedTemplateExpression | ts.PropertyAccessExpression | ts.ElementAccessExpression;
+export type CallLike =
+  ts.CallExpression | ts.TaggedTemplateExpression | ts.PropertyAccessExpression | ts.ElementAccessExpression;
 
 export interface CallSite {
   call: CallLike;
@@ -47,7 +48,10 @@ export interface Inventory {
    * Reads of properties that no access site stands for: `{ p } = o` and `const { p } = o`
    * (each binding element or property of the pattern), and `{ ...o }` (every property of `o`).
    */
-  implicitReads: Array<{ node: ts.BindingElement | ts.ObjectLiteralElementLike | ts.SpreadAssignment; context: Context }>;
+  implicitReads: Array<{
+    node: ts.BindingElement | ts.ObjectLiteralElementLike | ts.SpreadAssignment;
+    context: Context;
+  }>;
   /** `this.#m` read as a value, not called: a private method handed on (`xs.map(this.#m, this)`). */
   privateMethodValues: Array<{ access: ts.PropertyAccessExpression; method: ts.MethodDeclaration }>;
 }
@@ -110,7 +114,11 @@ export function buildInventory(program: ts.Program): Inventory {
       return;
     }
     // also enum members: TypeScript emits an enum as an IIFE, which cannot wait
-    if ((ts.isPropertyDeclaration(node) && node.initializer) || ts.isClassStaticBlockDeclaration(node) || (ts.isEnumMember(node) && node.initializer)) {
+    if (
+      (ts.isPropertyDeclaration(node) && node.initializer) ||
+      ts.isClassStaticBlockDeclaration(node) ||
+      (ts.isEnumMember(node) && node.initializer)
+    ) {
       ts.forEachChild(node, (child) => visit(child, { kind: 'class-initializer', node }));
       return;
     }
@@ -119,7 +127,10 @@ export function buildInventory(program: ts.Program): Inventory {
       const site = { call: node, context };
       inv.calls.push(site);
       if (context.kind === 'function') inv.callsByFunction.get(context.fn)!.push(site);
-    } else if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !isCalleeOrDeleted(node)) {
+    } else if (
+      (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) &&
+      !isCalleeOrDeleted(node)
+    ) {
       if (ts.isPropertyAccessExpression(node) && ts.isPrivateIdentifier(node.name)) {
         const decl = checker.getSymbolAtLocation(node.name)?.valueDeclaration;
         if (decl && ts.isMethodDeclaration(decl) && decl.body) {
@@ -134,7 +145,10 @@ export function buildInventory(program: ts.Program): Inventory {
       inv.implicitReads.push({ node, context });
     } else if (ts.isSpreadAssignment(node)) {
       inv.implicitReads.push({ node, context });
-    } else if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && isDestructuringTarget(node.parent)) {
+    } else if (
+      (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) &&
+      isDestructuringTarget(node.parent)
+    ) {
       inv.implicitReads.push({ node, context });
     }
     ts.forEachChild(node, (child) => visit(child, context));
@@ -183,7 +197,8 @@ export function buildInventory(program: ts.Program): Inventory {
       name = propertyNameText(fn.name);
     } else if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent) {
       const p = fn.parent;
-      if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && p.initializer === fn) name = propertyNameText(p.name);
+      if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && p.initializer === fn)
+        name = propertyNameText(p.name);
     }
     if (name === undefined) return;
     let list = inv.methodsByName.get(name);
@@ -203,10 +218,18 @@ function isValuePosition(id: ts.Identifier): boolean {
     if (ts.isCallExpression(outer) && skipParens(outer.expression) === id) return false;
   }
   if ((ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || ts.isParameter(p)) && p.name === id) return false;
-  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id)) return false;
-  if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportSpecifier(p)) return false;
+  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id))
+    return false;
+  if (ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportSpecifier(p))
+    return false;
   if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p)) return false;
-  if (ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isClassDeclaration(p) || ts.isInterfaceDeclaration(p)) return false;
+  if (
+    ts.isMethodDeclaration(p) ||
+    ts.isPropertyDeclaration(p) ||
+    ts.isClassDeclaration(p) ||
+    ts.isInterfaceDeclaration(p)
+  )
+    return false;
   return ts.isExpression(id);
 }
 
@@ -216,17 +239,32 @@ function isDestructuringTarget(node: ts.Node): boolean {
   for (let p = node.parent; p; inner = p, p = p.parent) {
     if (ts.isBinaryExpression(p)) return p.left === inner && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
     if (ts.isForOfStatement(p) || ts.isForInStatement(p)) return p.initializer === inner;
-    if (!(ts.isObjectLiteralExpression(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isParenthesizedExpression(p))) return false;
+    if (!(
+      ts.isObjectLiteralExpression(p) ||
+      ts.isArrayLiteralExpression(p) ||
+      ts.isPropertyAssignment(p) ||
+      ts.isShorthandPropertyAssignment(p) ||
+      ts.isSpreadElement(p) ||
+      ts.isParenthesizedExpression(p)
+    ))
+      return false;
   }
   return false;
 }
 
 function isConstBinding(decl: ts.VariableDeclaration): boolean {
-  return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && ts.isIdentifier(decl.name);
+  return (
+    ts.isVariableDeclarationList(decl.parent) &&
+    (decl.parent.flags & ts.NodeFlags.Const) !== 0 &&
+    ts.isIdentifier(decl.name)
+  );
 }
 
 /** The property an access reads or writes: `o.p`, `o["p"]`, `o[k]` with `k` of a literal type. */
-export function accessedProperty(checker: ts.TypeChecker, access: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Symbol | undefined {
+export function accessedProperty(
+  checker: ts.TypeChecker,
+  access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+): ts.Symbol | undefined {
   if (ts.isPropertyAccessExpression(access)) return checker.getSymbolAtLocation(access.name);
   const keyType = checker.getTypeAtLocation(access.argumentExpression);
   if (!keyType.isStringLiteral() && !keyType.isNumberLiteral()) return undefined;
@@ -251,7 +289,13 @@ function isCalleeOrDeleted(node: ts.Expression): boolean {
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isTypeAssertionExpression(e)
+  ) {
     e = e.expression;
   }
   return e;
@@ -259,7 +303,11 @@ export function skipParens(e: ts.Expression): ts.Expression {
 
 export function propertyNameText(name: ts.PropertyName): string | undefined {
   // `['literal']() {}` is named `literal`, like `literal() {}`
-  if (ts.isComputedPropertyName(name) && (ts.isStringLiteralLike(name.expression) || ts.isNumericLiteral(name.expression))) return name.expression.text;
+  if (
+    ts.isComputedPropertyName(name) &&
+    (ts.isStringLiteralLike(name.expression) || ts.isNumericLiteral(name.expression))
+  )
+    return name.expression.text;
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) {
     return name.text;
   }
@@ -276,10 +324,19 @@ export function functionName(fn: FunctionNode): string {
   if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
   const p = fn.parent;
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p))) return propertyNameText(p.name) ?? '<anonymous>';
+  if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)))
+    return propertyNameText(p.name) ?? '<anonymous>';
   // the other places JavaScript names an anonymous function after: `x = () => {}`, `(f = () => {})`
-  if (p && ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === fn && ts.isIdentifier(p.left)) return p.left.text;
-  if (p && (ts.isParameter(p) || ts.isBindingElement(p)) && p.initializer === fn && ts.isIdentifier(p.name)) return p.name.text;
+  if (
+    p &&
+    ts.isBinaryExpression(p) &&
+    p.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    p.right === fn &&
+    ts.isIdentifier(p.left)
+  )
+    return p.left.text;
+  if (p && (ts.isParameter(p) || ts.isBindingElement(p)) && p.initializer === fn && ts.isIdentifier(p.name))
+    return p.name.text;
   if (p && ts.isExportAssignment(p)) return 'default';
   return '<anonymous>';
 }

@@ -17,12 +17,20 @@ export function isExpressionUse(id: ts.Identifier): boolean {
 }
 
 /** What an arrow's body (not its nested functions) reads of its enclosing function's scope. */
-export function lexicalUses(fn: ts.ArrowFunction): { arguments: boolean; newTarget: boolean; superReads: boolean; superWrites: ts.Node[] } {
+export function lexicalUses(fn: ts.ArrowFunction): {
+  arguments: boolean;
+  newTarget: boolean;
+  superReads: boolean;
+  superWrites: ts.Node[];
+} {
   const out = { arguments: false, newTarget: false, superReads: false, superWrites: [] as ts.Node[] };
   const walk = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && n.text === 'arguments' && isExpressionUse(n)) out.arguments = true;
     else if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.NewKeyword) out.newTarget = true;
-    else if ((ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
+    else if (
+      (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) &&
+      n.expression.kind === ts.SyntaxKind.SuperKeyword
+    ) {
       if (accessMode(n) === 'read') out.superReads = true;
       else out.superWrites.push(n);
     }
@@ -31,4 +39,3 @@ export function lexicalUses(fn: ts.ArrowFunction): { arguments: boolean; newTarg
   ts.forEachChild(fn, walk);
   return out;
 }
-

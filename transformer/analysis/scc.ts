@@ -2,7 +2,10 @@
 import type { FunctionNode } from './inventory';
 
 /** Tarjan's SCCs over coloured functions: id of the component for functions on a cycle. */
-export function stronglyConnected(nodes: Set<FunctionNode>, edges: (n: FunctionNode) => FunctionNode[]): Map<FunctionNode, number> {
+export function stronglyConnected(
+  nodes: Set<FunctionNode>,
+  edges: (n: FunctionNode) => FunctionNode[],
+): Map<FunctionNode, number> {
   const index = new Map<FunctionNode, number>();
   const low = new Map<FunctionNode, number>();
   const onStack = new Set<FunctionNode>();

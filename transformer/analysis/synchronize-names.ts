@@ -28,7 +28,20 @@ export function synchronizeNames(checker: ts.TypeChecker, calls: readonly CallSi
     const fn = skipParens(call.arguments[0]);
     if (!(ts.isArrowFunction(fn) || (ts.isFunctionExpression(fn) && !fn.name))) continue;
     const options = call.arguments[1];
-    if (options && !(ts.isObjectLiteralExpression(options) && options.properties.every((p) => !ts.isSpreadAssignment(p) && p.name && propertyNameText(p.name) !== 'name' && propertyNameText(p.name) !== undefined))) continue;
+    if (
+      options &&
+      !(
+        ts.isObjectLiteralExpression(options) &&
+        options.properties.every(
+          (p) =>
+            !ts.isSpreadAssignment(p) &&
+            p.name &&
+            propertyNameText(p.name) !== 'name' &&
+            propertyNameText(p.name) !== undefined,
+        )
+      )
+    )
+      continue;
     const name = bindingName(call);
     if (name === undefined || !isRuntimeExport(checker, callee, 'synchronize')) continue;
     out.set(call, name);
@@ -39,9 +52,13 @@ export function synchronizeNames(checker: ts.TypeChecker, calls: readonly CallSi
 /** The name the call's value is bound to: `const x = …`, `{ x: … }`, `x = …` as a class field. */
 function bindingName(call: ts.CallExpression): string | undefined {
   let at: ts.Node = call;
-  while (ts.isParenthesizedExpression(at.parent) || ts.isAsExpression(at.parent) || ts.isSatisfiesExpression(at.parent)) at = at.parent;
+  while (ts.isParenthesizedExpression(at.parent) || ts.isAsExpression(at.parent) || ts.isSatisfiesExpression(at.parent))
+    at = at.parent;
   const p = at.parent;
-  if ((ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && p.initializer === at) {
+  if (
+    (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) &&
+    p.initializer === at
+  ) {
     if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) return p.name.text;
     if (ts.isPrivateIdentifier(p.name)) return p.name.text;
   }

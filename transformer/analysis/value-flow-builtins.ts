@@ -102,16 +102,31 @@ export const CONTAINER_CONSTRUCTORS = new Set(['Map', 'WeakMap', 'Set', 'WeakSet
 /** The row for a call's resolved declaration, if it is a container method of TypeScript's lib. */
 export function containerMethod(decl: ts.Declaration | undefined): ContainerMethod | undefined {
   if (!decl || !isLibFile(decl.getSourceFile())) return undefined;
-  if (!(ts.isMethodSignature(decl) || ts.isMethodDeclaration(decl)) || !ts.isInterfaceDeclaration(decl.parent)) return undefined;
+  if (!(ts.isMethodSignature(decl) || ts.isMethodDeclaration(decl)) || !ts.isInterfaceDeclaration(decl.parent))
+    return undefined;
   const row = TABLE[decl.parent.name.text];
   if (!row) return undefined;
-  const name = ts.isIdentifier(decl.name) ? decl.name.text : ts.isComputedPropertyName(decl.name) ? '__@iterator' : undefined;
-  return name === undefined || !Object.prototype.hasOwnProperty.call(row, name) ? (row === ARRAY || row === MAP || row === SET ? {} : undefined) : row[name];
+  const name = ts.isIdentifier(decl.name)
+    ? decl.name.text
+    : ts.isComputedPropertyName(decl.name)
+      ? '__@iterator'
+      : undefined;
+  return name === undefined || !Object.prototype.hasOwnProperty.call(row, name)
+    ? row === ARRAY || row === MAP || row === SET
+      ? {}
+      : undefined
+    : row[name];
 }
 
 /** `Array.from(items, f?)` and `Array.of(...items)`. */
 export function arrayConstructorMethod(decl: ts.Declaration | undefined): 'from' | 'of' | undefined {
-  if (!decl || !isLibFile(decl.getSourceFile()) || !ts.isMethodSignature(decl) || !ts.isInterfaceDeclaration(decl.parent)) return undefined;
+  if (
+    !decl ||
+    !isLibFile(decl.getSourceFile()) ||
+    !ts.isMethodSignature(decl) ||
+    !ts.isInterfaceDeclaration(decl.parent)
+  )
+    return undefined;
   if (decl.parent.name.text !== 'ArrayConstructor' || !ts.isIdentifier(decl.name)) return undefined;
   return decl.name.text === 'from' || decl.name.text === 'of' ? decl.name.text : undefined;
 }
@@ -121,12 +136,30 @@ export function arrayConstructorMethod(decl: ts.Declaration | undefined): 'from'
  * back their first argument (`assign`, `freeze`, ...: per-name fields need nothing more), and the
  * rest, which keep nothing (`keys`, `create`, `getPrototypeOf`, ...).
  */
-export function objectConstructorMethod(decl: ts.Declaration | undefined): 'values' | 'entries' | 'fromEntries' | 'first' | 'none' | undefined {
-  if (!decl || !isLibFile(decl.getSourceFile()) || !ts.isMethodSignature(decl) || !ts.isInterfaceDeclaration(decl.parent)) return undefined;
+export function objectConstructorMethod(
+  decl: ts.Declaration | undefined,
+): 'values' | 'entries' | 'fromEntries' | 'first' | 'none' | undefined {
+  if (
+    !decl ||
+    !isLibFile(decl.getSourceFile()) ||
+    !ts.isMethodSignature(decl) ||
+    !ts.isInterfaceDeclaration(decl.parent)
+  )
+    return undefined;
   if (decl.parent.name.text !== 'ObjectConstructor' || !ts.isIdentifier(decl.name)) return undefined;
   const n = decl.name.text;
   if (n === 'values' || n === 'entries' || n === 'fromEntries') return n;
-  return ['assign', 'freeze', 'seal', 'preventExtensions', 'defineProperty', 'defineProperties', 'setPrototypeOf'].includes(n) ? 'first' : 'none';
+  return [
+    'assign',
+    'freeze',
+    'seal',
+    'preventExtensions',
+    'defineProperty',
+    'defineProperties',
+    'setPrototypeOf',
+  ].includes(n)
+    ? 'first'
+    : 'none';
 }
 
 export function isLibFile(file: ts.SourceFile): boolean {

@@ -62,16 +62,29 @@ function assigned(checker: ts.TypeChecker, sym: ts.Symbol, body: ts.Node): boole
   const isTarget = (id: ts.Identifier): boolean => {
     let n: ts.Node = id;
     // `(k) = …`, `[k] = …`, `({ k } = …)`: climb through parentheses and assignment patterns
-    while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent) || ts.isShorthandPropertyAssignment(n.parent) || ts.isPropertyAssignment(n.parent) || ts.isObjectLiteralExpression(n.parent) || ts.isSpreadElement(n.parent)) n = n.parent;
+    while (
+      ts.isParenthesizedExpression(n.parent) ||
+      ts.isArrayLiteralExpression(n.parent) ||
+      ts.isShorthandPropertyAssignment(n.parent) ||
+      ts.isPropertyAssignment(n.parent) ||
+      ts.isObjectLiteralExpression(n.parent) ||
+      ts.isSpreadElement(n.parent)
+    )
+      n = n.parent;
     const p = n.parent;
-    if (ts.isBinaryExpression(p) && p.left === n) return p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-    if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && n === id) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+    if (ts.isBinaryExpression(p) && p.left === n)
+      return (
+        p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      );
+    if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && n === id)
+      return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
     if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === n) return true;
     return false;
   };
   const walk = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(n) && n.text === sym.name && checker.getSymbolAtLocation(n) === sym && isTarget(n)) found = true;
+    if (ts.isIdentifier(n) && n.text === sym.name && checker.getSymbolAtLocation(n) === sym && isTarget(n))
+      found = true;
     else ts.forEachChild(n, walk);
   };
   walk(body);

@@ -44,7 +44,14 @@ import { declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './c
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
-import { arrayConstructorMethod, containerMethod, CONTAINER_CONSTRUCTORS, ContainerMethod, isLibFile, objectConstructorMethod } from './value-flow-builtins';
+import {
+  arrayConstructorMethod,
+  containerMethod,
+  CONTAINER_CONSTRUCTORS,
+  ContainerMethod,
+  isLibFile,
+  objectConstructorMethod,
+} from './value-flow-builtins';
 
 /** A value whose calls suspend: a synchronized function, however it got here. */
 export const SUSPENDS = 'suspends' as const;
@@ -218,13 +225,22 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const collect = (at: Location): void => {
       if (seen.has(at)) return;
       seen.add(at);
-      for (const v of at.values) v instanceof Ref ? collect(v.of) : out.add(v);
+      for (const v of at.values) {
+        if (v instanceof Ref) collect(v.of);
+        else out.add(v);
+      }
     };
     collect(l);
     return out;
   }
   const isUsed = (l: Location): boolean =>
-    !!l.summary || l.givenOutside || l.escapes || !!l.callbacks || !!l.elementReaders || !!l.patternReaders || !!l.elementWriters;
+    !!l.summary ||
+    l.givenOutside ||
+    l.escapes ||
+    !!l.callbacks ||
+    !!l.elementReaders ||
+    !!l.patternReaders ||
+    !!l.elementWriters;
   /** The containers code outside the program makes: their elements are all it was given. */
   const outside = new Container(undefined, field(ELEMENTS));
   const OUTSIDE_HELD = refTo(outside.elements);
@@ -257,7 +273,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** The merged calls through `l` (made on first use; functions already there are bound now). */
   function summaryOf(l: Location): CallSummary {
     if (!l.summary) {
-      l.summary = { args: [], spreadFrom: Infinity, spread: new Location(), result: new Location(), argExprs: [], keyAt: [] };
+      l.summary = {
+        args: [],
+        spreadFrom: Infinity,
+        spread: new Location(),
+        result: new Location(),
+        argExprs: [],
+        keyAt: [],
+      };
       use(l);
       for (const v of valuesFor(l)) if (isFunction(v)) bindSummary(v, l.summary);
     }
@@ -442,7 +465,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     add(c.elements, OUTSIDE_HELD);
   }
 
-  const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
+  const files = program
+    .getSourceFiles()
+    .filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   for (const file of files) visit(file, undefined);
   // calls of library members whose library type the program extends: they may run its methods
   for (const c of libraryCalls) if (c.owners.some((o) => libraryHeritage.has(o))) c.call();
@@ -452,7 +477,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   try {
     solve();
     // A write into a receiver no program container reaches: the receiver came from outside.
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const [into, value] of pendingWrites) {
         if ([...valuesFor(into)].some((v) => v instanceof Container) || value.to?.has(field(ELEMENTS))) continue;
@@ -463,7 +488,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       // given (`new Proxy(t, handler)` with `handler` built elsewhere): its key parameters take any key.
       for (const [p, keys] of keyParams) {
         const f = p.parent;
-        if (keys.names.has(ANY_KEY) || bindings.has(f as FunctionNode) || !(ts.isMethodDeclaration(f) || ts.isGetAccessorDeclaration(f) || ts.isSetAccessorDeclaration(f))) continue;
+        if (
+          keys.names.has(ANY_KEY) ||
+          bindings.has(f as FunctionNode) ||
+          !(ts.isMethodDeclaration(f) || ts.isGetAccessorDeclaration(f) || ts.isSetAccessorDeclaration(f))
+        )
+          continue;
         addKey(keys, ANY_KEY);
         changed = true;
       }
@@ -504,13 +534,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     for (const bind of l.callbacks ?? []) bind(v);
   }
 
-
   /** Asked after solving, once per call site by colour.ts: a `Ref` to `.[]` expands to thousands. */
   const functionsCache = new Map<Location, ReadonlySet<FlowValue>>();
   function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
     if (!l) return undefined;
     let out = functionsCache.get(l);
-    if (!out) functionsCache.set(l, (out = new Set([...valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)))));
+    if (!out)
+      functionsCache.set(
+        l,
+        (out = new Set([...valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)))),
+      );
     return out;
   }
 
@@ -560,7 +593,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isForOfStatement(node)) {
       const iterated = valueOf(node.expression, fn);
-      const target = ts.isVariableDeclarationList(node.initializer) ? node.initializer.declarations[0]?.name : node.initializer;
+      const target = ts.isVariableDeclarationList(node.initializer)
+        ? node.initializer.declarations[0]?.name
+        : node.initializer;
       if (target && !primitiveTyped(target)) {
         const each = new Location();
         readElements(iterated, each);
@@ -596,13 +631,15 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
     if (ts.isSetAccessorDeclaration(f)) calledWithAnyKeys(f);
-    if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0]) for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(parametersOf(f)[0]));
+    if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0])
+      for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(parametersOf(f)[0]));
     if (f.body && !ts.isBlock(f.body)) edge(valueOf(f.body, f), returnOf(f));
     if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) edge(returnOf(f), field(ELEMENTS)); // awaited: `.[]`
     for (const p of f.parameters) {
       if (p.dotDotDotToken) add(parameterLocation(p), containerOf(p));
       // `constructor(private load: () => T)`: the parameter is also the field
-      if (ts.isConstructorDeclaration(f) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) edge(parameterLocation(p), field(p.name.text));
+      if (ts.isConstructorDeclaration(f) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length)
+        edge(parameterLocation(p), field(p.name.text));
       if (p.initializer) edge(valueOf(p.initializer, f), parameterLocation(p));
       if (!ts.isIdentifier(p.name)) bindTo(p.name, parameterLocation(p), f);
     }
@@ -641,7 +678,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isArrayBindingPattern(target)) {
       for (const el of target.elements) {
         if (ts.isOmittedExpression(el)) continue;
-        if (el.dotDotDotToken) bindTo(el.name, from, fn); // the rest: the same elements
+        if (el.dotDotDotToken)
+          bindTo(el.name, from, fn); // the rest: the same elements
         else bindElement(el, patternElement(from, el.name), fn);
       }
       return;
@@ -650,7 +688,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       for (const p of target.properties) {
         if (ts.isShorthandPropertyAssignment(p)) {
           const src = field(p.name.text);
-          if (p.objectAssignmentInitializer) edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(symbolOf(p.name)!));
+          if (p.objectAssignmentInitializer)
+            edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(symbolOf(p.name)!));
           bindTo(p.name, src, fn);
         } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyReadLocation(keysOfName(p.name, fn)), fn);
       }
@@ -780,7 +819,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       valueOf(e.expression, fn);
       // `ns.f` of a namespace import: the declaration's own symbol
       const sym = symbolOf(e.name);
-      const declared = sym?.valueDeclaration && (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration)) ? symbolLocation(sym) : undefined;
+      const declared =
+        sym?.valueDeclaration &&
+        (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration))
+          ? symbolLocation(sym)
+          : undefined;
       const branded = isBranded(checker.getTypeAtLocation(e));
       if (!declared && !branded) return located(e, field(e.name.text));
       const l = nodeLocation(e);
@@ -849,8 +892,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         edge(v, here);
         return here;
       }
-      const logical = op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.QuestionQuestionToken;
-      const logicalAssign = op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
+      const logical =
+        op === ts.SyntaxKind.BarBarToken ||
+        op === ts.SyntaxKind.AmpersandAmpersandToken ||
+        op === ts.SyntaxKind.QuestionQuestionToken;
+      const logicalAssign =
+        op === ts.SyntaxKind.BarBarEqualsToken ||
+        op === ts.SyntaxKind.AmpersandAmpersandEqualsToken ||
+        op === ts.SyntaxKind.QuestionQuestionEqualsToken;
       if (logicalAssign) {
         // `a ??= b`: the value is `a` as read, or `b`, which is also written to `a`
         edge(valueOf(e.left, fn), here);
@@ -905,7 +954,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       if (e.expression) valueOf(e.expression, fn);
       return here;
     }
-    if (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e) || ts.isTypeOfExpression(e) || ts.isVoidExpression(e) || ts.isDeleteExpression(e)) {
+    if (
+      ts.isPrefixUnaryExpression(e) ||
+      ts.isPostfixUnaryExpression(e) ||
+      ts.isTypeOfExpression(e) ||
+      ts.isVoidExpression(e) ||
+      ts.isDeleteExpression(e)
+    ) {
       ts.forEachChild(e, (c) => visit(c, fn));
       return here;
     }
@@ -939,7 +994,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword) return;
     if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword) {
       const decl = checker.getResolvedSignature(e)?.getDeclaration();
-      if (decl && ts.isConstructorDeclaration(decl) && decl.body) addCall(constructorLocation(decl), args, argValues, undefined);
+      if (decl && ts.isConstructorDeclaration(decl) && decl.body)
+        addCall(constructorLocation(decl), args, argValues, undefined);
       return;
     }
     const bound = possiblyBoundFunction(checker, e as ts.Expression);
@@ -983,11 +1039,18 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const libraryOwner = libraryMemberOwners(callee);
     callees.set(e, libraryOwner ? nothing : target);
     if (!libraryOwner) addCall(target, args, argValues, here);
-    else libraryCalls.push({ owners: libraryOwner, call: () => (callees.set(e, target), addCall(target, args, argValues, here)) });
+    else
+      libraryCalls.push({
+        owners: libraryOwner,
+        call: () => (callees.set(e, target), addCall(target, args, argValues, here)),
+      });
     const declaration = checker.getResolvedSignature(e)?.getDeclaration();
     if (!declaration || !declaration.getSourceFile().isDeclarationFile) return;
     const method = containerMethod(declaration);
-    const receiver = ts.isPropertyAccessExpression(skipParens(callee)) || ts.isElementAccessExpression(skipParens(callee)) ? valueOf((skipParens(callee) as ts.PropertyAccessExpression).expression, fn) : undefined;
+    const receiver =
+      ts.isPropertyAccessExpression(skipParens(callee)) || ts.isElementAccessExpression(skipParens(callee))
+        ? valueOf((skipParens(callee) as ts.PropertyAccessExpression).expression, fn)
+        : undefined;
     const arrayMethod = arrayConstructorMethod(declaration);
     const objectMethod = objectConstructorMethod(declaration);
     if (method && receiver) containerCall(method, receiver, args, argValues, here);
@@ -997,9 +1060,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   }
 
   /** A method of a program container (see value-flow-builtins.ts). */
-  function containerCall(m: ContainerMethod, receiver: Location, args: ts.Expression[], argValues: Location[], here: Location): void {
+  function containerCall(
+    m: ContainerMethod,
+    receiver: Location,
+    args: ts.Expression[],
+    argValues: Location[],
+    here: Location,
+  ): void {
     args.forEach((arg, i) => {
-      const stored = m.writes && ((m.writes.indices ?? []).includes(i) || (m.writes.from !== undefined && i >= m.writes.from));
+      const stored =
+        m.writes && ((m.writes.indices ?? []).includes(i) || (m.writes.from !== undefined && i >= m.writes.from));
       if (!stored) return;
       if (ts.isSpreadElement(arg)) {
         const items = new Location();
@@ -1011,38 +1081,54 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (m.alias) edge(receiver, here);
     if (m.callback) {
       const returnsTo = m.callback.returns === 'result' ? here : m.callback.returns === 'elements' ? undefined : null;
-      args.forEach((_, i) => onFunction(argValues[i], (f) => {
-        calledWithAnyKeys(f);
-        for (const p of parametersOf(f)) readElements(receiver, parameterLocation(p));
-        if (returnsTo === undefined) writeElements(receiver, returnOf(f));
-        if (returnsTo) {
-          edge(returnOf(f), returnsTo);
-          for (const p of parametersOf(f)) edge(returnOf(f), parameterLocation(p)); // reduce's accumulator
-          if (argValues[1]) for (const p of parametersOf(f)) edge(argValues[1], parameterLocation(p));
-        }
-      }));
+      args.forEach((_, i) =>
+        onFunction(argValues[i], (f) => {
+          calledWithAnyKeys(f);
+          for (const p of parametersOf(f)) readElements(receiver, parameterLocation(p));
+          if (returnsTo === undefined) writeElements(receiver, returnOf(f));
+          if (returnsTo) {
+            edge(returnOf(f), returnsTo);
+            for (const p of parametersOf(f)) edge(returnOf(f), parameterLocation(p)); // reduce's accumulator
+            if (argValues[1]) for (const p of parametersOf(f)) edge(argValues[1], parameterLocation(p));
+          }
+        }),
+      );
     }
   }
 
   /** `Array.from(items, f?)`, `Array.of(...items)`: a new container. */
-  function arrayFromCall(m: 'from' | 'of', e: ts.CallExpression | ts.TaggedTemplateExpression, args: ts.Expression[], argValues: Location[], here: Location): void {
+  function arrayFromCall(
+    m: 'from' | 'of',
+    e: ts.CallExpression | ts.TaggedTemplateExpression,
+    args: ts.Expression[],
+    argValues: Location[],
+    here: Location,
+  ): void {
     const c = containerOf(e);
     if (holdsFunctions(e)) add(here, c);
     if (m === 'of') {
-      args.forEach((a, i) => (ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements)));
+      args.forEach((a, i) =>
+        ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements),
+      );
       return;
     }
     if (!argValues[0]) return;
     readElements(argValues[0], c.elements);
-    if (argValues[1]) onFunction(argValues[1], (f) => {
-      calledWithAnyKeys(f);
-      for (const p of parametersOf(f)) readElements(argValues[0], parameterLocation(p));
-      edge(returnOf(f), c.elements);
-    });
+    if (argValues[1])
+      onFunction(argValues[1], (f) => {
+        calledWithAnyKeys(f);
+        for (const p of parametersOf(f)) readElements(argValues[0], parameterLocation(p));
+        edge(returnOf(f), c.elements);
+      });
   }
 
   /** `Object.values(o)`, `Object.entries(o)`: every property; `Object.fromEntries(pairs)`. */
-  function objectCall(m: 'values' | 'entries' | 'fromEntries' | 'first' | 'none', e: ts.Node, argValues: Location[], here: Location): void {
+  function objectCall(
+    m: 'values' | 'entries' | 'fromEntries' | 'first' | 'none',
+    e: ts.Node,
+    argValues: Location[],
+    here: Location,
+  ): void {
     if (m === 'none') return;
     if (m === 'first') {
       if (argValues[0]) edge(argValues[0], here);
@@ -1060,8 +1146,18 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     // the properties the argument's type names, where it has no index signature and is not generic
     const arg = ts.isCallExpression(e) ? e.arguments[0] : undefined;
     const t = arg && checker.getTypeAtLocation(arg);
-    const open = !t || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) || checker.getIndexInfosOfType(t).length > 0 || t.isUnionOrIntersection();
-    const names = open || !arg ? undefined : checker.getPropertiesOfType(t!).filter((p) => mayHoldFunctions(checker.getTypeOfSymbolAtLocation(p, arg), 0)).map((p) => p.name);
+    const open =
+      !t ||
+      t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) ||
+      checker.getIndexInfosOfType(t).length > 0 ||
+      t.isUnionOrIntersection();
+    const names =
+      open || !arg
+        ? undefined
+        : checker
+            .getPropertiesOfType(t!)
+            .filter((p) => mayHoldFunctions(checker.getTypeOfSymbolAtLocation(p, arg), 0))
+            .map((p) => p.name);
     if (names && names.length === 0) return;
     if (!open && t && checker.getIndexInfosOfType(t).some((i) => !mayHoldFunctions(i.type, 0))) return;
     const c = containerOf(e);
@@ -1076,7 +1172,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const argValues = args.map((a) => valueOf(a, fn));
     const decl = checker.getResolvedSignature(e)?.getDeclaration();
     const ctor = ts.isIdentifier(e.expression) ? e.expression.text : undefined;
-    if (decl && ts.isConstructorDeclaration(decl) && decl.body && !decl.getSourceFile().isDeclarationFile) addCall(constructorLocation(decl), args, argValues, undefined);
+    if (decl && ts.isConstructorDeclaration(decl) && decl.body && !decl.getSourceFile().isDeclarationFile)
+      addCall(constructorLocation(decl), args, argValues, undefined);
     else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
       // `new Map(entries)`: the entries' pairs are flattened, a Map holds its values as elements
       const c = containerOf(e);
@@ -1106,7 +1203,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const out: FunctionNode[] = [];
     for (const p of lit.properties) {
       if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) out.push(p);
-      else if (ts.isPropertyAssignment(p) && (ts.isArrowFunction(skipParens(p.initializer)) || ts.isFunctionExpression(skipParens(p.initializer)))) out.push(skipParens(p.initializer) as FunctionNode);
+      else if (
+        ts.isPropertyAssignment(p) &&
+        (ts.isArrowFunction(skipParens(p.initializer)) || ts.isFunctionExpression(skipParens(p.initializer)))
+      )
+        out.push(skipParens(p.initializer) as FunctionNode);
     }
     return out;
   }
@@ -1119,7 +1220,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const decls = checker.getSymbolAtLocation(c.name)?.declarations ?? [];
     if (decls.length === 0 || !decls.every((d) => d.getSourceFile().isDeclarationFile)) return undefined;
     // the merged symbol of the declaring interface or class (`Map`'s members are declared over several lib files)
-    const owners = decls.map((d) => (d.parent && (ts.isInterfaceDeclaration(d.parent) || ts.isClassDeclaration(d.parent)) && d.parent.name ? checker.getSymbolAtLocation(d.parent.name) : undefined)).filter((x): x is ts.Symbol => !!x);
+    const owners = decls
+      .map((d) =>
+        d.parent && (ts.isInterfaceDeclaration(d.parent) || ts.isClassDeclaration(d.parent)) && d.parent.name
+          ? checker.getSymbolAtLocation(d.parent.name)
+          : undefined,
+      )
+      .filter((x): x is ts.Symbol => !!x);
     return owners.length === decls.length ? owners : undefined;
   }
 
@@ -1130,11 +1237,22 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function noteLibraryHeritage(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): void {
     const types: ts.Type[] = [];
     if (ts.isObjectLiteralExpression(node)) {
-      if (!node.properties.some((p) => ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || (ts.isPropertyAssignment(p) && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))))) return;
+      if (
+        !node.properties.some(
+          (p) =>
+            ts.isMethodDeclaration(p) ||
+            ts.isGetAccessorDeclaration(p) ||
+            ts.isSetAccessorDeclaration(p) ||
+            (ts.isPropertyAssignment(p) &&
+              (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))),
+        )
+      )
+        return;
       const t = checker.getContextualType(node);
       if (t) types.push(...(t.isUnion() ? t.types : [t]));
     } else {
-      for (const clause of node.heritageClauses ?? []) for (const h of clause.types) types.push(checker.getTypeAtLocation(h));
+      for (const clause of node.heritageClauses ?? [])
+        for (const h of clause.types) types.push(checker.getTypeAtLocation(h));
     }
     const seen = new Set<ts.Type>();
     const walk = (t: ts.Type): void => {
@@ -1152,15 +1270,20 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * A call of code outside the program: data it is given may come back from it (`.[]`); a
    * callback it is given is called with what it holds (`.[]`), and what that returns is kept.
    */
-  function outsideCall(at: ts.Expression, decl: ts.Declaration, args: ts.Expression[], argValues: Location[], here: Location): void {
+  function outsideCall(
+    at: ts.Expression,
+    decl: ts.Declaration,
+    args: ts.Expression[],
+    argValues: Location[],
+    here: Location,
+  ): void {
     fromOutside(at, here);
     const keeps = mayKeep(at, decl);
     args.forEach((arg, i) => {
       if (!declaresCallback(decl, i)) {
         if (keeps) escape(argValues[i]);
         handlerMembers(arg).forEach(calledOutside);
-      }
-      else if (!argValues[i].givenOutside) {
+      } else if (!argValues[i].givenOutside) {
         argValues[i].givenOutside = true;
         use(argValues[i]);
         for (const v of valuesFor(argValues[i])) if (isFunction(v)) calledOutside(v);
@@ -1216,7 +1339,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (names.includes(ANY_KEY)) return readAnyName();
     if (names.length === 1 && names[0] !== ELEMENTS) return field(names[0]);
     const l = new Location();
-    for (const n of names) n === ELEMENTS ? add(l, OUTSIDE_HELD) : edge(field(n), l); // `.[]`: a `Ref`
+    for (const n of names) {
+      if (n === ELEMENTS)
+        add(l, OUTSIDE_HELD); // `.[]`: a `Ref`
+      else edge(field(n), l);
+    }
     return l;
   }
 
@@ -1229,7 +1356,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const text = propertyNameText(name);
     return text === undefined ? [ANY_KEY] : [text];
   }
-
 
   /**
    * A parameter typed as a function type that code outside declares (`resolve` in `new Promise((resolve) => ...)`,
@@ -1279,13 +1405,27 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function holdsFunctions(e: ts.Node): boolean {
     // `private walkers: Array<() => void> = []`: the literal alone is a `never[]`
     const t = (ts.isExpression(e) && checker.getContextualType(e)) || checker.getTypeAtLocation(e);
-    const args = t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : undefined;
+    const args =
+      t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference
+        ? checker.getTypeArguments(t as ts.TypeReference)
+        : undefined;
     return !args || args.length === 0 || args.some((a) => a.flags & ts.TypeFlags.Never || mayHoldFunctions(a, 0));
   }
 
   function mayHoldFunctions(t: ts.Type, depth: number): boolean {
     if (depth > 3) return true;
-    if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.NonPrimitive | ts.TypeFlags.Index | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Conditional | ts.TypeFlags.Substitution)) return true;
+    if (
+      t.flags &
+      (ts.TypeFlags.Any |
+        ts.TypeFlags.Unknown |
+        ts.TypeFlags.TypeParameter |
+        ts.TypeFlags.NonPrimitive |
+        ts.TypeFlags.Index |
+        ts.TypeFlags.IndexedAccess |
+        ts.TypeFlags.Conditional |
+        ts.TypeFlags.Substitution)
+    )
+      return true;
     if (isPrimitiveType(t)) return false;
     if (t.isUnionOrIntersection()) return t.types.some((u) => mayHoldFunctions(u, depth + 1));
     if (t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0) return true;
@@ -1306,7 +1446,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   function isBranded(t: ts.Type): boolean {
     let branded = brandedTypes.get(t);
-    if (branded === undefined) brandedTypes.set(t, (branded = !(t.flags & ts.TypeFlags.Any) && hasSynchronizedBrand(checker, t)));
+    if (branded === undefined)
+      brandedTypes.set(t, (branded = !(t.flags & ts.TypeFlags.Any) && hasSynchronizedBrand(checker, t)));
     return branded;
   }
 
@@ -1318,10 +1459,19 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function resolveAlias(sym: ts.Symbol): ts.Symbol {
     return sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
   }
-
 }
 
-const PRIMITIVE = ts.TypeFlags.NumberLike | ts.TypeFlags.StringLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.Void | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Never | ts.TypeFlags.EnumLike;
+const PRIMITIVE =
+  ts.TypeFlags.NumberLike |
+  ts.TypeFlags.StringLike |
+  ts.TypeFlags.BooleanLike |
+  ts.TypeFlags.BigIntLike |
+  ts.TypeFlags.ESSymbolLike |
+  ts.TypeFlags.Void |
+  ts.TypeFlags.Undefined |
+  ts.TypeFlags.Null |
+  ts.TypeFlags.Never |
+  ts.TypeFlags.EnumLike;
 function isPrimitive(t: ts.Type): boolean {
   if (t.isUnion()) return t.types.every(isPrimitive);
   return (t.flags & PRIMITIVE) !== 0;
@@ -1344,8 +1494,6 @@ function argumentsOwner(id: ts.Identifier): FunctionNode | undefined {
 function isFunction(v: Value): v is FunctionNode {
   return v !== SUSPENDS && !(v instanceof Ref) && !(v instanceof Container);
 }
-
-
 
 function templateArguments(t: ts.TemplateLiteral): ts.Expression[] {
   return ts.isNoSubstitutionTemplateLiteral(t) ? [] : t.templateSpans.map((s) => s.expression);

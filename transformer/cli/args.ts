@@ -38,7 +38,14 @@ export function parseArgs(argv: readonly string[]): Args {
   }
   const { values, positionals } = parsed;
   const [command, ...names] = positionals;
-  return { command, project: values.project, outDir: values.outDir ?? values['out-dir'], json: !!values.json, help: !!values.help, names };
+  return {
+    command,
+    project: values.project,
+    outDir: values.outDir ?? values['out-dir'],
+    json: !!values.json,
+    help: !!values.help,
+    names,
+  };
 }
 
 /** parseArgs's errors in the CLI's words: the flag at fault and what it takes. */
@@ -46,7 +53,9 @@ function usageError(e: unknown): unknown {
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /Unknown option '([^']+)'/.exec(err.message)?.[1] ?? '';
-    return new CliError(`Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate), --json (explain), --help.`);
+    return new CliError(
+      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate), --json (explain), --help.`,
+    );
   }
   if (err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = /Option '(-[^,' ]+)/.exec(err.message)?.[1] ?? 'the option';

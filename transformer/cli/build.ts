@@ -15,12 +15,20 @@ export function build(loaded: LoadedProject, out: (line: string) => void): numbe
     out(`ts-greenlet: ${count(loaded.tsgErrors.length, 'error')} in the sync-style code; nothing was emitted.`);
     return 1;
   }
-  const result = loaded.program.emit(undefined, undefined, undefined, false, { before: [createTransformer(loaded.program)] });
-  printDiagnostics(result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error), out);
+  const result = loaded.program.emit(undefined, undefined, undefined, false, {
+    before: [createTransformer(loaded.program)],
+  });
+  printDiagnostics(
+    result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error),
+    out,
+  );
   const coloured = loaded.analysis.coloured.size;
   const errors = loaded.typeErrors.length + result.diagnostics.length;
   if (result.emitSkipped) out(`ts-greenlet: ${count(errors, 'error')}; nothing was emitted (noEmitOnError).`);
-  else out(`ts-greenlet: built ${displayPath(loaded.program.getCompilerOptions().outDir ?? loaded.configDir)}: ${count(coloured, 'function')} coloured in ${count(loaded.analysis.files.size, 'file')}${errors ? `, ${count(errors, 'type error')}` : ''}.`);
+  else
+    out(
+      `ts-greenlet: built ${displayPath(loaded.program.getCompilerOptions().outDir ?? loaded.configDir)}: ${count(coloured, 'function')} coloured in ${count(loaded.analysis.files.size, 'file')}${errors ? `, ${count(errors, 'type error')}` : ''}.`,
+    );
   return errors || result.emitSkipped ? 1 : 0;
 }
 

@@ -38,9 +38,17 @@ export function explainProject(loaded: LoadedProject): Explained[] {
   for (const fn of analysis.coloured) {
     const path: Hop[] = colourChain(analysis.reasons, fn).map(({ reason }) => {
       const text = calleeOf(reason.site).getText();
-      return { ...place(reason.site), calls: text.length > 60 ? `${text.slice(0, 57)}...` : text, reaches: reason.callee === 'suspension point' ? true : functionName(reason.callee) };
+      return {
+        ...place(reason.site),
+        calls: text.length > 60 ? `${text.slice(0, 57)}...` : text,
+        reaches: reason.callee === 'suspension point' ? true : functionName(reason.callee),
+      };
     });
-    out.push({ name: functionName(fn), ...place(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? (fn.name ?? fn) : fn), path });
+    out.push({
+      name: functionName(fn),
+      ...place(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) ? (fn.name ?? fn) : fn),
+      path,
+    });
   }
   return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
@@ -49,7 +57,13 @@ export function explain(loaded: LoadedProject, names: string[], json: boolean, o
   const all = explainProject(loaded);
   const wanted = names.length ? all.filter((e) => names.some((n) => e.name === n || e.name.endsWith(`.${n}`))) : all;
   if (json) {
-    out(JSON.stringify({ coloured: wanted, errors: loaded.tsgErrors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) }, null, 2));
+    out(
+      JSON.stringify(
+        { coloured: wanted, errors: loaded.tsgErrors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) },
+        null,
+        2,
+      ),
+    );
     return names.length && !wanted.length ? 1 : 0;
   }
   for (const e of wanted) {
@@ -57,11 +71,15 @@ export function explain(loaded: LoadedProject, names: string[], json: boolean, o
     for (const h of e.path) out(`    ${h.file}:${h.line}:${h.column}  calls ${h.calls}${reachesNote(h)}`);
   }
   if (names.length && !wanted.length) {
-    out(`ts-greenlet: no coloured function is named ${names.join(' or ')}: it cannot reach a suspension point, so it is left as it is.`);
+    out(
+      `ts-greenlet: no coloured function is named ${names.join(' or ')}: it cannot reach a suspension point, so it is left as it is.`,
+    );
     return 1;
   }
   const files = new Set(all.map((e) => e.file)).size;
-  out(`ts-greenlet: ${count(all.length, 'function')} coloured in ${count(files, 'file')}${loaded.tsgErrors.length ? `; ${count(loaded.tsgErrors.length, 'error')}:` : '.'}`);
+  out(
+    `ts-greenlet: ${count(all.length, 'function')} coloured in ${count(files, 'file')}${loaded.tsgErrors.length ? `; ${count(loaded.tsgErrors.length, 'error')}:` : '.'}`,
+  );
   printDiagnostics(loaded.tsgErrors, out);
   return 0;
 }

@@ -40,10 +40,14 @@ export function generate(loaded: LoadedProject, outDirArg: string | undefined, o
   for (const f of files) {
     const rel = path.relative(root, f.fileName);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      throw new CliError(`${displayPath(f.fileName)} is outside the project's root ${displayPath(root)}. Set rootDir in the tsconfig to a directory that holds every source file.`);
+      throw new CliError(
+        `${displayPath(f.fileName)} is outside the project's root ${displayPath(root)}. Set rootDir in the tsconfig to a directory that holds every source file.`,
+      );
     }
     if (!path.relative(outDir, f.fileName).startsWith('..')) {
-      throw new CliError(`The output directory ${displayPath(outDir)} holds source files of the project (${displayPath(f.fileName)}). Pick an --outDir outside the sources, or exclude it in the tsconfig.`);
+      throw new CliError(
+        `The output directory ${displayPath(outDir)} holds source files of the project (${displayPath(f.fileName)}). Pick an --outDir outside the sources, or exclude it in the tsconfig.`,
+      );
     }
   }
 
@@ -51,7 +55,9 @@ export function generate(loaded: LoadedProject, outDirArg: string | undefined, o
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
   const result = ts.transform(rewritten, [createTransformer(loaded.program, { output: 'typescript' })], options);
   const texts = new Map<ts.SourceFile, string>();
-  result.transformed.forEach((t, i) => texts.set(rewritten[i], withHeader(printer.printFile(t), path.relative(root, rewritten[i].fileName))));
+  result.transformed.forEach((t, i) =>
+    texts.set(rewritten[i], withHeader(printer.printFile(t), path.relative(root, rewritten[i].fileName))),
+  );
   result.dispose();
 
   for (const f of files) {
@@ -59,7 +65,9 @@ export function generate(loaded: LoadedProject, outDirArg: string | undefined, o
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, texts.get(f) ?? f.text);
   }
-  out(`ts-greenlet: generated ${displayPath(outDir)}: ${count(files.length, 'file')}, ${rewritten.length} rewritten (${count(loaded.analysis.coloured.size, 'function')} coloured), the rest copied as they are.`);
+  out(
+    `ts-greenlet: generated ${displayPath(outDir)}: ${count(files.length, 'file')}, ${rewritten.length} rewritten (${count(loaded.analysis.coloured.size, 'function')} coloured), the rest copied as they are.`,
+  );
   return loaded.typeErrors.length ? 1 : 0;
 }
 

@@ -27,9 +27,12 @@ export function main(argv: readonly string[], out: (line: string) => void = cons
       out(USAGE);
       return args.help ? 0 : 1;
     }
-    if (!['build', 'generate', 'explain'].includes(args.command)) throw new CliError(`Unknown command ${args.command}.\n\n${USAGE}`);
-    if (args.outDir !== undefined && args.command !== 'generate') throw new CliError(`--outDir is for generate; build writes to the tsconfig's outDir.`);
-    if (args.names.length && args.command !== 'explain') throw new CliError(`Unexpected argument ${args.names[0]}: only explain takes function names.`);
+    if (!['build', 'generate', 'explain'].includes(args.command))
+      throw new CliError(`Unknown command ${args.command}.\n\n${USAGE}`);
+    if (args.outDir !== undefined && args.command !== 'generate')
+      throw new CliError(`--outDir is for generate; build writes to the tsconfig's outDir.`);
+    if (args.names.length && args.command !== 'explain')
+      throw new CliError(`Unexpected argument ${args.names[0]}: only explain takes function names.`);
     const loaded = loadProject(args.project);
     if (args.command === 'build') return build(loaded, out);
     if (args.command === 'generate') return generate(loaded, args.outDir, out);

@@ -36,8 +36,15 @@ export function loadProject(projectArg: string | undefined): LoadedProject {
     const text = configErrors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join(' ');
     throw new CliError(`Cannot read ${displayPath(configPath)}: ${text}`);
   }
-  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, projectReferences: config.projectReferences, configFileParsingDiagnostics: config.errors });
-  const typeErrors = [...config.errors, ...ts.getPreEmitDiagnostics(program)].filter((d) => d.category === ts.DiagnosticCategory.Error);
+  const program = ts.createProgram({
+    rootNames: config.fileNames,
+    options: config.options,
+    projectReferences: config.projectReferences,
+    configFileParsingDiagnostics: config.errors,
+  });
+  const typeErrors = [...config.errors, ...ts.getPreEmitDiagnostics(program)].filter(
+    (d) => d.category === ts.DiagnosticCategory.Error,
+  );
   const analysis = getAnalysis(program);
   const tsgErrors = analysis.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   return { program, analysis, configDir: path.dirname(configPath), typeErrors, tsgErrors };
@@ -47,14 +54,18 @@ function resolveConfig(arg: string): string {
   const abs = path.resolve(arg);
   const file = fs.existsSync(abs) && fs.statSync(abs).isDirectory() ? path.join(abs, 'tsconfig.json') : abs;
   if (!fs.existsSync(file)) {
-    throw new CliError(`No tsconfig at ${displayPath(file)}. Pass the project with -p <tsconfig.json or its directory>.`);
+    throw new CliError(
+      `No tsconfig at ${displayPath(file)}. Pass the project with -p <tsconfig.json or its directory>.`,
+    );
   }
   return file;
 }
 
 /** The project's own source files: what the CLI writes out. Declaration files and packages are not. */
 export function ownSourceFiles(loaded: LoadedProject): ts.SourceFile[] {
-  return loaded.program.getSourceFiles().filter((f) => !f.isDeclarationFile && !loaded.program.isSourceFileFromExternalLibrary(f));
+  return loaded.program
+    .getSourceFiles()
+    .filter((f) => !f.isDeclarationFile && !loaded.program.isSourceFileFromExternalLibrary(f));
 }
 
 /** Prints diagnostics the way `tsc` lists them: `src/a.ts:3:5 - error TS2322: ...`, `... - error TSG9001: ...`. */

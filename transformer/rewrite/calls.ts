@@ -38,7 +38,14 @@ export function emitChain(rw: FileRewrite, chain: ts.Expression, visit: Visit): 
 export function isChainOuter(node: ts.Node): node is ts.Expression {
   if (!(node.flags & ts.NodeFlags.OptionalChain)) return false;
   const p = node.parent;
-  return !(p.flags & ts.NodeFlags.OptionalChain && (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p) || ts.isNonNullExpression(p)) && p.expression === node);
+  return !(
+    p.flags & ts.NodeFlags.OptionalChain &&
+    (ts.isPropertyAccessExpression(p) ||
+      ts.isElementAccessExpression(p) ||
+      ts.isCallExpression(p) ||
+      ts.isNonNullExpression(p)) &&
+    p.expression === node
+  );
 }
 
 /** The calls on the spine of an optional chain (not in arguments). */
@@ -47,7 +54,13 @@ export function chainCalls(chain: ts.Expression): ts.CallExpression[] {
   let e: ts.Expression = chain;
   while (e.flags & ts.NodeFlags.OptionalChain) {
     if (ts.isCallExpression(e)) out.push(e);
-    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    if (
+      ts.isPropertyAccessExpression(e) ||
+      ts.isElementAccessExpression(e) ||
+      ts.isCallExpression(e) ||
+      ts.isNonNullExpression(e)
+    )
+      e = e.expression;
     else break;
   }
   return out;
@@ -63,8 +76,14 @@ function wrapGuards(f: ts.NodeFactory, expr: ts.Expression, guards: Guard[]): ts
   let result = expr;
   for (let i = guards.length - 1; i >= 0; i--) {
     const { temp, value } = guards[i];
-    const test = f.createBinaryExpression(f.createParenthesizedExpression(f.createAssignment(temp, value)), ts.SyntaxKind.EqualsEqualsToken, f.createNull());
-    result = f.createParenthesizedExpression(f.createConditionalExpression(test, undefined, f.createVoidZero(), undefined, result));
+    const test = f.createBinaryExpression(
+      f.createParenthesizedExpression(f.createAssignment(temp, value)),
+      ts.SyntaxKind.EqualsEqualsToken,
+      f.createNull(),
+    );
+    result = f.createParenthesizedExpression(
+      f.createConditionalExpression(test, undefined, f.createVoidZero(), undefined, result),
+    );
   }
   return result;
 }
@@ -96,9 +115,18 @@ function chainValue(rw: FileRewrite, e: ts.Expression, visit: Visit, guards: Gua
  * A call split into receiver, function and arguments, each evaluated once, in order; `plan`
  * undefined means a plain call (a link of a chain that does not suspend).
  */
-function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateExpression, plan: CallPlan | undefined, visit: Visit, guards: Guard[]): ts.Expression {
+function callBody(
+  rw: FileRewrite,
+  call: ts.CallExpression | ts.TaggedTemplateExpression,
+  plan: CallPlan | undefined,
+  visit: Visit,
+  guards: Guard[],
+): ts.Expression {
   const f = rw.factory;
-  const visitArgs = () => (ts.isCallExpression(call) ? call.arguments.map((a) => visit(a) as ts.Expression) : templateArguments(rw, call, visit));
+  const visitArgs = () =>
+    ts.isCallExpression(call)
+      ? call.arguments.map((a) => visit(a) as ts.Expression)
+      : templateArguments(rw, call, visit);
   const optionalCall = ts.isCallExpression(call) && !!call.questionDotToken;
   if (plan?.kind === 'direct' && !optionalCall) {
     const twin = rw.directTwinRef(plan.fn);
@@ -112,7 +140,9 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
       // `super.m(x)`: the method runs on `this`; inside a coloured arrow `super` comes in captured
       recv = f.createThis();
-      const key = ts.isPropertyAccessExpression(callee) ? f.createStringLiteral(callee.name.text) : (visit(callee.argumentExpression) as ts.Expression);
+      const key = ts.isPropertyAccessExpression(callee)
+        ? f.createStringLiteral(callee.name.text)
+        : (visit(callee.argumentExpression) as ts.Expression);
       fnValue = rw.superMember(callee, key);
       obj = fnValue;
     } else {
@@ -124,9 +154,10 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
         obj = f.createParenthesizedExpression(f.createAssignment(recv, value));
       }
     }
-    if (callee.expression.kind !== ts.SyntaxKind.SuperKeyword) fnValue = ts.isPropertyAccessExpression(callee)
-      ? f.createPropertyAccessExpression(obj, visit(callee.name) as ts.MemberName)
-      : f.createElementAccessExpression(obj, visit(callee.argumentExpression) as ts.Expression);
+    if (callee.expression.kind !== ts.SyntaxKind.SuperKeyword)
+      fnValue = ts.isPropertyAccessExpression(callee)
+        ? f.createPropertyAccessExpression(obj, visit(callee.name) as ts.MemberName)
+        : f.createElementAccessExpression(obj, visit(callee.argumentExpression) as ts.Expression);
   } else {
     fnValue = chainValue(rw, callee, visit, guards);
   }
@@ -134,16 +165,32 @@ function callBody(rw: FileRewrite, call: ts.CallExpression | ts.TaggedTemplateEx
   if (plan?.kind === 'builtin') {
     // `ids.map(cb)` → `(yield* __tsg.builtins.map(_a = ids, cb))`; the method is the builtin by type
     const helper = f.createPropertyAccessExpression(rw.helper('builtins'), plan.helper);
-    const target = ts.isPropertyAccessExpression(fnValue) || ts.isElementAccessExpression(fnValue) ? fnValue.expression : f.createVoidZero();
+    const target =
+      ts.isPropertyAccessExpression(fnValue) || ts.isElementAccessExpression(fnValue)
+        ? fnValue.expression
+        : f.createVoidZero();
     if (plan.inAsync) {
       return awaitInGreenlet(rw, helper, undefined, [target, ...args]);
     }
     return delegate(rw, f.createCallExpression(helper, undefined, [target, ...args]), false);
   }
-  if (plan?.kind === 'direct' && recv && ts.isPropertyAccessExpression(fnValue) && ts.isPrivateIdentifier(callee.kind === ts.SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name : fnValue.name)) {
+  if (
+    plan?.kind === 'direct' &&
+    recv &&
+    ts.isPropertyAccessExpression(fnValue) &&
+    ts.isPrivateIdentifier(
+      callee.kind === ts.SyntaxKind.PropertyAccessExpression
+        ? (callee as ts.PropertyAccessExpression).name
+        : fnValue.name,
+    )
+  ) {
     // `this.#m(x)` → `(yield* (_a = this).#m$twin(x))`: private methods are never overridden
     const twin = f.createPrivateIdentifier(rw.twinName(plan.fn)!.text);
-    return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(fnValue.expression, twin), undefined, args), plan.explicit);
+    return delegate(
+      rw,
+      f.createCallExpression(f.createPropertyAccessExpression(fnValue.expression, twin), undefined, args),
+      plan.explicit,
+    );
   }
   let fn: ts.Expression;
   const steps: ts.Expression[] = [];
@@ -178,33 +225,66 @@ function templateArguments(rw: FileRewrite, call: ts.TaggedTemplateExpression, v
 }
 
 /** Emits a tagged template whose tag may suspend. */
-export function emitTagged(rw: FileRewrite, node: ts.TaggedTemplateExpression, plan: CallPlan, visit: Visit): ts.Expression {
+export function emitTagged(
+  rw: FileRewrite,
+  node: ts.TaggedTemplateExpression,
+  plan: CallPlan,
+  visit: Visit,
+): ts.Expression {
   const guards: Guard[] = [];
   return wrapGuards(rw.factory, callBody(rw, node, plan, visit, guards), guards);
 }
 
 /** `yield* __tsg.dispatch(fn).call(thisArg, ...args)`: the twin if there is one, else a plain call. */
-function dispatch(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[], explicit: boolean): ts.Expression {
+function dispatch(
+  rw: FileRewrite,
+  fn: ts.Expression,
+  thisArg: ts.Expression | undefined,
+  args: ts.Expression[],
+  explicit: boolean,
+): ts.Expression {
   const f = rw.factory;
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
-  return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]), explicit);
+  return delegate(
+    rw,
+    f.createCallExpression(f.createPropertyAccessExpression(target, 'call'), undefined, [
+      thisArg ?? f.createVoidZero(),
+      ...args,
+    ]),
+    explicit,
+  );
 }
 
 /**
  * A call of a suspension point, waited for inline (no generator per wait):
  * `query(sql)` → `__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))`.
  */
-function inlineWait(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[]): ts.Expression {
+function inlineWait(
+  rw: FileRewrite,
+  fn: ts.Expression,
+  thisArg: ts.Expression | undefined,
+  args: ts.Expression[],
+): ts.Expression {
   const f = rw.factory;
-  const call = f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(rw.helper('rawOf'), undefined, [fn]), 'call'), undefined, [thisArg ?? f.createVoidZero(), ...args]);
-  const wait = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markInlineWait'), undefined, [call]));
+  const call = f.createCallExpression(
+    f.createPropertyAccessExpression(f.createCallExpression(rw.helper('rawOf'), undefined, [fn]), 'call'),
+    undefined,
+    [thisArg ?? f.createVoidZero(), ...args],
+  );
+  const wait = f.createYieldExpression(
+    undefined,
+    f.createCallExpression(rw.helper('markInlineWait'), undefined, [call]),
+  );
   return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [wait]));
 }
 
 /** `awaitSync(p)`, `p` a promise: `__tsg.resumeInline(yield __tsg.markInlineWait(p))`. */
 function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
   const f = rw.factory;
-  const wait = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markInlineWait'), undefined, [promise]));
+  const wait = f.createYieldExpression(
+    undefined,
+    f.createCallExpression(rw.helper('markInlineWait'), undefined, [promise]),
+  );
   return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [wait]));
 }
 
@@ -218,14 +298,22 @@ function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
  * o[k] += v   →  (yield* __tsg.setProperty(_a = o, _b = k, (yield* __tsg.getProperty(_a, _b)) + v))
  * ```
  */
-export function emitAccess(rw: FileRewrite, access: ts.PropertyAccessExpression | ts.ElementAccessExpression, plan: { mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }, visit: Visit, assignment?: ts.BinaryExpression): ts.Expression {
+export function emitAccess(
+  rw: FileRewrite,
+  access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  plan: { mode: 'read' | 'write' | 'readwrite'; inAsync: boolean },
+  visit: Visit,
+  assignment?: ts.BinaryExpression,
+): ts.Expression {
   const f = rw.factory;
   const run = (helper: 'getProperty' | 'setProperty', args: ts.Expression[]): ts.Expression =>
     plan.inAsync
       ? awaitInGreenlet(rw, rw.helper(helper), undefined, args)
       : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), false);
   let obj = visit(access.expression) as ts.Expression;
-  let key: ts.Expression = ts.isPropertyAccessExpression(access) ? f.createStringLiteral(access.name.text) : (visit(access.argumentExpression) as ts.Expression);
+  let key: ts.Expression = ts.isPropertyAccessExpression(access)
+    ? f.createStringLiteral(access.name.text)
+    : (visit(access.argumentExpression) as ts.Expression);
   if (!assignment) return run('getProperty', [obj, key]);
   const right = visit(assignment.right) as ts.Expression;
   if (assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken) return run('setProperty', [obj, key, right]);
@@ -262,27 +350,52 @@ function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
  * `f.call(t, a)` → `(yield* __tsg.dispatch(f).call(t, a))`; `f.apply(t, xs)` →
  * `(yield* __tsg.dispatch(f).apply(t, xs))`; in an async function, awaited through a greenlet.
  */
-export function emitVia(rw: FileRewrite, call: ts.CallExpression, plan: { how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }, visit: Visit): ts.Expression {
+export function emitVia(
+  rw: FileRewrite,
+  call: ts.CallExpression,
+  plan: { how: 'call' | 'apply'; inAsync: boolean; explicit: boolean },
+  visit: Visit,
+): ts.Expression {
   const f = rw.factory;
   const fn = visit((skipParens(call.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
   const args = call.arguments.map((a) => visit(a) as ts.Expression);
   if (plan.inAsync) {
     const thisArg = args[0] ?? f.createVoidZero();
-    const list = plan.how === 'call' ? f.createArrayLiteralExpression(args.slice(1)) : f.createBinaryExpression(args[1] ?? f.createVoidZero(), ts.SyntaxKind.QuestionQuestionToken, f.createArrayLiteralExpression([]));
+    const list =
+      plan.how === 'call'
+        ? f.createArrayLiteralExpression(args.slice(1))
+        : f.createBinaryExpression(
+            args[1] ?? f.createVoidZero(),
+            ts.SyntaxKind.QuestionQuestionToken,
+            f.createArrayLiteralExpression([]),
+          );
     return awaitInGreenlet(rw, fn, thisArg, list);
   }
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
-  return delegate(rw, f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args), plan.explicit);
+  return delegate(
+    rw,
+    f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args),
+    plan.explicit,
+  );
 }
 
 /**
  * `__tsg.unbox(await __tsg.callInGreenlet(fn, thisArg, [...args]))`: an async function awaits the
  * call; a thenable the call returns comes back boxed, so the `await` does not adopt it.
  */
-export function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.Expression | undefined, args: ts.Expression[] | ts.Expression): ts.Expression {
+export function awaitInGreenlet(
+  rw: FileRewrite,
+  fn: ts.Expression,
+  thisArg: ts.Expression | undefined,
+  args: ts.Expression[] | ts.Expression,
+): ts.Expression {
   const f = rw.factory;
   const list = Array.isArray(args) ? f.createArrayLiteralExpression(args) : args;
-  const call = f.createCallExpression(rw.helper('callInGreenlet'), undefined, [fn, thisArg ?? f.createVoidZero(), list]);
+  const call = f.createCallExpression(rw.helper('callInGreenlet'), undefined, [
+    fn,
+    thisArg ?? f.createVoidZero(),
+    list,
+  ]);
   return f.createCallExpression(rw.helper('unbox'), undefined, [f.createAwaitExpression(call)]);
 }
 
@@ -294,7 +407,8 @@ export function awaitInGreenlet(rw: FileRewrite, fn: ts.Expression, thisArg: ts.
  */
 export function delegate(rw: FileRewrite, gen: ts.Expression, explicit: boolean): ts.Expression {
   const f = rw.factory;
-  if (!explicit) return f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen));
+  if (!explicit)
+    return f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen));
   const y = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markRecord'), undefined, [gen]));
   return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [y]));
 }

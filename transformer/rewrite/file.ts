@@ -31,7 +31,10 @@ export class FileRewrite {
   /** Coloured methods of each class or object literal, registered when the owner is emitted. */
   private readonly methods = new Map<ts.Node, Array<{ key: string; label: string; isStatic: boolean }>>();
   /** Coloured accessors of each class or object literal: their twins' symbol keys. */
-  private readonly accessors = new Map<ts.Node, Map<string, { isStatic: boolean; get?: ts.Identifier; set?: ts.Identifier }>>();
+  private readonly accessors = new Map<
+    ts.Node,
+    Map<string, { isStatic: boolean; get?: ts.Identifier; set?: ts.Identifier }>
+  >();
   /** Registration statements to put at the top of each scope (keyed by its statement list's owner). */
   readonly registrations = new Map<ts.Node, ts.Statement[]>();
 
@@ -62,7 +65,8 @@ export class FileRewrite {
     let id = this.twinNames.get(fn);
     if (!id) {
       if (ts.isFunctionDeclaration(fn) && fn.name) id = this.factory.createIdentifier(`${fn.name.text}$twin`);
-      else if (ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name)) id = this.factory.createIdentifier(`${fn.name.text}$twin`); // "#m$twin"
+      else if (ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name))
+        id = this.factory.createIdentifier(`${fn.name.text}$twin`); // "#m$twin"
       else return undefined;
       this.twinNames.set(fn, id);
     }
@@ -98,8 +102,19 @@ export class FileRewrite {
   twinKey(base: string, description: string): ts.Identifier {
     const f = this.factory;
     const id = f.createUniqueName(base.replace(/\W/g, '_'));
-    const symbolCall = f.createCallExpression(f.createIdentifier('Symbol'), undefined, [f.createStringLiteral(description)]);
-    this.register(this.file, f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(id, undefined, undefined, symbolCall)], ts.NodeFlags.Const)));
+    const symbolCall = f.createCallExpression(f.createIdentifier('Symbol'), undefined, [
+      f.createStringLiteral(description),
+    ]);
+    this.register(
+      this.file,
+      f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [f.createVariableDeclaration(id, undefined, undefined, symbolCall)],
+          ts.NodeFlags.Const,
+        ),
+      ),
+    );
     return id;
   }
 
@@ -107,7 +122,12 @@ export class FileRewrite {
   private accessorTwinsCalls(owner: ts.Node, target: (isStatic: boolean) => ts.Expression): ts.Expression[] {
     const f = this.factory;
     return [...(this.accessors.get(owner) ?? [])].map(([key, a]) =>
-      f.createCallExpression(this.helper('accessorTwins'), undefined, [target(a.isStatic), f.createStringLiteral(key), a.get ?? f.createVoidZero(), a.set ?? f.createVoidZero()]),
+      f.createCallExpression(this.helper('accessorTwins'), undefined, [
+        target(a.isStatic),
+        f.createStringLiteral(key),
+        a.get ?? f.createVoidZero(),
+        a.set ?? f.createVoidZero(),
+      ]),
     );
   }
 
@@ -130,18 +150,35 @@ export class FileRewrite {
       // accessorTwins and methodTwins both return the object they are given
       let wrapped: ts.Expression = list.length ? this.methodTwinsCall(visited, list) : visited;
       for (const call of this.accessorTwinsCalls(original, () => f.createIdentifier('__placeholder__'))) {
-        wrapped = f.updateCallExpression(call as ts.CallExpression, (call as ts.CallExpression).expression, undefined, [wrapped, ...(call as ts.CallExpression).arguments.slice(1)]);
+        wrapped = f.updateCallExpression(call as ts.CallExpression, (call as ts.CallExpression).expression, undefined, [
+          wrapped,
+          ...(call as ts.CallExpression).arguments.slice(1),
+        ]);
       }
       return wrapped;
     }
-    const stmts: ts.Statement[] = this.accessorTwinsCalls(original, (isStatic) => (isStatic ? f.createThis() : f.createPropertyAccessExpression(f.createThis(), 'prototype'))).map((c) => f.createExpressionStatement(c));
+    const stmts: ts.Statement[] = this.accessorTwinsCalls(original, (isStatic) =>
+      isStatic ? f.createThis() : f.createPropertyAccessExpression(f.createThis(), 'prototype'),
+    ).map((c) => f.createExpressionStatement(c));
     const inst = list.filter((m) => !m.isStatic);
     const stat = list.filter((m) => m.isStatic);
-    if (inst.length) stmts.push(f.createExpressionStatement(this.methodTwinsCall(f.createPropertyAccessExpression(f.createThis(), 'prototype'), inst)));
+    if (inst.length)
+      stmts.push(
+        f.createExpressionStatement(
+          this.methodTwinsCall(f.createPropertyAccessExpression(f.createThis(), 'prototype'), inst),
+        ),
+      );
     if (stat.length) stmts.push(f.createExpressionStatement(this.methodTwinsCall(f.createThis(), stat)));
     const block = f.createClassStaticBlockDeclaration(f.createBlock(stmts, true));
     if (ts.isClassDeclaration(visited)) {
-      return f.updateClassDeclaration(visited, visited.modifiers, visited.name, visited.typeParameters, visited.heritageClauses, [block, ...visited.members]);
+      return f.updateClassDeclaration(
+        visited,
+        visited.modifiers,
+        visited.name,
+        visited.typeParameters,
+        visited.heritageClauses,
+        [block, ...visited.members],
+      );
     }
     const c = visited as ts.ClassExpression;
     return f.updateClassExpression(c, c.modifiers, c.name, c.typeParameters, c.heritageClauses, [block, ...c.members]);
@@ -158,7 +195,9 @@ export class FileRewrite {
       f.createPropertyAccessExpression(target, node.name),
       f.createPropertyAccessExpression(target, twin),
     ]);
-    return temp ? f.createParenthesizedExpression(f.createCommaListExpression([f.createAssignment(temp, obj), call])) : call;
+    return temp
+      ? f.createParenthesizedExpression(f.createCommaListExpression([f.createAssignment(temp, obj), call]))
+      : call;
   }
 
   /**
@@ -170,7 +209,10 @@ export class FileRewrite {
     const visited = ts.visitEachChild(node, this.visit, this.context);
     const [fn, options] = visited.arguments;
     const named = f.createPropertyAssignment('name', f.createStringLiteral(name));
-    const merged = options && ts.isObjectLiteralExpression(options) ? f.updateObjectLiteralExpression(options, [...options.properties, named]) : f.createObjectLiteralExpression([named]);
+    const merged =
+      options && ts.isObjectLiteralExpression(options)
+        ? f.updateObjectLiteralExpression(options, [...options.properties, named])
+        : f.createObjectLiteralExpression([named]);
     return f.updateCallExpression(visited, visited.expression, visited.typeArguments, [fn, merged]);
   }
 
@@ -187,8 +229,17 @@ export class FileRewrite {
     const statements = this.withRegistrations(this.file, visited.statements);
     if (!this.usedRuntime) return this.factory.updateSourceFile(visited, statements);
     let i = 0; // after the directives ("use strict")
-    while (i < statements.length && ts.isExpressionStatement(statements[i]) && ts.isStringLiteral((statements[i] as ts.ExpressionStatement).expression)) i++;
-    return this.factory.updateSourceFile(visited, [...statements.slice(0, i), this.runtimeImport(), ...statements.slice(i)]);
+    while (
+      i < statements.length &&
+      ts.isExpressionStatement(statements[i]) &&
+      ts.isStringLiteral((statements[i] as ts.ExpressionStatement).expression)
+    )
+      i++;
+    return this.factory.updateSourceFile(visited, [
+      ...statements.slice(0, i),
+      this.runtimeImport(),
+      ...statements.slice(i),
+    ]);
   }
 
   /**
@@ -202,9 +253,19 @@ export class FileRewrite {
     const specifier = f.createStringLiteral(this.options.runtimeModule);
     if (this.options.output === 'javascript' && emitsCommonJS(this.context.getCompilerOptions(), this.file)) {
       const required = f.createCallExpression(f.createIdentifier('require'), undefined, [specifier]);
-      return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(this.runtimeId, undefined, undefined, required)], ts.NodeFlags.Const));
+      return f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList(
+          [f.createVariableDeclaration(this.runtimeId, undefined, undefined, required)],
+          ts.NodeFlags.Const,
+        ),
+      );
     }
-    return f.createImportDeclaration(undefined, f.createImportClause(false, undefined, f.createNamespaceImport(this.runtimeId)), specifier);
+    return f.createImportDeclaration(
+      undefined,
+      f.createImportClause(false, undefined, f.createNamespaceImport(this.runtimeId)),
+      specifier,
+    );
   }
 
   /** Puts the registrations of `owner`'s scope before its first statement (after directives). */
@@ -212,7 +273,12 @@ export class FileRewrite {
     const regs = this.registrations.get(owner);
     if (!regs?.length) return [...statements];
     let i = 0;
-    while (i < statements.length && ts.isExpressionStatement(statements[i]) && ts.isStringLiteral((statements[i] as ts.ExpressionStatement).expression)) i++;
+    while (
+      i < statements.length &&
+      ts.isExpressionStatement(statements[i]) &&
+      ts.isStringLiteral((statements[i] as ts.ExpressionStatement).expression)
+    )
+      i++;
     if (ts.isSourceFile(owner)) while (i < statements.length && ts.isImportDeclaration(statements[i])) i++;
     return [...statements.slice(0, i), ...regs, ...statements.slice(i)];
   }
@@ -227,24 +293,40 @@ export class FileRewrite {
   superMember(access: ts.PropertyAccessExpression | ts.ElementAccessExpression, key: ts.Expression): ts.Expression {
     const f = this.factory;
     if (this.lexical?.superGet) return f.createCallExpression(this.lexical.superGet, undefined, [key]);
-    return ts.isPropertyAccessExpression(access) ? f.createPropertyAccessExpression(f.createSuper(), access.name) : f.createElementAccessExpression(f.createSuper(), key);
+    return ts.isPropertyAccessExpression(access)
+      ? f.createPropertyAccessExpression(f.createSuper(), access.name)
+      : f.createElementAccessExpression(f.createSuper(), key);
   }
 
   readonly visit = (node: ts.Node): ts.Node | ts.Node[] => {
     const lex = this.lexical;
     if (lex) {
-      if (lex.arguments && ts.isIdentifier(node) && node.text === 'arguments' && isExpressionUse(node)) return lex.arguments;
-      if (lex.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword) return lex.newTarget;
+      if (lex.arguments && ts.isIdentifier(node) && node.text === 'arguments' && isExpressionUse(node))
+        return lex.arguments;
+      if (lex.newTarget && ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.NewKeyword)
+        return lex.newTarget;
       if (lex.superGet && ts.isCallExpression(node) && !this.analysis.plans.has(node)) {
         const callee = skipParens(node.expression);
-        if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        if (
+          (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) &&
+          callee.expression.kind === ts.SyntaxKind.SuperKeyword
+        ) {
           // `super.m(x)` → `_superGet("m").call(this, x)`: the method still runs on this `this`
           const fn = this.visit(callee) as ts.Expression;
-          return this.factory.createCallExpression(this.factory.createPropertyAccessExpression(fn, 'call'), undefined, [this.factory.createThis(), ...node.arguments.map((a) => this.visit(a) as ts.Expression)]);
+          return this.factory.createCallExpression(this.factory.createPropertyAccessExpression(fn, 'call'), undefined, [
+            this.factory.createThis(),
+            ...node.arguments.map((a) => this.visit(a) as ts.Expression),
+          ]);
         }
       }
-      if (lex.superGet && (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.expression.kind === ts.SyntaxKind.SuperKeyword) {
-        const key = ts.isPropertyAccessExpression(node) ? this.factory.createStringLiteral(node.name.text) : (this.visit(node.argumentExpression) as ts.Expression);
+      if (
+        lex.superGet &&
+        (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) &&
+        node.expression.kind === ts.SyntaxKind.SuperKeyword
+      ) {
+        const key = ts.isPropertyAccessExpression(node)
+          ? this.factory.createStringLiteral(node.name.text)
+          : (this.visit(node.argumentExpression) as ts.Expression);
         return this.superMember(node, key);
       }
       if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) {
@@ -270,22 +352,33 @@ export class FileRewrite {
       if (plan?.kind === 'bind') {
         // `f.bind(t, a)` → `__tsg.bindTwin(f, t, a)`: the bound function keeps a bound twin
         const fn = this.visit((skipParens(node.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
-        return this.factory.createCallExpression(this.helper('bindTwin'), undefined, [fn, ...node.arguments.map((a) => this.visit(a) as ts.Expression)]);
+        return this.factory.createCallExpression(this.helper('bindTwin'), undefined, [
+          fn,
+          ...node.arguments.map((a) => this.visit(a) as ts.Expression),
+        ]);
       }
       if (plan?.kind === 'name') return this.namedSynchronize(node, plan.name);
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
     }
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    ) {
       const target = skipParens(node.left);
       const plan = this.analysis.plans.get(target);
-      if (plan?.kind === 'accessor' && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) {
+      if (
+        plan?.kind === 'accessor' &&
+        (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))
+      ) {
         return emitAccess(this, target, plan, this.visit as (n: ts.Node) => ts.Node, node);
       }
     }
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
       const plan = this.analysis.plans.get(node);
       if (plan?.kind === 'accessor') return emitAccess(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
-      if (plan?.kind === 'privateTwin' && ts.isPropertyAccessExpression(node)) return this.privateMethodValue(node, plan.fn);
+      if (plan?.kind === 'privateTwin' && ts.isPropertyAccessExpression(node))
+        return this.privateMethodValue(node, plan.fn);
     }
     if (ts.isTaggedTemplateExpression(node)) {
       const plan = this.analysis.plans.get(node);
@@ -316,13 +409,23 @@ export interface LexicalCapture {
 /** True if `file` is emitted as a CommonJS module (`module: commonjs`, or `node16`..`nodenext` for a CommonJS file). */
 function emitsCommonJS(options: ts.CompilerOptions, file: ts.SourceFile): boolean {
   // unset: TypeScript's default follows the target, CommonJS below ES2015 and ES modules from it
-  const kind = options.module ?? ((options.target ?? ts.ScriptTarget.ESNext) < ts.ScriptTarget.ES2015 ? ts.ModuleKind.CommonJS : ts.ModuleKind.ES2015);
-  if (kind >= ts.ModuleKind.Node16 && kind <= ts.ModuleKind.NodeNext) return file.impliedNodeFormat !== ts.ModuleKind.ESNext;
+  const kind =
+    options.module ??
+    ((options.target ?? ts.ScriptTarget.ESNext) < ts.ScriptTarget.ES2015
+      ? ts.ModuleKind.CommonJS
+      : ts.ModuleKind.ES2015);
+  if (kind >= ts.ModuleKind.Node16 && kind <= ts.ModuleKind.NodeNext)
+    return file.impliedNodeFormat !== ts.ModuleKind.ESNext;
   return kind === ts.ModuleKind.CommonJS;
 }
 
 /** The per-file transformer: rewrites files the analysis touched, returns the others as they are. */
-export function rewriteFile(context: ts.TransformationContext, analysis: Analysis, file: ts.SourceFile, options: RewriteOptions): ts.SourceFile {
+export function rewriteFile(
+  context: ts.TransformationContext,
+  analysis: Analysis,
+  file: ts.SourceFile,
+  options: RewriteOptions,
+): ts.SourceFile {
   const original = ts.getOriginalNode(file) as ts.SourceFile;
   if (!analysis.files.has(original) && !analysis.namedFiles.has(original)) return file;
   return new FileRewrite(context, analysis, original, options).run();

@@ -38,17 +38,53 @@ function emitDeclaration(rw: FileRewrite, fn: ts.FunctionDeclaration): ts.Node[]
   // `export default function () {}`: TypeScript's module transform exports an anonymous default
   // under a name made for the original node (`default_1`), so its plain entry is a new node.
   const plain = fn.name
-    ? f.updateFunctionDeclaration(fn, fn.modifiers, undefined, plainName, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, twin, name))
-    : ts.setTextRange(f.createFunctionDeclaration(fn.modifiers, undefined, plainName, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, twin, name)), fn);
-  const modifiers = fn.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
+    ? f.updateFunctionDeclaration(
+        fn,
+        fn.modifiers,
+        undefined,
+        plainName,
+        fn.typeParameters,
+        plainParameters(rw, fn),
+        fn.type,
+        plainBody(rw, twin, name),
+      )
+    : ts.setTextRange(
+        f.createFunctionDeclaration(
+          fn.modifiers,
+          undefined,
+          plainName,
+          fn.typeParameters,
+          plainParameters(rw, fn),
+          fn.type,
+          plainBody(rw, twin, name),
+        ),
+        fn,
+      );
+  const modifiers = fn.modifiers?.filter(
+    (m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword,
+  );
   const { parameters, body } = twinParametersAndBody(rw, fn);
-  const gen = f.createFunctionDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), twin, undefined, parameters, undefined, body);
+  const gen = f.createFunctionDeclaration(
+    modifiers,
+    f.createToken(ts.SyntaxKind.AsteriskToken),
+    twin,
+    undefined,
+    parameters,
+    undefined,
+    body,
+  );
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
   // A declaration in a `case` clause is visible in every clause of its switch, and any one of
   // them may run first: each registers it (setTwin is idempotent).
   const owners = ts.isCaseOrDefaultClause(fn.parent) ? fn.parent.parent.clauses : [fn.parent];
-  for (const owner of owners) rw.register(owner, f.createExpressionStatement(f.createCallExpression(rw.helper('setTwin'), undefined, [plainName, twin, f.createStringLiteral(name)])));
+  for (const owner of owners)
+    rw.register(
+      owner,
+      f.createExpressionStatement(
+        f.createCallExpression(rw.helper('setTwin'), undefined, [plainName, twin, f.createStringLiteral(name)]),
+      ),
+    );
   return [plain, gen];
 }
 
@@ -57,7 +93,15 @@ function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expressi
   const name = functionName(fn);
   const { parameters, body } = twinParametersAndBody(rw, fn);
   const selfRef = fn.name && referencesName(fn, fn.name.text) ? fn.name : undefined; // body or parameter defaults
-  const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), selfRef ? undefined : fn.name, undefined, parameters, undefined, body);
+  const gen = f.createFunctionExpression(
+    undefined,
+    f.createToken(ts.SyntaxKind.AsteriskToken),
+    selfRef ? undefined : fn.name,
+    undefined,
+    parameters,
+    undefined,
+    body,
+  );
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
   const made = f.createCallExpression(rw.helper('fnTwin'), undefined, [gen, f.createStringLiteral(name)]);
@@ -66,10 +110,23 @@ function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expressi
   const local = f.createIdentifier(selfRef.text);
   return f.createCallExpression(
     f.createParenthesizedExpression(
-      f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createBlock([
-        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(local, undefined, undefined, made)], ts.NodeFlags.Const)),
-        f.createReturnStatement(local),
-      ])),
+      f.createArrowFunction(
+        undefined,
+        undefined,
+        [],
+        undefined,
+        undefined,
+        f.createBlock([
+          f.createVariableStatement(
+            undefined,
+            f.createVariableDeclarationList(
+              [f.createVariableDeclaration(local, undefined, undefined, made)],
+              ts.NodeFlags.Const,
+            ),
+          ),
+          f.createReturnStatement(local),
+        ]),
+      ),
     ),
     undefined,
     [],
@@ -91,23 +148,56 @@ function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
   const lexical: LexicalCapture = {};
   // inside another coloured arrow's twin, these are that arrow's captures, not the generator's own
   const outer = rw.lexical;
-  if (uses.arguments) captured.push([(lexical.arguments = f.createUniqueName('_arguments')), outer?.arguments ?? f.createIdentifier('arguments')]);
-  if (uses.newTarget) captured.push([(lexical.newTarget = f.createUniqueName('_newTarget')), outer?.newTarget ?? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target'))]);
+  if (uses.arguments)
+    captured.push([
+      (lexical.arguments = f.createUniqueName('_arguments')),
+      outer?.arguments ?? f.createIdentifier('arguments'),
+    ]);
+  if (uses.newTarget)
+    captured.push([
+      (lexical.newTarget = f.createUniqueName('_newTarget')),
+      outer?.newTarget ?? f.createMetaProperty(ts.SyntaxKind.NewKeyword, f.createIdentifier('target')),
+    ]);
   if (uses.superReads) {
     const k = f.createUniqueName('k');
-    const getter = outer?.superGet ?? f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, f.createElementAccessExpression(f.createSuper(), k));
+    const getter =
+      outer?.superGet ??
+      f.createArrowFunction(
+        undefined,
+        undefined,
+        [f.createParameterDeclaration(undefined, undefined, k)],
+        undefined,
+        undefined,
+        f.createElementAccessExpression(f.createSuper(), k),
+      );
     captured.push([(lexical.superGet = f.createUniqueName('_superGet')), getter]);
   }
   const { parameters, body } = twinParametersAndBody(rw, fn, captured.length ? lexical : undefined);
-  const gen = f.createFunctionExpression(undefined, f.createToken(ts.SyntaxKind.AsteriskToken), undefined, undefined, parameters, undefined, body);
+  const gen = f.createFunctionExpression(
+    undefined,
+    f.createToken(ts.SyntaxKind.AsteriskToken),
+    undefined,
+    undefined,
+    parameters,
+    undefined,
+    body,
+  );
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
   const made = inDerivedConstructor(fn)
-    ? f.createCallExpression(rw.helper('arrowTwinLazyThis'), undefined, [gen, f.createStringLiteral(name), f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createThis())])
+    ? f.createCallExpression(rw.helper('arrowTwinLazyThis'), undefined, [
+        gen,
+        f.createStringLiteral(name),
+        f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createThis()),
+      ])
     : f.createCallExpression(rw.helper('arrowTwin'), undefined, [gen, f.createStringLiteral(name), f.createThis()]);
   if (!captured.length) return made;
   const params = captured.map(([id]) => f.createParameterDeclaration(undefined, undefined, id));
-  return f.createCallExpression(f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, made)), undefined, captured.map(([, v]) => v));
+  return f.createCallExpression(
+    f.createParenthesizedExpression(f.createArrowFunction(undefined, undefined, params, undefined, undefined, made)),
+    undefined,
+    captured.map(([, v]) => v),
+  );
 }
 
 /** An arrow whose `this` is a derived class constructor's, which `super(() => ...)` may read before it exists. */
@@ -117,7 +207,9 @@ function inDerivedConstructor(fn: ts.ArrowFunction): boolean {
     if (ts.isSourceFile(n) || ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n)) return false;
     n = n.parent;
   }
-  return ts.isConstructorDeclaration(n) && !!n.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
+  return (
+    ts.isConstructorDeclaration(n) && !!n.parent.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
+  );
 }
 
 /** Methods of classes and object literals become generator methods; a registration makes plain entries. */
@@ -128,8 +220,27 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
   if (ts.isPrivateIdentifier(fn.name)) {
     const twin = rw.twinName(fn)!;
     const twinId = f.createPrivateIdentifier(twin.text);
-    const plain = f.updateMethodDeclaration(fn, fn.modifiers, undefined, fn.name, undefined, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, f.createPropertyAccessExpression(f.createThis(), twinId), name));
-    const gen = f.createMethodDeclaration(fn.modifiers?.filter(ts.isModifier), f.createToken(ts.SyntaxKind.AsteriskToken), twinId, undefined, undefined, parameters, undefined, body);
+    const plain = f.updateMethodDeclaration(
+      fn,
+      fn.modifiers,
+      undefined,
+      fn.name,
+      undefined,
+      fn.typeParameters,
+      plainParameters(rw, fn),
+      fn.type,
+      plainBody(rw, f.createPropertyAccessExpression(f.createThis(), twinId), name),
+    );
+    const gen = f.createMethodDeclaration(
+      fn.modifiers?.filter(ts.isModifier),
+      f.createToken(ts.SyntaxKind.AsteriskToken),
+      twinId,
+      undefined,
+      undefined,
+      parameters,
+      undefined,
+      body,
+    );
     ts.setOriginalNode(gen, fn);
     ts.setTextRange(gen, fn);
     return [plain, gen];
@@ -137,7 +248,17 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
   const key = propertyNameText(fn.name);
   if (key === undefined) return ts.visitEachChild(fn, rw.visit, rw.context); // computed name: the analysis reported it (TSG9006)
   if (ts.getDecorators(fn)?.length) return emitDecoratedMethod(rw, fn, key, parameters, body);
-  const gen = f.updateMethodDeclaration(fn, fn.modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), fn.name, undefined, undefined, parameters, undefined, body);
+  const gen = f.updateMethodDeclaration(
+    fn,
+    fn.modifiers,
+    f.createToken(ts.SyntaxKind.AsteriskToken),
+    fn.name,
+    undefined,
+    undefined,
+    parameters,
+    undefined,
+    body,
+  );
   ts.setOriginalNode(gen, fn);
   const isStatic = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
   rw.pendingMethod(fn.parent, { key, label: name, isStatic });
@@ -154,23 +275,56 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
  *                       *[_m](x) {...}
  * ```
  */
-function emitDecoratedMethod(rw: FileRewrite, fn: ts.MethodDeclaration, key: string, parameters: ts.ParameterDeclaration[], body: ts.Block): ts.Node[] {
+function emitDecoratedMethod(
+  rw: FileRewrite,
+  fn: ts.MethodDeclaration,
+  key: string,
+  parameters: ts.ParameterDeclaration[],
+  body: ts.Block,
+): ts.Node[] {
   const f = rw.factory;
   const label = functionName(fn);
   const twinKey = rw.twinKey(`_${key}`, `${label} twin`);
-  const ours = f.createDecorator(f.createCallExpression(rw.helper('methodTwinDecorator'), undefined, [twinKey, f.createStringLiteral(label)]));
+  const ours = f.createDecorator(
+    f.createCallExpression(rw.helper('methodTwinDecorator'), undefined, [twinKey, f.createStringLiteral(label)]),
+  );
   const mods = fn.modifiers ?? [];
   const lastDecorator = mods.reduce((at, m, i) => (ts.isDecorator(m) ? i : at), -1);
   const modifiers = [...mods.slice(0, lastDecorator + 1), ours, ...mods.slice(lastDecorator + 1)];
-  const plain = f.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, plainParameters(rw, fn), fn.type, plainBody(rw, f.createElementAccessExpression(f.createThis(), twinKey), label));
+  const plain = f.updateMethodDeclaration(
+    fn,
+    modifiers,
+    undefined,
+    fn.name,
+    fn.questionToken,
+    fn.typeParameters,
+    plainParameters(rw, fn),
+    fn.type,
+    plainBody(rw, f.createElementAccessExpression(f.createThis(), twinKey), label),
+  );
   return [plain, symbolKeyedTwin(rw, fn, twinKey, parameters, body)];
 }
 
 /** `*[key](...) {...}`, static if `fn` is: a twin stored under a symbol beside its plain member. */
-function symbolKeyedTwin(rw: FileRewrite, fn: ts.MethodDeclaration | ts.AccessorDeclaration, key: ts.Identifier, parameters: ts.ParameterDeclaration[], body: ts.Block): ts.MethodDeclaration {
+function symbolKeyedTwin(
+  rw: FileRewrite,
+  fn: ts.MethodDeclaration | ts.AccessorDeclaration,
+  key: ts.Identifier,
+  parameters: ts.ParameterDeclaration[],
+  body: ts.Block,
+): ts.MethodDeclaration {
   const f = rw.factory;
   const modifiers = fn.modifiers?.filter((m): m is ts.Modifier => m.kind === ts.SyntaxKind.StaticKeyword);
-  const gen = f.createMethodDeclaration(modifiers, f.createToken(ts.SyntaxKind.AsteriskToken), f.createComputedPropertyName(key), undefined, undefined, parameters, undefined, body);
+  const gen = f.createMethodDeclaration(
+    modifiers,
+    f.createToken(ts.SyntaxKind.AsteriskToken),
+    f.createComputedPropertyName(key),
+    undefined,
+    undefined,
+    parameters,
+    undefined,
+    body,
+  );
   ts.setOriginalNode(gen, fn);
   ts.setTextRange(gen, fn);
   return gen;
@@ -203,10 +357,50 @@ export function emitAsyncWithSuspendingDefaults(rw: FileRewrite, fn: FunctionNod
   if (!fn.body || !fn.parameters.some((p) => containsPlannedCall(rw, p))) return undefined;
   const { parameters, body } = twinParametersAndBody(rw, fn);
   const f = rw.factory;
-  if (ts.isFunctionDeclaration(fn)) return f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body);
-  if (ts.isFunctionExpression(fn)) return f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, parameters, fn.type, body);
-  if (ts.isArrowFunction(fn)) return f.updateArrowFunction(fn, fn.modifiers, fn.typeParameters, parameters, fn.type, fn.equalsGreaterThanToken, body);
-  if (ts.isMethodDeclaration(fn)) return f.updateMethodDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.questionToken, fn.typeParameters, parameters, fn.type, body);
+  if (ts.isFunctionDeclaration(fn))
+    return f.updateFunctionDeclaration(
+      fn,
+      fn.modifiers,
+      fn.asteriskToken,
+      fn.name,
+      fn.typeParameters,
+      parameters,
+      fn.type,
+      body,
+    );
+  if (ts.isFunctionExpression(fn))
+    return f.updateFunctionExpression(
+      fn,
+      fn.modifiers,
+      fn.asteriskToken,
+      fn.name,
+      fn.typeParameters,
+      parameters,
+      fn.type,
+      body,
+    );
+  if (ts.isArrowFunction(fn))
+    return f.updateArrowFunction(
+      fn,
+      fn.modifiers,
+      fn.typeParameters,
+      parameters,
+      fn.type,
+      fn.equalsGreaterThanToken,
+      body,
+    );
+  if (ts.isMethodDeclaration(fn))
+    return f.updateMethodDeclaration(
+      fn,
+      fn.modifiers,
+      fn.asteriskToken,
+      fn.name,
+      fn.questionToken,
+      fn.typeParameters,
+      parameters,
+      fn.type,
+      body,
+    );
   return undefined;
 }
 
@@ -220,7 +414,15 @@ function plainParameters(rw: FileRewrite, fn: ts.SignatureDeclarationBase): ts.P
       continue;
     }
     if (p.initializer || p.dotDotDotToken) break; // `b?: T` counts in `length`, as in the source
-    out.push(f.createParameterDeclaration(undefined, undefined, ts.isIdentifier(p.name) ? p.name.text : f.createUniqueName('_p'), p.questionToken, p.type));
+    out.push(
+      f.createParameterDeclaration(
+        undefined,
+        undefined,
+        ts.isIdentifier(p.name) ? p.name.text : f.createUniqueName('_p'),
+        p.questionToken,
+        p.type,
+      ),
+    );
   }
   return out;
 }
@@ -228,8 +430,18 @@ function plainParameters(rw: FileRewrite, fn: ts.SignatureDeclarationBase): ts.P
 /** `{ return __tsg.runPlain(twin.apply(this, arguments), "name"); }` */
 function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block {
   const f = rw.factory;
-  const gen = f.createCallExpression(f.createPropertyAccessExpression(twin, 'apply'), undefined, [f.createThis(), f.createIdentifier('arguments')]);
-  return f.createBlock([f.createReturnStatement(f.createCallExpression(rw.helper('runPlain'), undefined, [gen, f.createStringLiteral(name)]))], true);
+  const gen = f.createCallExpression(f.createPropertyAccessExpression(twin, 'apply'), undefined, [
+    f.createThis(),
+    f.createIdentifier('arguments'),
+  ]);
+  return f.createBlock(
+    [
+      f.createReturnStatement(
+        f.createCallExpression(rw.helper('runPlain'), undefined, [gen, f.createStringLiteral(name)]),
+      ),
+    ],
+    true,
+  );
 }
 
 /**
@@ -237,7 +449,11 @@ function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block
  * when a default may suspend all parameters move into a `var` destructuring of `...args`, which
  * evaluates defaults left to right exactly as parameters would.
  */
-function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, lexical?: LexicalCapture): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
+function twinParametersAndBody(
+  rw: FileRewrite,
+  fn: FunctionNode,
+  lexical?: LexicalCapture,
+): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
   const visit = rw.visit;
   const savedLexical = rw.lexical;
   rw.lexical = lexical;
@@ -248,7 +464,11 @@ function twinParametersAndBody(rw: FileRewrite, fn: FunctionNode, lexical?: Lexi
   }
 }
 
-function twinParts(rw: FileRewrite, fn: FunctionNode, visit: FileRewrite['visit']): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
+function twinParts(
+  rw: FileRewrite,
+  fn: FunctionNode,
+  visit: FileRewrite['visit'],
+): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
   const f = rw.factory;
   rw.context.startLexicalEnvironment();
   const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
@@ -260,20 +480,40 @@ function twinParts(rw: FileRewrite, fn: FunctionNode, visit: FileRewrite['visit'
     // stay named so the twin's (and so the plain entry's) `length` is the source's
     const args = f.createUniqueName('args');
     const firstOptional = params.findIndex((p) => p.initializer || p.dotDotDotToken);
-    const leading = params.slice(0, firstOptional < 0 ? params.length : firstOptional).map(() => f.createUniqueName('_p'));
-    parameters = [...leading.map((id) => f.createParameterDeclaration(undefined, undefined, id)), f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args)];
+    const leading = params
+      .slice(0, firstOptional < 0 ? params.length : firstOptional)
+      .map(() => f.createUniqueName('_p'));
+    parameters = [
+      ...leading.map((id) => f.createParameterDeclaration(undefined, undefined, id)),
+      f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), args),
+    ];
     const elements = params.map((p) =>
-      f.createBindingElement(p.dotDotDotToken, undefined, ts.visitNode(p.name, visit) as ts.BindingName, p.initializer ? (ts.visitNode(p.initializer, visit) as ts.Expression) : undefined),
+      f.createBindingElement(
+        p.dotDotDotToken,
+        undefined,
+        ts.visitNode(p.name, visit) as ts.BindingName,
+        p.initializer ? (ts.visitNode(p.initializer, visit) as ts.Expression) : undefined,
+      ),
     );
     const source = leading.length ? f.createArrayLiteralExpression([...leading, f.createSpreadElement(args)]) : args;
-    prologue.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(f.createArrayBindingPattern(elements), undefined, undefined, source)])));
+    prologue.push(
+      f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList([
+          f.createVariableDeclaration(f.createArrayBindingPattern(elements), undefined, undefined, source),
+        ]),
+      ),
+    );
   } else {
     parameters = params.map((p) => ts.visitNode(p, visit) as ts.ParameterDeclaration);
   }
   let statements: ts.Statement[];
   const body = fn.body!;
   if (ts.isBlock(body)) {
-    const visited = ts.visitNodes(body.statements, visit as ts.Visitor<ts.Node, ts.Statement>) as ts.NodeArray<ts.Statement>;
+    const visited = ts.visitNodes(
+      body.statements,
+      visit as ts.Visitor<ts.Node, ts.Statement>,
+    ) as ts.NodeArray<ts.Statement>;
     statements = rw.withRegistrations(body, visited);
   } else {
     const ret = f.createReturnStatement(ts.visitNode(body, visit) as ts.Expression);
@@ -290,7 +530,8 @@ function containsPlannedCall(rw: FileRewrite, node: ts.Node): boolean {
   let found = false;
   const walk = (n: ts.Node): void => {
     if (found) return;
-    if (rw.analysis.plans.has(n)) found = true; // a call, tagged template or accessor site
+    if (rw.analysis.plans.has(n))
+      found = true; // a call, tagged template or accessor site
     else if (!ts.isFunctionLike(n)) ts.forEachChild(n, walk);
   };
   walk(node);

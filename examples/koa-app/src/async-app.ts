@@ -27,7 +27,11 @@ export async function findNoteAsync(id: number): Promise<Note | undefined> {
 }
 
 export async function createNoteAsync(n: NewNote): Promise<Note> {
-  const [row] = await queryAsync('insert into notes (title, body, tags) values ($1, $2, $3) returning *', [n.title, n.body, n.tags]);
+  const [row] = await queryAsync('insert into notes (title, body, tags) values ($1, $2, $3) returning *', [
+    n.title,
+    n.body,
+    n.tags,
+  ]);
   return toNote(row);
 }
 

@@ -38,7 +38,11 @@ export function findNote(id: number): Note | undefined {
 }
 
 export function createNote(n: NewNote): Note {
-  const [row] = query('insert into notes (title, body, tags) values ($1, $2, $3) returning *', [n.title, n.body, n.tags]);
+  const [row] = query('insert into notes (title, body, tags) values ($1, $2, $3) returning *', [
+    n.title,
+    n.body,
+    n.tags,
+  ]);
   return toNote(row);
 }
 
