@@ -17,6 +17,7 @@ export const Codes = {
   UnboundedKey: 9008,
   ValueFlowBudget: 9009,
   ImplicitCall: 9010,
+  RuntimeCode: 9011,
 } as const;
 
 export interface DiagnosticSpec {

@@ -9,6 +9,7 @@
  * new Promise((r) => r(load())); // TSG9007: the executor runs inside the constructor
  * ```
  */
+import path from 'node:path';
 import ts from 'typescript';
 import type { CallPlan } from './colour';
 import {
@@ -130,6 +131,41 @@ export function writtenUnderUnboundedKey(
     });
   }
   return out;
+}
+
+/**
+ * Code made or run at run time (runtime-code.ts) that may reach a function that may suspend: it
+ * calls it as a plain function. One error per `new Function` or `eval`, naming one such function.
+ */
+export function handedToRuntimeCode(
+  sites: Array<{ made: ts.Node; calls: ts.Node[]; values: ReadonlySet<FunctionNode | 'suspends'> }>,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  const out: DiagnosticSpec[] = [];
+  for (const { made, calls, values } of sites) {
+    const fns = [...values].filter((v): v is FunctionNode => v !== 'suspends' && coloured.has(v));
+    if (!fns.length && !values.has('suspends')) continue;
+    const fn = fns[0];
+    const more = fns.length > 1 ? ` (and ${fns.length - 1} more)` : '';
+    const what = fn ? `${functionName(fn)}${more}, which may suspend` : 'a synchronized function';
+    const source =
+      calls[0] === made
+        ? 'This `eval` runs code ts-greenlet cannot compile, in a scope'
+        : `This makes a function at run time, which ts-greenlet cannot compile; it may be called (${calls.length === 1 ? `at ${lineOf(calls[0])}` : `at ${calls.length} places, e.g. ${lineOf(calls[0])}`}) with values`;
+    out.push({
+      code: Codes.RuntimeCode,
+      node: made,
+      path: fn ? colourPath(fn) : undefined,
+      message: `${source} from which it may reach ${what}: it calls it as a plain function (ScopeError when it suspends, a silent fallback under a \`try/catch\`). Keep suspending functions out of its reach, or take the library's path that makes no code at run time (zod: \`z.config({ jitless: true })\`).`,
+    });
+  }
+  return out;
+}
+
+function lineOf(node: ts.Node): string {
+  const file = node.getSourceFile();
+  return `${path.basename(file.fileName)}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
 }
 
 /**

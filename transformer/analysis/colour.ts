@@ -41,6 +41,7 @@ import {
   colouredFunctionOf,
   decoratedByUntransformed,
   writtenUnderUnboundedKey,
+  handedToRuntimeCode,
   implicitGetterReads,
   passedToUntransformed,
   redeclaredParameters,
@@ -425,6 +426,7 @@ export function analyse(program: ts.Program): Analysis {
     specs.push(...passedToUntransformed(checker, construction, coloured, colourPath, flow.valuesOf));
   for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
   specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
+  specs.push(...handedToRuntimeCode(flow.runtimeCode(), coloured, colourPath));
   const first = program
     .getSourceFiles()
     .find((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));

@@ -43,6 +43,7 @@ import ts from 'typescript';
 import { declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+import { runtimeCodeKind } from './runtime-code';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
 import {
   arrayConstructorMethod,
@@ -69,6 +70,11 @@ export interface ValueFlow {
   valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
   /** Writes under keys the analysis cannot bound, with what they may write. */
   unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue> }>;
+  /**
+   * Each `new Function` (`made`) with the calls that may run what it makes, and each direct
+   * `eval` (its own call), with the functions that code may reach and call: see runtime-code.ts.
+   */
+  runtimeCode(): Array<{ made: ts.Node; calls: ts.Node[]; values: ReadonlySet<FlowValue> }>;
 }
 
 const ELEMENTS = '[]';
@@ -174,6 +180,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** Calls of members declared only in `.d.ts` files, bound only if the program extends their owner. */
   const libraryCalls: Array<{ owners: ts.Symbol[]; call: () => void }> = [];
   const libraryHeritage = new Set<ts.Symbol>();
+  /** What each `new Function(…)` makes (a container only as a marker), the callees it reaches, `eval`s. */
+  const madeAtRunTime = new Map<Container, ts.Node>();
+  const runtimeCallees = new Map<Location, Set<ts.Node>>();
+  const evals: ts.CallExpression[] = [];
 
   /** Every name's values: read only through `ANY_NAME` (see `Ref`). */
   const anyRead = new Location();
@@ -501,7 +511,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
   } catch (e) {
     if (e !== BUDGET) throw e;
-    return { exhausted: true, calleeValues: () => undefined, valuesOf: () => undefined, unboundedWrites: () => [] };
+    return {
+      exhausted: true,
+      calleeValues: () => undefined,
+      valuesOf: () => undefined,
+      unboundedWrites: () => [],
+      runtimeCode: () => [],
+    };
   }
 
   function solve(): void {
@@ -524,6 +540,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       for (const r of l.patternReaders ?? []) elementsInto(v, r);
       for (const w of l.elementWriters ?? []) edge(w, v.elements);
       if (l.escapes) shareWithOutside(v);
+      // called here; what it returns was made at run time too (zod's factory returns its parser)
+      const made = l.summary && madeAtRunTime.get(v);
+      if (made) {
+        (runtimeCallees.get(l) ?? runtimeCallees.set(l, new Set()).get(l)!).add(made);
+        add(l.summary!.result, v);
+      }
       return;
     }
     // a function in an array pattern's place stands for itself (a Map entry): one from a `Ref` goes on as that `Ref`
@@ -558,7 +580,52 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     unboundedWrites() {
       return unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)! }));
     },
+    runtimeCode() {
+      const byMaker = new Map<ts.Node, { made: ts.Node; calls: ts.Node[]; values: Set<FlowValue> }>();
+      for (const [call, at] of callees) {
+        const makers = runtimeCallees.get(at);
+        if (!makers) continue;
+        const args = ts.isCallExpression(call) ? call.arguments : [];
+        const values = reachableFrom(args.filter((a) => !primitiveTyped(a)).map((a) => byNode.get(skipParens(a))));
+        for (const made of makers) {
+          const entry = byMaker.get(made) ?? byMaker.set(made, { made, calls: [], values: new Set() }).get(made)!;
+          entry.calls.push(call);
+          for (const v of values) entry.values.add(v);
+        }
+      }
+      for (const e of evals) {
+        const inScope = checker.getSymbolsInScope(e, ts.SymbolFlags.Value).map((s) => bySymbol.get(s));
+        byMaker.set(e, { made: e, calls: [e], values: reachableFrom(inScope, true) });
+      }
+      return [...byMaker.values()];
+    },
   };
+
+  /**
+   * The functions code made at run time may call, given these values: the functions among them,
+   * in the containers among them, and — when it gets anything but primitives (`given`: those),
+   * whose properties it may read — whatever any name holds (fields are per name, not per object).
+   */
+  function reachableFrom(given: Array<Location | undefined>, anyObject = false): Set<FlowValue> {
+    const out = new Set<FlowValue>();
+    const seen = new Set<Location>();
+    const walk = (l: Location): void => {
+      if (seen.has(l)) return;
+      seen.add(l);
+      for (const v of valuesFor(l)) {
+        if (v instanceof Container) {
+          anyObject = true;
+          walk(v.elements);
+        } else if (!(v instanceof Ref)) out.add(v);
+      }
+    };
+    for (const l of given) {
+      anyObject = true;
+      if (l) walk(l);
+    }
+    if (anyObject) walk(anyRead);
+    return out;
+  }
 
   // ---- constraints ----------------------------------------------------------------------------
 
@@ -988,6 +1055,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
   function call(e: ts.CallExpression | ts.TaggedTemplateExpression, fn: FunctionNode | undefined): void {
     const here = primitiveTyped(e) ? nothing : nodeLocation(e);
+    const runtime = runtimeCodeKind(checker, e);
+    if (runtime === 'function') makesAtRunTime(e, here);
+    else if (runtime === 'eval') evals.push(e as ts.CallExpression);
     const args: ts.Expression[] = ts.isCallExpression(e) ? [...e.arguments] : templateArguments(e.template);
     const argValues = args.map((a) => valueOf(a, fn));
     if (ts.isTaggedTemplateExpression(e)) ts.forEachChild(e.template, (c) => visit(c, fn));
@@ -1168,6 +1238,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** `new C(...)`: a program constructor gets the arguments; one outside the program is a container. */
   function construct(e: ts.NewExpression, fn: FunctionNode | undefined): void {
     valueOf(e.expression, fn);
+    if (runtimeCodeKind(checker, e) === 'function') makesAtRunTime(e, nodeLocation(e));
     const args = [...(e.arguments ?? [])];
     const argValues = args.map((a) => valueOf(a, fn));
     const decl = checker.getResolvedSignature(e)?.getDeclaration();
@@ -1185,6 +1256,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         readPattern(items, c.elements);
       }
     } else if (decl && decl.getSourceFile().isDeclarationFile) outsideCall(e, decl, args, argValues, nodeLocation(e));
+  }
+
+  /** `new Function(…)`: a function the program never sees, followed to the calls that run it. */
+  function makesAtRunTime(e: ts.Node, here: Location): void {
+    const made = new Container(e);
+    madeAtRunTime.set(made, e);
+    add(here, made);
   }
 
   function constructorLocation(decl: ts.ConstructorDeclaration): Location {

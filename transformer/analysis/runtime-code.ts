@@ -1,0 +1,37 @@
+/**
+ * Code made or run at run time, which the transform never sees: `new Function(…)` / `Function(…)`
+ * make a function from a string, `eval(…)` runs a string in the caller's scope. Such code calls
+ * whatever it reaches as plain functions, so a coloured function it may reach throws ScopeError
+ * when it suspends — or, under a `try/catch`, turns into a silent fallback. value-flow.ts follows
+ * the functions made here to the calls that run them; checks.ts reports what they may reach.
+ *
+ * ```ts
+ * const run = new Function('rules', 'v', 'return rules.min(v)'); // 'function'
+ * run(rules, 'abc');          // TSG: may call rules.min, which may suspend
+ * eval('rules.min(v)');       // 'eval': TSG: may call what any name in scope holds
+ * ```
+ */
+import ts from 'typescript';
+import { skipParens } from './inventory';
+import { isLibFile } from './value-flow-builtins';
+
+export type RuntimeCode = 'function' | 'eval';
+
+/**
+ * Whether `e` makes a function from a string (its callee is the lib's `Function`, however it got
+ * there: zod does `const F = Function; new F(...args, body)`) or is a direct `eval`.
+ */
+export function runtimeCodeKind(
+  checker: ts.TypeChecker,
+  e: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression,
+): RuntimeCode | undefined {
+  if (ts.isTaggedTemplateExpression(e)) return undefined;
+  const callee = skipParens(e.expression);
+  if (ts.isIdentifier(callee) && callee.text === 'eval') {
+    const decl = checker.getSymbolAtLocation(callee)?.declarations?.[0];
+    return decl && isLibFile(decl.getSourceFile()) && ts.isCallExpression(e) ? 'eval' : undefined;
+  }
+  const type = checker.getTypeAtLocation(callee).getSymbol();
+  const decl = type?.declarations?.[0];
+  return type?.name === 'FunctionConstructor' && decl && isLibFile(decl.getSourceFile()) ? 'function' : undefined;
+}
