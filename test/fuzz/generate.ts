@@ -48,6 +48,7 @@ export const FLAG_DEFAULTS = {
   closures: true, // ((q) => body)(a)
   blockClosures: true, // { const h = (q) => { ...statements... }; h(a) + h(b) }
   higherOrder: true, // apply(f, d, x): a program function calling a function value
+  returnsPromise: true, // awaitSync(H.got(handBack(f, d, x, w, thenable))): a sync-style function that may suspend, then returns a promise or thenable unawaited
   valueFlow: true, // guard(f, -7, d, x), box(f).run(d, x), viaMap(f)(d, x), wrap(f)(d, x), spreadCall({ fn: f }, d, x)
   functionArrays: true, // ([f, g] as Fn[])[i](d, x)
   callNonFunction: true, // ... where i may be NaN: calling undefined (TypeError after the arguments)
@@ -156,6 +157,8 @@ export type Expr =
   | { k: 'delete'; e: Expr }
   | { k: 'apply'; f: number; b: Expr }
   | { k: 'flow'; f: number; how: number; b: Expr }
+  /** `handBack(f, d, b, w, thenable)`: waits in `f`, then returns `io(...)` (or a lazy thenable) unawaited. */
+  | { k: 'later'; f: number; w: number; thenable: boolean; b: Expr }
   | { k: 'pick'; f: number; g: number; i: Expr; b: Expr }
   | { k: 'maybe'; f: number; a: Expr; b: Expr }
   | { k: 'tmpl'; parts: Expr[] }
@@ -401,6 +404,13 @@ export function programArb(flags: Flags = defaultFlags(), size: { maxFns?: numbe
       flags.valueFlow,
       1,
       fc.record({ f: fc.nat(15), how: fc.nat(4), b: e }).map((r): Expr => ({ k: 'flow', ...r })),
+    );
+    add(
+      flags.returnsPromise,
+      1,
+      fc
+        .record({ f: fc.nat(15), w: waitArb(flags), thenable: fc.boolean(), b: e })
+        .map((r): Expr => ({ k: 'later', ...r })),
     );
     add(
       flags.functionArrays,
@@ -932,6 +942,22 @@ class Renderer {
           `spreadCall({ fn: ${f} }, ${d}, ${b})`,
         ][e.how];
         const value = this.sync ? `(${call} as number)` : `(await ${call})`;
+        return t.back ? `(d > 0 ? ${value} : 0)` : value;
+      }
+      case 'later': {
+        // the value a sync-style function returns comes back as it is, even to an async caller
+        // (never flattened): a promise or a thenable the caller awaits itself, after `got`
+        const t = this.target(ctx, e.f, false);
+        const b = x(e.b);
+        const label = this.label(ctx);
+        if (!t) return `H.t(${label}, ${b})`;
+        const [f, d] = [this.fnValue(t.j), t.back ? 'd - 1' : 'd'];
+        // virtual time only: the promise runs beside its caller until awaited, and how many
+        // microtask turns a hand-back takes (greenlet resume against native `await`) is the form's own
+        const args = `${f}, ${d}, ${b}, ${e.w & ~3}, ${e.thenable}, ${label}`;
+        const value = this.sync
+          ? `awaitSync(H.got(${label}, handBack(${args})))`
+          : `(await H.got(${label}, (await handBack(${args}))[0]))`;
         return t.back ? `(d > 0 ? ${value} : 0)` : value;
       }
       case 'pick': {
@@ -1716,6 +1742,10 @@ class Renderer {
         `    return fallback;`,
         `  }`,
         `}`,
+        `export function handBack(g: unknown, d: number, x: number, w: number, thenable: boolean, label: string): PromiseLike<number> {`,
+        `  const v = (g as Loose)(d, x) as number;`,
+        `  return thenable ? H.thenable(label, v, w) : H.io(label, v, w);`,
+        `}`,
         `export function box(f: unknown): { run: unknown } {`,
         `  return { run: f };`,
         `}`,
@@ -1759,6 +1789,10 @@ class Renderer {
         `    return fallback;`,
         `  }`,
         `}`,
+        `async function handBack(g, d, x, w, thenable, label) {`,
+        `  const v = await g(d, x);`,
+        `  return [thenable ? H.thenable(label, v, w) : H.io(label, v, w)];`,
+        `}`,
         `function box(f) {`,
         `  return { run: f };`,
         `}`,
@@ -1786,7 +1820,7 @@ class Renderer {
       : undefined;
     if (split < n) {
       const bLines = [
-        `import { H, io, quiet, opt, apply, maybe, ctag, guard, box, viaMap, wrap, spreadCall, type Fn, type Loose } from './${self}';`,
+        `import { H, io, quiet, opt, apply, maybe, ctag, guard, handBack, box, viaMap, wrap, spreadCall, type Fn, type Loose } from './${self}';`,
         ...(split > 0
           ? [`import { ${[...Array(split).keys()].flatMap((j) => this.names(j)).join(', ')} } from './${self}';`]
           : []),

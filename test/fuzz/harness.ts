@@ -70,6 +70,10 @@ export interface Harness {
   holes(xs: number[]): number[];
   /** Like `io`, but records nothing and never rejects (for comparators, whose call order is the engine's). */
   quiet(v: number, w: number): Promise<number>;
+  /** A thenable whose `then` starts `io(label, v, w)`: nothing happens until someone asks. */
+  thenable(label: string, v: number, w: number): PromiseLike<number>;
+  /** Records what a call handed back (a promise, a thenable, or a value it was flattened to), returns it. */
+  got<T>(label: string, p: T): T;
   // The reference's sequential async versions of the builtins the sync form passes coloured
   // callbacks to: same visiting order, holes, arguments, `this`, early exits.
   amap(xs: number[], f: Cb, thisArg?: unknown): Promise<number[]>;
@@ -203,6 +207,24 @@ export function makeHarness(fuel = 40): Harness {
       const out: number[] = [];
       xs.forEach((v, i) => (out[i === 0 ? 0 : i + 1] = v));
       return out;
+    },
+    thenable(label, v, w) {
+      return {
+        then(onValue, onError) {
+          trace.push(`then ${label}`);
+          return H.io(label, v, w).then(onValue, onError);
+        },
+      };
+    },
+    got(label, p) {
+      const what =
+        p instanceof Promise
+          ? 'promise'
+          : typeof (p as { then?: unknown })?.then === 'function'
+            ? 'thenable'
+            : typeof p;
+      trace.push(`got ${label}: ${what}`);
+      return p;
     },
     async quiet(v, w) {
       for (let i = 0; i < (w & 3); i++) await null;
