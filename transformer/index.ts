@@ -4,7 +4,8 @@
  * `createTransformer(program, options?)` is the same for ts-loader, webpack and `program.emit`.
  */
 import ts from 'typescript';
-import { analyse, Analysis } from './analysis/colour';
+import { analyse } from './analysis/analyse';
+import type { Analysis } from './analysis/result';
 import { formatDiagnostic } from './diagnostics';
 import { rewriteFile } from './rewrite/file';
 
@@ -73,5 +74,6 @@ export default function tsGreenletTransformer(
   });
 }
 
-export { analyse, type Analysis } from './analysis/colour';
+export { analyse } from './analysis/analyse';
+export type { Analysis } from './analysis/result';
 export { formatDiagnostic } from './diagnostics';

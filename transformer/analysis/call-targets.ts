@@ -7,7 +7,7 @@
  * load(id)            // static:   [function load]          (also imports, re-exports, IIFEs)
  * repo.find(id)       // method:   every `find` whose owner type is assignable to typeof repo
  * cb(x)               // value:    coloured function values whose type is assignable to cb's, and
- *                     //           (colour.ts) the functions value-flow.ts finds flowing to cb
+ *                     //           (call-graph.ts) the functions value-flow.ts finds flowing to cb
  * (anyValue as any)() // opaque:   never coloured; a suspension there meets ScopeError at run time
  * ```
  */

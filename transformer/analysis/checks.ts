@@ -1,6 +1,6 @@
 /**
  * What cannot be carried: the checks behind ts-greenlet's diagnostics, asked by the analysis
- * (`colour.ts`) once it knows what is coloured. Each says where a suspension would meet code that
+ * (`analyse.ts`) once it knows what is coloured and how each call is planned. Each says where a suspension would meet code that
  * cannot wait, or a form the rewrite cannot split, and what to do instead.
  *
  * ```ts
@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
-import type { CallPlan } from './colour';
+import type { CallPlan } from './result';
 import {
   calleeOf,
   CallLike,
@@ -23,9 +23,89 @@ import {
   propertyNameText,
   skipParens,
 } from './inventory';
-import { accessMode, declaredArgumentType, functionOfArgument } from './call-targets';
+import { accessMode, CallTarget, declaredArgumentType, functionOfArgument } from './call-targets';
+import { implicitCalls } from './implicit-calls';
+import { lexicalUses } from './lexical-uses';
+import { VALUE_FLOW_BUDGET, ValueFlow } from './value-flow';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
+
+/**
+ * The checks that run once colour and plans are known, in the order their diagnostics are
+ * listed for one place (the caller sorts by place): parameters the rewrite would merge, reads
+ * and calls the engine makes implicitly, coloured functions that cannot be registered or split,
+ * and coloured functions escaping to code that is not compiled (packages, code made at run time).
+ */
+export function checkProgram(
+  program: ts.Program,
+  inv: Inventory,
+  targets: Map<CallSite, CallTarget>,
+  coloured: Set<FunctionNode>,
+  suspending: Set<CallSite>,
+  colourPath: (fn: FunctionNode) => string[],
+  plans: Map<ts.Node, CallPlan>,
+  flow: ValueFlow,
+): DiagnosticSpec[] {
+  const checker = program.getTypeChecker();
+  const specs: DiagnosticSpec[] = [];
+  specs.push(...redeclaredParameters(plans, suspending));
+  specs.push(...implicitGetterReads(checker, inv, coloured, colourPath));
+  specs.push(
+    ...implicitCalls(
+      checker,
+      program.getSourceFiles().filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f)),
+      coloured,
+      colourPath,
+    ),
+  );
+  for (const fn of coloured) {
+    if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
+      specs.push({
+        code: Codes.UnsupportedCall,
+        node: fn.name,
+        path: colourPath(fn),
+        message: /^\[Symbol\.(a?sync)?[dD]ispose\]$|^\[Symbol\.dispose\]$|^\[Symbol\.asyncDispose\]$/.test(
+          fn.name.getText(),
+        )
+          ? `The method ${functionName(fn)} may suspend, but the engine calls it at the end of a \`using\` block, where nothing can wait. Give the class a close() method, declare the variable with \`const\`, and call close() in a \`finally\` block.`
+          : /^\[Symbol\.\w+\]$/.test(fn.name.getText())
+            ? `The method ${functionName(fn)} may suspend, but the engine calls it implicitly (a well-known symbol), where nothing can wait. Give it a plain name and call that name explicitly.`
+            : `The method ${functionName(fn)} may suspend, but its name is computed; ts-greenlet cannot register its twin. Give it a plain name, or move the suspending work into a named method.`,
+      });
+    }
+    if (!ts.isArrowFunction(fn)) continue;
+    for (const bad of lexicalUses(fn).superWrites) {
+      specs.push({
+        code: Codes.SuperInArrow,
+        node: bad,
+        path: colourPath(fn),
+        message: `'${bad.getText()}' assigns through super inside the arrow function ${functionName(fn)}, which may suspend; a generator cannot do that. Assign it in the method, outside the arrow.`,
+      });
+    }
+  }
+  for (const site of inv.calls) {
+    const t = targets.get(site)!;
+    if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin')
+      specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath, flow.valuesOf));
+  }
+  for (const construction of inv.constructions)
+    specs.push(...passedToUntransformed(checker, construction, coloured, colourPath, flow.valuesOf));
+  for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
+  specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
+  specs.push(...handedToRuntimeCode(flow.runtimeCode(), coloured, colourPath));
+  const first = program
+    .getSourceFiles()
+    .find((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
+  if (flow.exhausted && first) {
+    specs.push({
+      code: Codes.ValueFlowBudget,
+      node: first,
+      category: ts.DiagnosticCategory.Warning,
+      message: `ts-greenlet's value-flow analysis stopped at its budget (${VALUE_FLOW_BUDGET.toLocaleString('en')} steps) on this program, so calls through function values are matched by type alone: one that reaches a suspending function some other way would run its plain entry (ScopeError). Please report this program; splitting it into smaller projects avoids it.`,
+    });
+  }
+  return specs;
+}
 
 /**
  * A coloured function handed to code that was not transformed (a library, `setTimeout`, an

@@ -1,7 +1,7 @@
 /**
  * The inventory: every function in the program's own source files, the calls made directly in
  * its body (not in nested functions), and every function used as a value. Pure syntax; the
- * type-driven decisions are in `call-targets.ts` and `colour.ts`.
+ * type-driven decisions are in `call-targets.ts`, `call-graph.ts` and `colour.ts`.
  */
 import ts from 'typescript';
 

@@ -61,7 +61,7 @@ export type FlowValue = FunctionNode | typeof SUSPENDS;
 export interface ValueFlow {
   /**
    * The solver stopped at its step budget (the program's functions merge through generic helpers
-   * faster than it can follow): nothing below is known, and colour.ts says so with a warning.
+   * faster than it can follow): nothing below is known, and checks.ts says so with a warning.
    */
   exhausted: boolean;
   /** What may be called at a call's callee (`f` of `f(x)`, `f.call(t)`, `o.m()`), or undefined if nothing is known. */
@@ -556,7 +556,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     for (const bind of l.callbacks ?? []) bind(v);
   }
 
-  /** Asked after solving, once per call site by colour.ts: a `Ref` to `.[]` expands to thousands. */
+  /** Asked after solving, once per call site by call-graph.ts: a `Ref` to `.[]` expands to thousands. */
   const functionsCache = new Map<Location, ReadonlySet<FlowValue>>();
   function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
     if (!l) return undefined;
@@ -1105,7 +1105,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const callee = ts.isCallExpression(e) ? e.expression : e.tag;
     const target = valueOf(callee, fn);
     // `console.error(e)`, `cache.get(k)`: the library's own member, not every `.error` or `.get`
-    // of the program (colour.ts takes none of them either)
+    // of the program (call-graph.ts takes none of them either)
     const libraryOwner = libraryMemberOwners(callee);
     callees.set(e, libraryOwner ? nothing : target);
     if (!libraryOwner) addCall(target, args, argValues, here);

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { Analysis } from '../analysis/colour';
+import type { Analysis } from '../analysis/result';
 import { getAnalysis } from '../index';
 import { formatDiagnostic } from '../diagnostics';
 import { CliError } from './args';

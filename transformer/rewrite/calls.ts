@@ -13,7 +13,7 @@
  * The whole table of emitted forms is in runtime/protocol.ts.
  */
 import ts from 'typescript';
-import type { CallPlan } from '../analysis/colour';
+import type { CallPlan } from '../analysis/result';
 import { calleeOf, skipParens } from '../analysis/inventory';
 import type { FileRewrite } from './file';
 

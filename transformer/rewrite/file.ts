@@ -7,7 +7,7 @@
  * runtime import, twin names, registrations hoisted to the top of their scope).
  */
 import ts from 'typescript';
-import type { Analysis } from '../analysis/colour';
+import type { Analysis } from '../analysis/result';
 import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory';
 import { isExpressionUse } from '../analysis/lexical-uses';
 import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
