@@ -7,7 +7,12 @@
  * `subscribe({ next, error, complete })`. rxjs wraps each user callback in an `OperatorSubscriber`
  * whose `_next`, assigned in its constructor, calls it inside `try/catch` and routes what it throws
  * to `destination.error`: a call the analysis missed would be a `ScopeError` caught and reported as
- * a stream error, silently, so the output itself is the proof.
+ * a stream error, silently, so the output itself is the proof. Two shapes value flow had to learn
+ * here: `Observable.subscribe` runs each operator as `operator.call(subscriber, source)`, where
+ * `Operator` is an interface declaring `call` and the value a plain function
+ * (fixtures/values/member-call-apply); and with rxjs's `config.useDeprecatedNextContext`,
+ * SafeSubscriber binds an observer's callbacks with `_bind.call(fn, context)`, `_bind` being
+ * `Function.prototype.bind` (fixtures/values/bind-through-call).
  *
  * The corpus is a few hundred generated events. The output — every value and error each
  * subscriber saw, as JSON — must equal the same program with a plain (non-suspending) lookup,
@@ -27,7 +32,7 @@ const rxjsDir = path.join(repo, 'node_modules', 'rxjs');
 const extension = (lookup: string, start: string) => `
 import {
   Observable, OperatorFunction, from, of, EMPTY, map, filter, concatMap, mergeMap, distinct, scan, reduce, tap,
-  catchError, toArray,
+  catchError, toArray, config, Subscription,
 } from './src/index';
 import { synchronize, spawnGreenlet } from 'ts-greenlet';
 
@@ -120,6 +125,25 @@ export function process(events: Event[]): string {
       )),
     )
     .subscribe((line) => out.push(line));
+
+  // rxjs's deprecated \`useDeprecatedNextContext\`: an observer's callbacks are bound to a context
+  // with \`unsubscribe()\` (SafeSubscriber's \`_bind.call(fn, context)\`, Function.prototype.bind).
+  config.useDeprecatedNextContext = true;
+  try {
+    from(events.slice(0, 60))
+      .pipe(withRegion([]))
+      .subscribe({
+        next(e) {
+          out.push('context ' + e.id + ' ' + lookup('fx', e.region));
+          if (e.qty > 11) (this as unknown as Subscription).unsubscribe();
+        },
+        complete() {
+          out.push('context complete');
+        },
+      });
+  } finally {
+    config.useDeprecatedNextContext = false;
+  }
   return out.join('\\n');
 }
 
@@ -180,7 +204,7 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     console.log(
       `      rxjs 7.8.2: ${coloured} of its functions coloured (${files} files in the program), TSG diagnostics at ${located.length} places`,
     );
-    // Pinned (rxjs.diagnostics.txt, one per location and code: 25 places). None is on a call that
+    // Pinned (rxjs.diagnostics.txt, one per location and code: 22 places). None is on a call that
     // suspends when this test runs; a tspc build would stop on them. Observers share the names
     // `next`, `error`, `complete`, `unsubscribe` (value flow is field-based), and a call through a
     // parameter typed `(x: any) => any` or `() => void` also takes every coloured function its type
@@ -198,13 +222,10 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     // - TSG9001 at 7: `createErrorClass(...)` at module top level of each error class: its
     //   `createImpl(_super)` is a call through `(_super: any) => any`, which every coloured
     //   one-parameter function fits. Over-colouring; they run at load and never suspend.
-    // - TSG9002 at 4, in constructors. Subscriber's `destination.add(this)` (line 54) runs for every
-    //   subscriber this test makes: `add` on a closed subscription runs the finalizer at once
-    //   (`finalizer()` typed `() => void`, or `.unsubscribe()`), which may be a user's suspending
-    //   teardown; here the destination is never closed, so nothing waits. SafeSubscriber's
-    //   `bind(observer.next, context)` (lines 214-216, only with `config.useDeprecatedNextContext`)
-    //   is `Function.prototype.bind` read as a value (`_bind.call(fn, thisArg)`), taken for the
-    //   `bind` field of every object, so over-coloured.
+    // - TSG9002 at 1: Subscriber's constructor calls `destination.add(this)`, for every subscriber
+    //   this test makes: `add` on a closed subscription runs the finalizer at once (`finalizer()`
+    //   typed `() => void`, or `.unsubscribe()`), which may be a user's suspending teardown; here
+    //   the destination is never closed, so nothing waits there.
     // The file's first line pins the coloured count too; `UPDATE=1 npm test` rewrites it.
     const pinnedFile = path.join(repo, 'test', 'reach', 'rxjs.diagnostics.txt');
     const actual = [`# ${coloured} functions of rxjs coloured`, ...located];

@@ -15,6 +15,7 @@ import ts from 'typescript';
 import {
   accessMode,
   possiblyBoundFunction,
+  bindThroughCall,
   CallTarget,
   functionOfArgument,
   isOpaqueType,
@@ -71,8 +72,11 @@ export type CallPlan =
   | { kind: 'wait'; bare: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
-  /** `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`. */
-  | { kind: 'bind' }
+  /**
+   * `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`; `throughCall`:
+   * `_bind.call(f, t, ...args)`, Function.prototype.bind read as a value (call-targets.ts).
+   */
+  | { kind: 'bind'; throughCall: boolean }
   /** `o.#m` of a coloured private method read as a value: `__tsg.withTwin(o.#m, o.#m$twin)`. */
   | { kind: 'privateTwin'; fn: FunctionNode }
   /** `f.call(t, ...args)` / `f.apply(t, args)` of a function that may suspend. */
@@ -126,9 +130,14 @@ export function analyse(program: ts.Program): Analysis {
   for (const site of inv.calls) {
     siteOrder.set(site, siteOrder.size);
     // `f.call(t, x)` is a call of `f`: analysed as one, emitted through `dispatch(f).call(t, x)`
-    const via = viaCallOrApply(checker, site.call);
+    // `_bind.call(f, t)` only binds, as `f.bind(t)` does: a call of nothing (its plan is a bind)
+    const via = bindThroughCall(checker, site.call) ? undefined : viaCallOrApply(checker, site.call);
     if (via) viaOf.set(site, via.how);
-    const t = via ? resolveCallee(checker, via.fn, undefined) : resolveCallTarget(checker, site.call);
+    const t: CallTarget = via
+      ? resolveCallee(checker, via.fn, undefined)
+      : bindThroughCall(checker, site.call)
+        ? { kind: 'opaque' }
+        : resolveCallTarget(checker, site.call);
     targets.set(site, t);
     const callback =
       t.kind === 'builtin' && ts.isCallExpression(site.call)
@@ -408,12 +417,13 @@ export function analyse(program: ts.Program): Analysis {
   // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
   for (const site of inv.calls) {
     if (!ts.isCallExpression(site.call)) continue;
-    const boundFn = possiblyBoundFunction(checker, site.call);
+    const throughCall = bindThroughCall(checker, site.call);
+    const boundFn = throughCall ?? possiblyBoundFunction(checker, site.call);
     if (!boundFn) continue;
     const boundValues = flow.valuesOf(boundFn);
     const mayBeColoured = boundValues?.has(SUSPENDS) || colouredAmong(boundValues, coloured);
     if (!mayBeColoured && !colouredFunctionOf(checker, site.call, coloured)) continue;
-    plans.set(site.call, { kind: 'bind' });
+    plans.set(site.call, { kind: 'bind', throughCall: !!throughCall });
     files.add(site.call.getSourceFile());
   }
   for (const site of inv.calls) {

@@ -40,7 +40,7 @@
  * phase only computes; it decides nothing.
  */
 import ts from 'typescript';
-import { declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
+import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
@@ -998,15 +998,18 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         addCall(constructorLocation(decl), args, argValues, undefined);
       return;
     }
-    const bound = possiblyBoundFunction(checker, e as ts.Expression);
+    // `_bind.call(f, t, ...a)`, Function.prototype.bind read as a value: `f.bind(t, ...a)`
+    const boundByCall = bindThroughCall(checker, e as ts.Expression);
+    const bound = boundByCall ?? possiblyBoundFunction(checker, e as ts.Expression);
     if (bound) {
       // `f.bind(t, ...a)`: the same functions (bindTwin keeps the twin). With arguments `a`, the
       // positions of later calls shift: any argument may then reach any parameter.
       const target = valueOf(bound, fn);
       edge(target, here);
-      if (args.length > 1) {
+      const bindArgs = boundByCall ? argValues.slice(1) : argValues;
+      if (bindArgs.length > 1) {
         const s = summaryOf(target);
-        for (const a of argValues.slice(1)) edge(a, s.spread);
+        for (const a of bindArgs.slice(1)) edge(a, s.spread);
         s.spreadFrom = 0;
         rebind(target);
         const later = summaryOf(here);
