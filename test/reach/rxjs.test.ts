@@ -4,10 +4,11 @@
  * public API by a sync-style pipeline whose callbacks do I/O through a synchronized function:
  * `map`, `filter`, `concatMap`/`mergeMap` returning `of(...)`, `distinct` with a key selector,
  * `scan`, `reduce`, `tap`, `catchError`, a custom operator built with `new Observable(...)`, and
- * `subscribe({ next, error, complete })`. rxjs wraps each user callback in an `OperatorSubscriber`
- * whose `_next`, assigned in its constructor, calls it inside `try/catch` and routes what it throws
- * to `destination.error`: a call the analysis missed would be a `ScopeError` caught and reported as
- * a stream error, silently, so the output itself is the proof. Two shapes value flow had to learn
+ * `subscribe({ next, error, complete })`; also a `Subject` with `groupBy`/`count`, an `Observer`
+ * class, `defer`/`retry`/`finalize`, and `observeOn(queueScheduler)`. rxjs wraps each user
+ * callback in an `OperatorSubscriber` whose `_next`, assigned in its constructor, calls it inside
+ * `try/catch` and routes what it throws to `destination.error`: a call the analysis missed would be
+ * a `ScopeError` caught and reported as a stream error, silently, so the output itself is the proof. Two shapes value flow had to learn
  * here: `Observable.subscribe` runs each operator as `operator.call(subscriber, source)`, where
  * `Operator` is an interface declaring `call` and the value a plain function
  * (fixtures/values/member-call-apply); and with rxjs's `config.useDeprecatedNextContext`,
@@ -32,7 +33,8 @@ const rxjsDir = path.join(repo, 'node_modules', 'rxjs');
 const extension = (lookup: string, start: string) => `
 import {
   Observable, OperatorFunction, from, of, EMPTY, map, filter, concatMap, mergeMap, distinct, scan, reduce, tap,
-  catchError, toArray, config, Subscription,
+  catchError, toArray, config, Subscription, Subject, Observer, groupBy, count, observeOn, queueScheduler, defer, retry,
+  finalize,
 } from './src/index';
 import { synchronize, spawnGreenlet } from 'ts-greenlet';
 
@@ -144,7 +146,45 @@ export function process(events: Event[]): string {
   } finally {
     config.useDeprecatedNextContext = false;
   }
+
+  // A Subject fed from a callback, grouped per region; an Observer class; a retried stream whose
+  // teardown (finalize) looks up too; and the queue scheduler, which runs its work synchronously.
+  const regions = new Subject<Event>();
+  const tally = new Tally();
+  regions
+    .pipe(
+      groupBy((e) => lookup('user', e.user) ?? 'unknown'),
+      mergeMap((group) => group.pipe(count((e) => lookup('price', e.sku) !== undefined), map((n) => group.key + ' ' + n))),
+    )
+    .subscribe(tally);
+  from(events).pipe(observeOn(queueScheduler)).subscribe((e) => regions.next(e));
+  regions.complete();
+  out.push(...tally.lines);
+  let attempt = 0;
+  defer(() => {
+    const e = events[attempt++];
+    if (lookup('user', e.user) !== 'east') throw new Error('attempt ' + attempt + ': ' + e.user);
+    return of(e.id);
+  })
+    .pipe(
+      retry(40),
+      finalize(() => out.push('finally ' + lookup('fx', 'east'))),
+    )
+    .subscribe({ next: (id) => out.push('retried to ' + id), error: (err: Error) => out.push('gave up, ' + err.message) });
   return out.join('\\n');
+}
+
+class Tally implements Observer<string> {
+  lines: string[] = [];
+  next(line: string) {
+    this.lines.push('group ' + line + ' fx ' + lookup('fx', line.split(' ')[0]));
+  }
+  error(err: unknown) {
+    this.lines.push('group error ' + err);
+  }
+  complete() {
+    this.lines.push('groups done ' + lookup('limit', 'north'));
+  }
 }
 
 const corpus = JSON.parse(require('node:fs').readFileSync(globalThis.process.argv[2], 'utf8'));
@@ -236,6 +276,17 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     const want = runUser(plain, data);
     console.log(`      ${got.stats.waits} lookups waited for, ${got.stats.overlap} overlapping`);
     expect(got.stdout).to.equal(want.stdout);
+    // each stream ran: the rejections catchError made, completion, the failed stream's error callback, ...
+    for (const mark of [
+      '{"rejected":',
+      'complete, dropped',
+      'failed: no user',
+      'u5 east',
+      'context ',
+      'groups done',
+      'retried to',
+    ])
+      expect(got.stdout).to.include(mark);
     expect(got.stats.waits).to.equal(want.stats.waits);
     expect(got.stats.waits).to.be.greaterThan(1000);
     expect(got.stats.overlap).to.equal(0);
