@@ -14,12 +14,12 @@
 import ts from 'typescript';
 import {
   accessMode,
-  possiblyBoundFunction,
   bindThroughCall,
   CallTarget,
   functionOfArgument,
   isOpaqueType,
   methodFits,
+  possiblyBoundFunction,
   resolveCallee,
   resolveCallTarget,
   viaCallOrApply,
@@ -131,12 +131,13 @@ export function analyse(program: ts.Program): Analysis {
     siteOrder.set(site, siteOrder.size);
     // `f.call(t, x)` is a call of `f`: analysed as one, emitted through `dispatch(f).call(t, x)`
     // `_bind.call(f, t)` only binds, as `f.bind(t)` does: a call of nothing (its plan is a bind)
-    const via = bindThroughCall(checker, site.call) ? undefined : viaCallOrApply(checker, site.call);
+    const binds = ts.isCallExpression(site.call) && bindThroughCall(checker, site.call) !== undefined;
+    const via = binds ? undefined : viaCallOrApply(checker, site.call);
     if (via) viaOf.set(site, via.how);
-    const t: CallTarget = via
-      ? resolveCallee(checker, via.fn, undefined)
-      : bindThroughCall(checker, site.call)
-        ? { kind: 'opaque' }
+    const t: CallTarget = binds
+      ? { kind: 'opaque' }
+      : via
+        ? resolveCallee(checker, via.fn, undefined)
         : resolveCallTarget(checker, site.call);
     targets.set(site, t);
     const callback =
