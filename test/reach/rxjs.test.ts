@@ -263,9 +263,11 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     //   `createImpl(_super)` is a call through `(_super: any) => any`, which every coloured
     //   one-parameter function fits. Over-colouring; they run at load and never suspend.
     // - TSG9002 at 1: Subscriber's constructor calls `destination.add(this)`, for every subscriber
-    //   this test makes: `add` on a closed subscription runs the finalizer at once (`finalizer()`
-    //   typed `() => void`, or `.unsubscribe()`), which may be a user's suspending teardown; here
-    //   the destination is never closed, so nothing waits there.
+    //   this test makes. `add` on a closed subscription runs the finalizer at once, and finalizers
+    //   are coloured: value flow follows no guard, so in `subscribe`'s `const subscriber =
+    //   isSubscriber(x) ? x : new SafeSubscriber(x)` every function given to `subscribe(fn)` flows
+    //   into the Subscription it returns, and on into `add(teardown)` and `finalizer()`. A false
+    //   positive: the finalizer run here is the new subscriber itself, with no teardown yet.
     // The file's first line pins the coloured count too; `UPDATE=1 npm test` rewrites it.
     const pinnedFile = path.join(repo, 'test', 'reach', 'rxjs.diagnostics.txt');
     const actual = [`# ${coloured} functions of rxjs coloured`, ...located];
