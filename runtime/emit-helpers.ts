@@ -122,9 +122,26 @@ export function dispatch(fn: unknown): Twin {
       throw new TypeError(message);
     };
   }
+  if (fn === callOfFunctions) return callTwin;
+  if (fn === applyOfFunctions) return applyTwin;
   return function (this: unknown, ...args: unknown[]) {
     return returnValue((fn as Function).apply(this, args));
   };
+}
+
+const callOfFunctions = Function.prototype.call;
+const applyOfFunctions = Function.prototype.apply;
+
+/**
+ * Function.prototype's `call` and `apply` reached as a method the program declares (rxjs's
+ * `operator.call(subscriber, source)`, `Operator` an interface, the value a function): a call of
+ * their receiver, dispatched in turn, so a coloured receiver runs as its twin.
+ */
+function* callTwin(this: unknown, thisArg: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+  return yield* dispatch(this).apply(thisArg, args as unknown[]); // null or undefined: no arguments, as apply takes them
+}
+function* applyTwin(this: unknown, thisArg: unknown, args?: unknown[]): Generator<unknown, unknown, unknown> {
+  return yield* dispatch(this).apply(thisArg, args as unknown[]); // null or undefined: no arguments, as apply takes them
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import ts from 'typescript';
 import {
+  bindThroughCall,
   CallTarget,
   functionOfArgument,
   methodFits,
@@ -61,9 +62,15 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
   for (const site of inv.calls) {
     siteOrder.set(site, siteOrder.size);
     // `f.call(t, x)` is a call of `f`: analysed as one, emitted through `dispatch(f).call(t, x)`
-    const via = viaCallOrApply(checker, site.call);
+    // `_bind.call(f, t)` only binds, as `f.bind(t)` does: a call of nothing (its plan is a bind)
+    const binds = ts.isCallExpression(site.call) && bindThroughCall(checker, site.call) !== undefined;
+    const via = binds ? undefined : viaCallOrApply(checker, site.call);
     if (via) viaOf.set(site, via.how);
-    const t = via ? resolveCallee(checker, via.fn, undefined) : resolveCallTarget(checker, site.call);
+    const t: CallTarget = binds
+      ? { kind: 'opaque' }
+      : via
+        ? resolveCallee(checker, via.fn, undefined)
+        : resolveCallTarget(checker, site.call);
     targets.set(site, t);
     const callback =
       t.kind === 'builtin' && ts.isCallExpression(site.call)

@@ -13,7 +13,7 @@
  * ```
  */
 import ts from 'typescript';
-import { accessMode, possiblyBoundFunction } from './call-targets';
+import { accessMode, bindThroughCall, possiblyBoundFunction } from './call-targets';
 import { calleeOf, CallLike, FunctionNode, Inventory, isWithin, skipParens } from './inventory';
 import { colouredAmong, colouredFunctionOf, uncolourableSpec, unsupportedAccess } from './checks';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
@@ -159,12 +159,13 @@ export function planCalls(
   // `f.bind(t)` of a coloured function, anywhere: the bound function must keep a (bound) twin
   for (const site of inv.calls) {
     if (!ts.isCallExpression(site.call)) continue;
-    const boundFn = possiblyBoundFunction(checker, site.call);
+    const throughCall = bindThroughCall(checker, site.call);
+    const boundFn = throughCall ?? possiblyBoundFunction(checker, site.call);
     if (!boundFn) continue;
     const boundValues = flow.valuesOf(boundFn);
     const mayBeColoured = boundValues?.has(SUSPENDS) || colouredAmong(boundValues, coloured);
     if (!mayBeColoured && !colouredFunctionOf(checker, site.call, coloured)) continue;
-    plans.set(site.call, { kind: 'bind' });
+    plans.set(site.call, { kind: 'bind', throughCall: !!throughCall });
     files.add(site.call.getSourceFile());
   }
   for (const [call, name] of synchronizeNames(checker, inv.calls)) {

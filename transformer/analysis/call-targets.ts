@@ -98,6 +98,29 @@ export function declaredArgumentType(
 }
 
 /**
+ * `f` of `b.call(f, thisArg, ...args)` where `b` is Function.prototype's `bind` read as a value
+ * (rxjs: `const _bind = Function.prototype.bind; ... _bind.call(fn, thisArg)`): `f.bind(thisArg,
+ * ...args)`, its arguments one place on.
+ */
+export function bindThroughCall(checker: ts.TypeChecker, e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(e) || !e.arguments.length || ts.isSpreadElement(e.arguments[0])) return undefined;
+  const via = viaCallOrApply(checker, e);
+  if (via?.how !== 'call') return undefined;
+  const decls = checker.getTypeAtLocation(via.fn).getSymbol()?.declarations ?? [];
+  const isBind =
+    decls.length > 0 &&
+    decls.every(
+      (d) =>
+        ts.isMethodSignature(d) &&
+        d.name.getText() === 'bind' &&
+        ts.isInterfaceDeclaration(d.parent) &&
+        /^(Callable|Newable)?Function$/.test(d.parent.name.text) &&
+        d.getSourceFile().isDeclarationFile,
+    );
+  return isBind ? skipParens(e.arguments[0]) : undefined;
+}
+
+/**
  * `f` of `f.bind(...)`, also where `f` is typed `any` or `unknown` (`this[name].bind(this)` in a
  * decorator): value flow decides whether a function is there.
  */

@@ -19,8 +19,11 @@ export type CallPlan =
   | { kind: 'wait'; bare: boolean }
   /** Inside an `async` function: run the call as a greenlet and `await` it. */
   | { kind: 'await' }
-  /** `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`. */
-  | { kind: 'bind' }
+  /**
+   * `f.bind(t, ...args)` of a coloured function: `__tsg.bindTwin(f, t, ...args)`; `throughCall`:
+   * `_bind.call(f, t, ...args)`, Function.prototype.bind read as a value (call-targets.ts).
+   */
+  | { kind: 'bind'; throughCall: boolean }
   /** `o.#m` of a coloured private method read as a value: `__tsg.withTwin(o.#m, o.#m$twin)`. */
   | { kind: 'privateTwin'; fn: FunctionNode }
   /** `f.call(t, ...args)` / `f.apply(t, args)` of a function that may suspend. */

@@ -40,7 +40,7 @@
  * phase only computes; it decides nothing.
  */
 import ts from 'typescript';
-import { declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
+import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { runtimeCodeKind } from './runtime-code';
@@ -1068,15 +1068,18 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         addCall(constructorLocation(decl), args, argValues, undefined);
       return;
     }
-    const bound = possiblyBoundFunction(checker, e as ts.Expression);
+    // `_bind.call(f, t, ...a)`, Function.prototype.bind read as a value: `f.bind(t, ...a)`
+    const boundByCall = bindThroughCall(checker, e as ts.Expression);
+    const bound = boundByCall ?? possiblyBoundFunction(checker, e as ts.Expression);
     if (bound) {
       // `f.bind(t, ...a)`: the same functions (bindTwin keeps the twin). With arguments `a`, the
       // positions of later calls shift: any argument may then reach any parameter.
       const target = valueOf(bound, fn);
       edge(target, here);
-      if (args.length > 1) {
+      const bindArgs = boundByCall ? argValues.slice(1) : argValues;
+      if (bindArgs.length > 1) {
         const s = summaryOf(target);
-        for (const a of argValues.slice(1)) edge(a, s.spread);
+        for (const a of bindArgs.slice(1)) edge(a, s.spread);
         s.spreadFrom = 0;
         rebind(target);
         const later = summaryOf(here);
@@ -1114,6 +1117,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         owners: libraryOwner,
         call: () => (callees.set(e, target), addCall(target, args, argValues, here)),
       });
+    if (!libraryOwner && ts.isCallExpression(e)) memberCallOrApply(e, fn, args, argValues, here);
     const declaration = checker.getResolvedSignature(e)?.getDeclaration();
     if (!declaration || !declaration.getSourceFile().isDeclarationFile) return;
     const method = containerMethod(declaration);
@@ -1127,6 +1131,38 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     else if (arrayMethod) arrayFromCall(arrayMethod, e, args, argValues, here);
     else if (objectMethod) objectCall(objectMethod, e, argValues, here);
     else outsideCall(e, declaration, args, argValues, here);
+  }
+
+  /**
+   * `op.call(t, x)` / `op.apply(t, xs)` that types do not take for Function.prototype's: `op`'s type
+   * declares its own `call` (rxjs's `Operator`, which holds a plain function), or says nothing
+   * (`any`). A function that reaches `op` runs as with Function.prototype's, so the site also calls
+   * what `op` holds; its callees are both (the rewrite dispatches `op.call` at run time, and
+   * `dispatch` takes Function.prototype's `call` and `apply` for calls of their receiver).
+   */
+  function memberCallOrApply(
+    e: ts.CallExpression,
+    fn: FunctionNode | undefined,
+    args: ts.Expression[],
+    argValues: Location[],
+    here: Location,
+  ): void {
+    const callee = skipParens(e.expression);
+    if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'call' && callee.name.text !== 'apply')) return;
+    const receiver = valueOf(callee.expression, fn);
+    const both = new Location();
+    edge(callees.get(e)!, both);
+    edge(receiver, both);
+    callees.set(e, both);
+    if (callee.name.text === 'call') addCall(receiver, args.slice(1), argValues.slice(1), here);
+    else {
+      addCall(receiver, [], [], here);
+      if (argValues[1]) readElements(argValues[1], receiver.summary!.spread);
+      if (receiver.summary!.spreadFrom > 0) {
+        receiver.summary!.spreadFrom = 0;
+        rebind(receiver);
+      }
+    }
   }
 
   /** A method of a program container (see value-flow-builtins.ts). */

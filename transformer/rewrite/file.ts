@@ -350,12 +350,13 @@ export class FileRewrite {
       const plan = this.analysis.plans.get(node);
       if (plan?.kind === 'via') return emitVia(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
       if (plan?.kind === 'bind') {
-        // `f.bind(t, a)` → `__tsg.bindTwin(f, t, a)`: the bound function keeps a bound twin
-        const fn = this.visit((skipParens(node.expression) as ts.PropertyAccessExpression).expression) as ts.Expression;
-        return this.factory.createCallExpression(this.helper('bindTwin'), undefined, [
-          fn,
-          ...node.arguments.map((a) => this.visit(a) as ts.Expression),
-        ]);
+        // `f.bind(t, a)` → `__tsg.bindTwin(f, t, a)`: the bound function keeps a bound twin;
+        // `_bind.call(f, t, a)` (Function.prototype.bind read as a value) likewise
+        const args = node.arguments.map((a) => this.visit(a) as ts.Expression);
+        const fn = plan.throughCall
+          ? args.shift()!
+          : (this.visit((skipParens(node.expression) as ts.PropertyAccessExpression).expression) as ts.Expression);
+        return this.factory.createCallExpression(this.helper('bindTwin'), undefined, [fn, ...args]);
       }
       if (plan?.kind === 'name') return this.namedSynchronize(node, plan.name);
       if (plan) return emitCall(this, node, plan, this.visit as (n: ts.Node) => ts.Node);
