@@ -244,24 +244,18 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     console.log(
       `      rxjs 7.8.2: ${coloured} of its functions coloured (${files} files in the program), TSG diagnostics at ${located.length} places`,
     );
-    // Pinned (rxjs.diagnostics.txt, one per location and code: 22 places). None is on a call that
+    // Pinned (rxjs.diagnostics.txt, one per location and code: 12 places). None is on a call that
     // suspends when this test runs; a tspc build would stop on them. Observers share the names
-    // `next`, `error`, `complete`, `unsubscribe` (value flow is field-based), and a call through a
-    // parameter typed `(x: any) => any` or `() => void` also takes every coloured function its type
-    // fits, so most of rxjs's subscription machinery is coloured. What they are:
+    // `next`, `error`, `complete`, `unsubscribe` (value flow is field-based), so most of rxjs's
+    // subscription machinery is coloured. What they are:
     // - TSG9007 at 10, where rxjs hands a function to code it cannot see, all right: timers
     //   (`timeoutProvider.setTimeout`, `intervalProvider.setInterval`, used by the async schedulers
     //   and by `reportUnhandledError`), microtasks (`Immediate.setImmediate`'s `resolved.then`, the
     //   asap scheduler), promises and async iterables (`innerFrom`'s `promise.then`, `.catch`,
     //   `scheduleAsyncIterable`'s `iterator.next().then`), and the `new Promise` executors of
     //   `firstValueFrom` and `lastValueFrom` (run by the Promise constructor: they cannot wait).
-    // - TSG9003 at 3: `generate()` calls the user's `condition`, `iterate` and `resultSelector`
-    //   inside a generator of its own, right: a suspending callback cannot run there.
     // - TSG9008 at 1: `createObject` (`combineLatest`/`forkJoin` with a dictionary) writes values
     //   that may be functions under `key: string`, right as far as types tell.
-    // - TSG9001 at 7: `createErrorClass(...)` at module top level of each error class: its
-    //   `createImpl(_super)` is a call through `(_super: any) => any`, which every coloured
-    //   one-parameter function fits. Over-colouring; they run at load and never suspend.
     // - TSG9002 at 1: Subscriber's constructor calls `destination.add(this)`, for every subscriber
     //   this test makes. `add` on a closed subscription runs the finalizer at once, and finalizers
     //   are coloured: value flow follows no guard, so in `subscribe`'s `const subscriber =

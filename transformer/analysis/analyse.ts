@@ -28,7 +28,7 @@ export function analyse(program: ts.Program): Analysis {
   // 3. what each call may run: by types, and by value flow
   const graph = buildCallGraph(checker, inventory, flow);
   // 4. which functions can reach a suspension point (a fixed point over the graph)
-  const colouring = colourFunctions(checker, inventory, graph);
+  const colouring = colourFunctions(checker, inventory, graph, flow.exhausted);
   // 5. how each call that may suspend is emitted; calls where nothing can wait are diagnostics
   const { plans, files, namedFiles, specs } = planCalls(checker, inventory, graph, colouring, flow);
   // 6. what the rewrite cannot carry: escapes to uncompiled code, implicit calls, forms it cannot split

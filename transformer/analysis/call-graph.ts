@@ -32,7 +32,7 @@ export interface CallGraph {
   calleesOf: Map<CallSite, FunctionNode[]>;
   /** Callback → the builtin calls passing it. */
   builtinSitesOf: Map<FunctionNode, CallSite[]>;
-  /** Calls through a value (matched by type as well, colour.ts). */
+  /** Calls through a value (matched by type too when value flow ran out of budget, colour.ts). */
   valueSites: CallSite[];
   /** `f.call(t, x)` / `f.apply(t, a)`: a call of `f`, emitted through `dispatch(f).call(t, x)`. */
   viaOf: Map<CallSite, 'call' | 'apply'>;

@@ -33,7 +33,17 @@ export interface Colouring {
   pathOfSite(site: CallSite): string[];
 }
 
-export function colourFunctions(checker: ts.TypeChecker, inv: Inventory, graph: CallGraph): Colouring {
+export function colourFunctions(
+  checker: ts.TypeChecker,
+  inv: Inventory,
+  graph: CallGraph,
+  /**
+   * Also match calls through values by type: only when value flow stopped at its budget and says
+   * nothing. Otherwise value flow alone decides (types over-colour: rxjs's `createImpl(_super: any)`
+   * would take every coloured one-parameter function).
+   */
+  byType: boolean,
+): Colouring {
   const coloured = new Set<FunctionNode>();
   const suspending = new Set<CallSite>();
   const reasons: Reasons = new Map();
@@ -56,7 +66,7 @@ export function colourFunctions(checker: ts.TypeChecker, inv: Inventory, graph: 
     for (const caller of graph.flowCallers.get(fn) ?? []) work.push([caller, fn]);
     for (const bs of graph.builtinSitesOf.get(fn) ?? []) work.push([bs, fn]);
     const decorators = (ts.canHaveDecorators(fn) && ts.getDecorators(fn)) || [];
-    if (inv.functionValues.has(fn) || decorators.length) {
+    if (byType && (inv.functionValues.has(fn) || decorators.length)) {
       // Where the value flows: the contextual type at each use (a parameter's, a variable's, an
       // array's element type), else its own. A call through a value is a candidate when its
       // callee's type and one of those are mutually assignable: `(x) => void` alone would let

@@ -184,6 +184,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const madeAtRunTime = new Map<Container, ts.Node>();
   const runtimeCallees = new Map<Location, Set<ts.Node>>();
   const evals: ts.CallExpression[] = [];
+  /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
+  let derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;
 
   /** Every name's values: read only through `ANY_NAME` (see `Ref`). */
   const anyRead = new Location();
@@ -642,7 +644,17 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isClassDeclaration(node)) noteLibraryHeritage(node);
     if (ts.isDecorator(node)) {
       // called by the decorator helpers with a member's name: its key parameters take any key
-      onFunction(valueOf(node.expression, fn), calledWithAnyKeys);
+      const decorator = valueOf(node.expression, fn);
+      onFunction(decorator, calledWithAnyKeys);
+      // `@traced m() {}`: `traced(m, context)`, and what it returns replaces `m` under its name
+      const member = node.parent;
+      if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) {
+        const given = new Location();
+        add(given, member);
+        const replaced = new Location();
+        addCall(decorator, [member.name as ts.Expression], [given], replaced);
+        writeNamed(member.name, keysOfName(member.name, undefined), replaced);
+      }
       return;
     }
     if (ts.isExpression(node) && !ts.isIdentifier(node)) {
@@ -869,7 +881,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     // call through one location binds once: see CallSummary.
     if (ts.isIdentifier(e)) {
       const sym = symbolOf(e);
-      if (!sym) {
+      // `arguments` resolves to the checker's one `arguments` symbol (no declaration), shared by every function
+      if (!sym || (e.text === 'arguments' && !sym.declarations?.length)) {
         const owner = e.text === 'arguments' ? argumentsOwner(e) : undefined;
         if (!owner) return located(e, new Location());
         const l = nodeLocation(e);
@@ -1279,9 +1292,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const argValues = args.map((a) => valueOf(a, fn));
     const decl = checker.getResolvedSignature(e)?.getDeclaration();
     const ctor = ts.isIdentifier(e.expression) ? e.expression.text : undefined;
-    if (decl && ts.isConstructorDeclaration(decl) && decl.body && !decl.getSourceFile().isDeclarationFile)
+    if (decl && ts.isConstructorDeclaration(decl) && decl.body && !decl.getSourceFile().isDeclarationFile) {
       addCall(constructorLocation(decl), args, argValues, undefined);
-    else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
+      // `new this.actionCtor(this, work)` with `actionCtor: typeof Action`: the value may be any
+      // subclass (rxjs's QueueAction), whose constructor may keep `work` as a field
+      if (!isClassName(e.expression))
+        for (const sub of subclassConstructors(decl.parent))
+          addCall(constructorLocation(sub), args, argValues, undefined);
+    } else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
       // `new Map(entries)`: the entries' pairs are flattened, a Map holds its values as elements
       const c = containerOf(e);
       if (holdsFunctions(e)) add(nodeLocation(e), c);
@@ -1299,6 +1317,45 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const made = new Container(e);
     madeAtRunTime.set(made, e);
     add(here, made);
+  }
+
+  /** Whether `e` names a class itself (`new Action(...)`), not a value that may hold a subclass. */
+  function isClassName(e: ts.Expression): boolean {
+    const sym = ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? symbolOf(e) : undefined;
+    return !!sym && !!(sym.flags & ts.SymbolFlags.Class);
+  }
+
+  /** The constructors (with bodies) of the program's classes that extend `base`, however deep. */
+  function subclassConstructors(base: ts.ClassLikeDeclaration): ts.ConstructorDeclaration[] {
+    if (!derived) {
+      derived = new Map();
+      const note = (c: ts.ClassLikeDeclaration): void => {
+        const ext = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+        const sym = ext && symbolOf(ext.expression);
+        for (const d of sym?.declarations ?? [])
+          if (ts.isClassLike(d)) (derived!.get(d) ?? derived!.set(d, []).get(d)!).push(c);
+      };
+      const walk = (n: ts.Node): void => {
+        if (ts.isClassLike(n)) note(n);
+        ts.forEachChild(n, walk);
+      };
+      files.forEach(walk);
+    }
+    const out: ts.ConstructorDeclaration[] = [];
+    const seen = new Set<ts.ClassLikeDeclaration>();
+    const visit = (c: ts.ClassLikeDeclaration): void => {
+      for (const sub of derived!.get(c) ?? []) {
+        if (seen.has(sub)) continue;
+        seen.add(sub);
+        const ctor = sub.members.find(
+          (m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body,
+        );
+        if (ctor) out.push(ctor);
+        visit(sub);
+      }
+    };
+    visit(base);
+    return out;
   }
 
   function constructorLocation(decl: ts.ConstructorDeclaration): Location {
