@@ -34,6 +34,15 @@ export function ejectAwaits(state: EjectState): void {
     }
     if (!waits(plan)) continue;
     const call = node as CallLike;
+    if (inParameterDefault(call)) {
+      state.left.push({
+        node: call,
+        kind: 'left',
+        reason:
+          'this call may suspend, but it is in a parameter default, where an async function cannot await. Give the parameter no default and set it at the top of the body.',
+      });
+      continue;
+    }
     if (ts.isCallExpression(call) && isRuntimeExport(state.checker, call.expression, 'awaitSync')) continue;
     if ('explicit' in plan && plan.explicit) {
       const fn = enclosingFunction(call);
@@ -82,6 +91,12 @@ export function needsParens(e: ts.Expression): boolean {
   if (ts.isTaggedTemplateExpression(p) && p.tag === e) return true;
   if (ts.isNonNullExpression(p)) return true;
   if (ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken) return true;
+  return false;
+}
+
+/** True if `node` is part of a parameter's default value (or a default inside its pattern). */
+function inParameterDefault(node: ts.Node): boolean {
+  for (let n = node.parent; n && !ts.isFunctionLike(n); n = n.parent) if (ts.isParameter(n)) return true;
   return false;
 }
 

@@ -23,6 +23,12 @@ export function ejectFunctions(state: EjectState): void {
       continue;
     }
     state.rewritten.add(fn);
+    if (returnsThenable(state, fn))
+      state.left.push({
+        node: fn,
+        kind: 'caveat',
+        reason: `${functionName(fn)} returns a promise: its async form's callers get what the promise settles with, where an async caller of the sync-style function got the promise itself.`,
+      });
     state.edits.before(asyncAnchor(fn), 'async ', -Infinity); // innermost: inside any wrap opening at that token
     if (fn.type) wrapInPromise(state, fn.type);
     // overload signatures of a function or method say the same return type
@@ -36,6 +42,12 @@ export function ejectFunctions(state: EjectState): void {
 /** `T` → `Promise<T>`. */
 export function wrapInPromise(state: EjectState, type: ts.TypeNode): void {
   state.edits.wrap(type, 'Promise<', '>');
+}
+
+function returnsThenable(state: EjectState, fn: FunctionNode): boolean {
+  const sig = state.checker.getSignatureFromDeclaration(fn);
+  const t = sig && state.checker.getNonNullableType(sig.getReturnType());
+  return !!t && !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && !!t.getProperty('then');
 }
 
 function cannotBeAsync(fn: FunctionNode): string | undefined {

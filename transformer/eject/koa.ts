@@ -20,7 +20,7 @@ import { isRuntimeExport } from '../analysis/suspension-points';
 import type { EjectState } from './state';
 
 export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
-  const uses = { router: false, next: false };
+  const uses = { router: false, next: false, context: false };
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && node.arguments.length === 1 && isRuntimeExport(state.checker, node.expression, 'greenlet')) {
       // greenlet(mw) → mw: the middleware is async now, or plain (and Koa takes both)
@@ -28,6 +28,19 @@ export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
       state.consumed.add(node.expression as ts.Identifier);
       state.edits.replace(file, node.getStart(), mw.getStart(), '');
       state.edits.replace(file, mw.getEnd(), node.getEnd(), '');
+      // its parameters were typed by greenlet()'s signature: now they say it themselves
+      if (ts.isArrowFunction(mw) || ts.isFunctionExpression(mw)) {
+        const [ctx, next] = mw.parameters;
+        const bare = !mw.getChildren().some((c) => c.kind === ts.SyntaxKind.OpenParenToken);
+        if (ctx && !ctx.type && !bare) {
+          state.edits.after(ctx.name, ': Context');
+          uses.context = true;
+        }
+        if (next && !next.type) {
+          state.edits.after(next.name, ': Next');
+          uses.next = true;
+        }
+      }
     } else if (ts.isIdentifier(node) && isRuntimeExport(state.checker, node, 'GreenletRouter') && !ts.isImportSpecifier(node.parent)) {
       state.consumed.add(node);
       state.edits.replace(file, node.getStart(), node.getEnd(), 'Router');
@@ -40,7 +53,8 @@ export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
     ts.forEachChild(node, visit);
   };
   visit(file);
-  const imports = [uses.router ? `import Router from '@koa/router';` : '', uses.next ? `import type { Next } from 'koa';` : '']
+  const koaTypes = [uses.context && 'Context', uses.next && 'Next'].filter(Boolean).join(', ');
+  const imports = [uses.router && `import Router from '@koa/router';`, koaTypes && `import type { ${koaTypes} } from 'koa';`]
     .filter(Boolean)
     .join('\n');
   if (!imports) return;

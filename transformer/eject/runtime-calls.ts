@@ -40,6 +40,13 @@ function rewriteCall(state: EjectState, call: ts.CallExpression): void {
   if ((is('synchronize') || is('spawnGreenletOnScopeError')) && isFunctionValue(state, first)) {
     consume(state, callee);
     unwrap(state, call, first);
+    const options = call.arguments[1];
+    if (options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name?.getText() === 'name'))
+      state.left.push({
+        node: options,
+        kind: 'caveat',
+        reason: "synchronize's name option is dropped: the async function keeps its own name.",
+      });
   } else if (is('spawnGreenlet')) {
     consume(state, callee);
     spawnToCall(state, call);

@@ -31,17 +31,23 @@ export function ejectSignatures(state: EjectState): void {
     if (!WAITING.has(plan.kind) || !ts.isCallExpression(node)) continue;
     add(checker.getResolvedSignature(node)?.getDeclaration());
   }
+  const signaturesOf = (t: ts.Type | undefined): void => {
+    for (const sig of t ? checker.getNonNullableType(t).getCallSignatures() : []) add(sig.getDeclaration());
+  };
+  /** The type of member `name` of `owner`: a mapped type's members have no declaration of their own. */
+  const memberOf = (owner: ts.Type | undefined, name: string): void => {
+    const prop = owner && checker.getNonNullableType(owner).getProperty(name);
+    if (prop) signaturesOf(checker.getTypeOfSymbol(prop));
+  };
   for (const fn of state.rewritten) {
-    if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
-      for (const sig of checker.getContextualType(fn)?.getCallSignatures() ?? []) add(sig.getDeclaration());
-    } else if (ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent) && fn.name && !ts.isComputedPropertyName(fn.name)) {
-      for (const base of heritageTypes(checker, fn.parent)) {
-        for (const d of base.getProperty(fn.name.getText())?.declarations ?? []) add(d);
-      }
-    } else if (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent)) {
-      const name = fn.name.getText();
-      for (const d of checker.getContextualType(fn.parent)?.getProperty(name)?.declarations ?? []) add(d);
-    }
+    // where it is used as a value: `const tasks: [() => number] = [count]`, `run(count)`
+    if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) signaturesOf(checker.getContextualType(fn));
+    for (const use of analysis.inventory.valueUses.get(fn) ?? []) signaturesOf(checker.getContextualType(use));
+    if (!ts.isMethodDeclaration(fn) || ts.isComputedPropertyName(fn.name)) continue;
+    const name = fn.name.getText();
+    // what it implements: a base class's or an interface's member, an object literal's contextual type
+    if (ts.isClassLike(fn.parent)) for (const base of heritageTypes(checker, fn.parent)) memberOf(base, name);
+    else if (ts.isObjectLiteralExpression(fn.parent)) memberOf(checker.getContextualType(fn.parent), name);
   }
   for (const t of returnTypes) {
     const copy = ts.isFunctionTypeNode(t) || ts.isConstructorTypeNode(t) ? `(${t.getText()})` : t.getText();
