@@ -42,9 +42,9 @@ const REPORTED: Record<string, string> = {
 const DIFFERS: Record<string, string> = {
   'calls/chain':
     'a coloured call that does not suspend completes in the same tick; awaited, it takes a microtask, so a log line moves',
-  'calls/default-anonymous': "tsc names `export default function ()` default_1; the transform names it default",
+  'calls/default-anonymous': 'tsc names `export default function ()` default_1; the transform names it default',
   'values/proxy-handler':
-    "a call through a Proxy reaches an async function where the analysis sees a plain method (the plain entry made that work)",
+    'a call through a Proxy reaches an async function where the analysis sees a plain method (the plain entry made that work)',
 };
 
 function fixtureDirs(): string[] {
@@ -53,7 +53,10 @@ function fixtureDirs(): string[] {
     .sort()
     .flatMap((feature) =>
       fs.statSync(path.join(root, feature)).isDirectory()
-        ? fs.readdirSync(path.join(root, feature)).sort().map((c) => path.join(root, feature, c))
+        ? fs
+            .readdirSync(path.join(root, feature))
+            .sort()
+            .map((c) => path.join(root, feature, c))
         : [],
     )
     .filter((d) => fs.existsSync(path.join(d, 'exec.txt')) && !fs.existsSync(path.join(d, 'diagnostics.txt')));
@@ -69,9 +72,15 @@ describe('eject: fixtures', function () {
   before(() => {
     const ejected: string[] = [];
     for (const dir of dirs) {
-      const inputs = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+      const inputs = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => path.join(dir, f));
       const program = ts.createProgram({ rootNames: inputs, options: compilerOptions, host: sharedHost });
-      const result = eject(analyse(program), program.getSourceFiles().filter((f) => inputs.includes(f.fileName)));
+      const result = eject(
+        analyse(program),
+        program.getSourceFiles().filter((f) => inputs.includes(f.fileName)),
+      );
       results.set(dir, result);
       for (const [name, { after }] of result.files) {
         const target = path.join(out, path.relative(root, name));
@@ -89,7 +98,9 @@ describe('eject: fixtures', function () {
     for (const d of ts.getPreEmitDiagnostics(program)) {
       const dir = d.file ? path.dirname(path.join(root, path.relative(out, d.file.fileName))) : '';
       const list = typeErrors.get(dir) ?? [];
-      const where = d.file ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}` : '';
+      const where = d.file
+        ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}`
+        : '';
       list.push(`${where} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
       typeErrors.set(dir, list);
     }
@@ -106,7 +117,10 @@ describe('eject: fixtures', function () {
         expect(result.left.length, `eject must list why ${name} is not ejectable (${why})`).to.be.greaterThan(0);
         return;
       }
-      expect(result.left.filter((l) => l.kind === 'left').map((l) => l.reason), 'nothing left as written').to.deep.equal([]);
+      expect(
+        result.left.filter((l) => l.kind === 'left').map((l) => l.reason),
+        'nothing left as written',
+      ).to.deep.equal([]);
       expect(typeErrors.get(dir) ?? [], 'the ejected program type-checks').to.deep.equal([]);
       const stdout = execFileSync(process.execPath, [path.join(out, name, 'input.js')], {
         cwd: dir,

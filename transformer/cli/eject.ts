@@ -31,7 +31,9 @@ export interface EjectOptions {
 export function ejectCommand(loaded: LoadedProject, options: EjectOptions, out: (line: string) => void): number {
   printDiagnostics(loaded.tsgErrors, out);
   if (loaded.tsgErrors.length) {
-    out(`ts-greenlet: ${count(loaded.tsgErrors.length, 'error')} in the sync-style code; fix them first, nothing was ejected.`);
+    out(
+      `ts-greenlet: ${count(loaded.tsgErrors.length, 'error')} in the sync-style code; fix them first, nothing was ejected.`,
+    );
     return 1;
   }
   const files = ownSourceFiles(loaded);
@@ -51,7 +53,9 @@ export function ejectCommand(loaded: LoadedProject, options: EjectOptions, out: 
     for (const [name, f] of result.files) {
       const rel = path.relative(root, name);
       if (rel.startsWith('..') || path.isAbsolute(rel))
-        throw new CliError(`${displayPath(name)} is outside the project's root ${displayPath(root)}. Set rootDir, or use --in-place.`);
+        throw new CliError(
+          `${displayPath(name)} is outside the project's root ${displayPath(root)}. Set rootDir, or use --in-place.`,
+        );
       const target = path.join(outDir, rel);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, f.after);

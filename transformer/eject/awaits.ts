@@ -90,7 +90,8 @@ export function needsParens(e: ts.Expression): boolean {
   if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression === e) return true;
   if (ts.isTaggedTemplateExpression(p) && p.tag === e) return true;
   if (ts.isNonNullExpression(p)) return true;
-  if (ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken) return true;
+  if (ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken)
+    return true;
   return false;
 }
 

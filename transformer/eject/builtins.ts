@@ -19,7 +19,12 @@ export function ejectBuiltins(state: EjectState): void {
     if (plan.kind !== 'builtin' || insideKept(state, node)) continue;
     const call = node as ts.CallExpression;
     const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || call.questionDotToken || callee.questionDotToken || !call.arguments.length) {
+    if (
+      !ts.isPropertyAccessExpression(callee) ||
+      call.questionDotToken ||
+      callee.questionDotToken ||
+      !call.arguments.length
+    ) {
       state.left.push({
         node: call,
         kind: 'left',

@@ -19,7 +19,7 @@ export function unifiedDiff(name: string, before: string, after: string): string
   const ops = diffLines(before.split('\n'), after.split('\n'));
   const changes = ops.flatMap((o, i) => (o.op === ' ' ? [] : [i]));
   const out = [`--- ${name}`, `+++ ${name} (ejected)`];
-  for (let c = 0; c < changes.length; ) {
+  for (let c = 0; c < changes.length;) {
     // one hunk: changes whose contexts touch, and CONTEXT unchanged lines around them
     let last = c;
     while (last + 1 < changes.length && changes[last + 1] - changes[last] <= 2 * CONTEXT + 1) last++;

@@ -50,12 +50,26 @@ export class EditSet {
 
   /** Inserts `text` before `node`, as an opening of something `node.getWidth() + extra` long. */
   before(node: ts.Node, text: string, extra = 0): void {
-    this.add({ file: node.getSourceFile(), start: node.getStart(), end: node.getStart(), text, span: width(node) + extra, side: 'open' });
+    this.add({
+      file: node.getSourceFile(),
+      start: node.getStart(),
+      end: node.getStart(),
+      text,
+      span: width(node) + extra,
+      side: 'open',
+    });
   }
 
   /** Inserts `text` after `node`, closing what `before(node, …)` opened. */
   after(node: ts.Node, text: string, extra = 0): void {
-    this.add({ file: node.getSourceFile(), start: node.getEnd(), end: node.getEnd(), text, span: width(node) + extra, side: 'close' });
+    this.add({
+      file: node.getSourceFile(),
+      start: node.getEnd(),
+      end: node.getEnd(),
+      text,
+      span: width(node) + extra,
+      side: 'close',
+    });
   }
 
   /** `(` and `)` around `node`. */
@@ -90,7 +104,9 @@ export function orderedForApply(edits: readonly Edit[]): Edit[] {
   const sorted = [...edits].sort((a, b) => b.start - a.start || rank(b) - rank(a));
   const replacements = sorted.filter((e) => e.start < e.end);
   for (const r of replacements) {
-    const clash = sorted.find((e) => e !== r && e.start < r.end && r.start < Math.max(e.end, e.start + 1) && e.start !== r.start);
+    const clash = sorted.find(
+      (e) => e !== r && e.start < r.end && r.start < Math.max(e.end, e.start + 1) && e.start !== r.start,
+    );
     if (clash)
       throw new Error(
         `eject: overlapping edits in ${r.file.fileName} at ${r.start}-${r.end} and ${clash.start}-${clash.end}`,

@@ -67,5 +67,5 @@ function asyncAnchor(fn: FunctionNode): ts.Node {
   // an arrow: its type parameters or parameter list (or its lone parameter, `x => …`)
   return fn.typeParameters?.length
     ? fn.getChildren().find((c) => c.kind === ts.SyntaxKind.LessThanToken)!
-    : fn.getChildren().find((c) => c.kind === ts.SyntaxKind.OpenParenToken) ?? fn.parameters[0];
+    : (fn.getChildren().find((c) => c.kind === ts.SyntaxKind.OpenParenToken) ?? fn.parameters[0]);
 }

@@ -29,7 +29,11 @@ export function ejectImports(state: EjectState, file: ts.SourceFile): void {
       return uses.length > 0;
     });
     if (others) {
-      state.left.push({ node: stmt, kind: 'left', reason: 'a default or namespace import of ts-greenlet is kept as written.' });
+      state.left.push({
+        node: stmt,
+        kind: 'left',
+        reason: 'a default or namespace import of ts-greenlet is kept as written.',
+      });
     }
     if (named && kept.length === named.elements.length) continue;
     if (!kept.length && !others) {
@@ -57,7 +61,9 @@ function lastModuleMarker(file: ts.SourceFile): ts.Statement | undefined {
       ts.isImportEqualsDeclaration(s) ||
       (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
-  const all = imports.every((i) => ts.isStringLiteral(i.moduleSpecifier) && /^ts-greenlet(\/|$)/.test(i.moduleSpecifier.text));
+  const all = imports.every(
+    (i) => ts.isStringLiteral(i.moduleSpecifier) && /^ts-greenlet(\/|$)/.test(i.moduleSpecifier.text),
+  );
   return exported || !all ? undefined : imports[imports.length - 1];
 }
 

@@ -22,7 +22,11 @@ import type { EjectState } from './state';
 export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
   const uses = { router: false, next: false, context: false };
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && node.arguments.length === 1 && isRuntimeExport(state.checker, node.expression, 'greenlet')) {
+    if (
+      ts.isCallExpression(node) &&
+      node.arguments.length === 1 &&
+      isRuntimeExport(state.checker, node.expression, 'greenlet')
+    ) {
       // greenlet(mw) → mw: the middleware is async now, or plain (and Koa takes both)
       const [mw] = node.arguments;
       state.consumed.add(node.expression as ts.Identifier);
@@ -41,11 +45,19 @@ export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
           uses.next = true;
         }
       }
-    } else if (ts.isIdentifier(node) && isRuntimeExport(state.checker, node, 'GreenletRouter') && !ts.isImportSpecifier(node.parent)) {
+    } else if (
+      ts.isIdentifier(node) &&
+      isRuntimeExport(state.checker, node, 'GreenletRouter') &&
+      !ts.isImportSpecifier(node.parent)
+    ) {
       state.consumed.add(node);
       state.edits.replace(file, node.getStart(), node.getEnd(), 'Router');
       uses.router = true;
-    } else if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && isRuntimeExport(state.checker, node.typeName, 'SyncNext')) {
+    } else if (
+      ts.isTypeReferenceNode(node) &&
+      ts.isIdentifier(node.typeName) &&
+      isRuntimeExport(state.checker, node.typeName, 'SyncNext')
+    ) {
       state.consumed.add(node.typeName);
       state.edits.replace(file, node.typeName.getStart(), node.typeName.getEnd(), 'Next');
       uses.next = true;
@@ -54,7 +66,10 @@ export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
   };
   visit(file);
   const koaTypes = [uses.context && 'Context', uses.next && 'Next'].filter(Boolean).join(', ');
-  const imports = [uses.router && `import Router from '@koa/router';`, koaTypes && `import type { ${koaTypes} } from 'koa';`]
+  const imports = [
+    uses.router && `import Router from '@koa/router';`,
+    koaTypes && `import type { ${koaTypes} } from 'koa';`,
+  ]
     .filter(Boolean)
     .join('\n');
   if (!imports) return;

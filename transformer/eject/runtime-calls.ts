@@ -41,7 +41,11 @@ function rewriteCall(state: EjectState, call: ts.CallExpression): void {
     consume(state, callee);
     unwrap(state, call, first);
     const options = call.arguments[1];
-    if (options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name?.getText() === 'name'))
+    if (
+      options &&
+      ts.isObjectLiteralExpression(options) &&
+      options.properties.some((p) => p.name?.getText() === 'name')
+    )
       state.left.push({
         node: options,
         kind: 'caveat',

@@ -57,7 +57,12 @@ export function ejectSignatures(state: EjectState): void {
 
 /** The return type written on a signature, a method, or a property typed as a function. */
 function returnTypeOf(decl: ts.Declaration): ts.TypeNode | undefined {
-  if (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl) || ts.isParameter(decl) || ts.isVariableDeclaration(decl)) {
+  if (
+    ts.isPropertySignature(decl) ||
+    ts.isPropertyDeclaration(decl) ||
+    ts.isParameter(decl) ||
+    ts.isVariableDeclaration(decl)
+  ) {
     const t = decl.type;
     return t && ts.isFunctionTypeNode(t) ? t.type : undefined;
   }
