@@ -65,7 +65,8 @@ function fixtureDirs(): string[] {
 describe('eject: fixtures', function () {
   this.timeout(180_000);
   const dirs = fixtureDirs();
-  const out = fs.mkdtempSync(path.join(repo, 'test-artifacts-eject-'));
+  fs.mkdirSync(path.join(repo, 'test-artifacts'), { recursive: true });
+  const out = fs.mkdtempSync(path.join(repo, 'test-artifacts', 'eject-'));
   const results = new Map<string, EjectResult>();
   const typeErrors = new Map<string, string[]>();
 

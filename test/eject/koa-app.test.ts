@@ -15,7 +15,8 @@ const app = path.join(repo, 'examples/koa-app');
 
 /** Ejects the app into a directory of its own and builds it; returns the build's directory. */
 function ejectAndBuild(): string {
-  const dir = fs.mkdtempSync(path.join(repo, 'test-artifacts-eject-'));
+  fs.mkdirSync(path.join(repo, 'test-artifacts'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(repo, 'test-artifacts', 'eject-'));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const lines: string[] = [];
   const status = main(['eject', '-p', app, '--outDir', path.join(dir, 'src')], (l) => lines.push(l));
