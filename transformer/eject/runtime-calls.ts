@@ -106,16 +106,22 @@ function awaitSyncToAwait(state: EjectState, call: ts.CallExpression, p: ts.Expr
   addAwait(state, call);
 }
 
-/** `@synchronize` / `@synchronize({ strict: false })` on an async method: removed with the space after it. */
+/** `@synchronize` / `@synchronize({ strict: false })` on an async method: removed, with its line if it has one of its own. */
 function rewriteDecorator(state: EjectState, d: ts.Decorator): void {
   const callee = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
   if (!isRuntimeExport(state.checker, callee, 'synchronize') || insideKept(state, d)) return;
   consume(state, callee);
   const file = d.getSourceFile();
+  let start = d.getStart();
   let end = d.getEnd();
   while (end < file.text.length && /[ \t]/.test(file.text[end])) end++;
-  if (file.text[end] === '\n') end++;
-  state.edits.replace(file, d.getStart(), end, '');
+  // alone on its line: the line goes, indentation and all
+  const lineStart = file.text.lastIndexOf('\n', start - 1) + 1;
+  if (file.text[end] === '\n' && /^[ \t]*$/.test(file.text.slice(lineStart, start))) {
+    start = lineStart;
+    end++;
+  }
+  state.edits.replace(file, start, end, '');
 }
 
 /** `Synchronized<F>` → `F`: the function it brands is what async code calls. */
