@@ -26,8 +26,8 @@ const REPORTED: Record<string, string> = {
   'methods/accessor-overrides': 'getters and setters that suspend',
   'methods/object-literal-spread': 'a getter that suspends',
   'semantics/implicit-calls-explicit': 'a getter that suspends',
-  'constructs/destructuring-defaults': 'calls that suspend in parameter defaults, where async functions cannot await',
-  'semantics/names-lengths': 'calls that suspend in parameter defaults',
+  'constructs/destructuring-defaults':
+    'calls that suspend in defaults inside destructuring parameters, where async functions cannot await',
   'recursion/million': 'recursion 1,000,000 deep: async/await overflows near 10,000 levels',
   'recursion/long-chain': "prints the greenlet's call chain from an error's stack, which async/await has not",
   'semantics/synchronize-names': "synchronize's name option, which async functions do not have",

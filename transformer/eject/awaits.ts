@@ -18,6 +18,7 @@ import ts from 'typescript';
 import type { CallPlan } from '../analysis/colour';
 import type { CallLike } from '../analysis/inventory';
 import { isRuntimeExport } from '../analysis/suspension-points';
+import { moveDefault } from './defaults';
 import { enclosingFunction, insideKept, type EjectState } from './state';
 
 export function ejectAwaits(state: EjectState): void {
@@ -34,15 +35,7 @@ export function ejectAwaits(state: EjectState): void {
     }
     if (!waits(plan)) continue;
     const call = node as CallLike;
-    if (inParameterDefault(call)) {
-      state.left.push({
-        node: call,
-        kind: 'left',
-        reason:
-          'this call may suspend, but it is in a parameter default, where an async function cannot await. Give the parameter no default and set it at the top of the body.',
-      });
-      continue;
-    }
+    if (cannotAwaitHere(state, call)) continue;
     if (ts.isCallExpression(call) && isRuntimeExport(state.checker, call.expression, 'awaitSync')) continue;
     if ('explicit' in plan && plan.explicit) {
       const fn = enclosingFunction(call);
@@ -95,10 +88,19 @@ export function needsParens(e: ts.Expression): boolean {
   return false;
 }
 
-/** True if `node` is part of a parameter's default value (or a default inside its pattern). */
-function inParameterDefault(node: ts.Node): boolean {
-  for (let n = node.parent; n && !ts.isFunctionLike(n); n = n.parent) if (ts.isParameter(n)) return true;
-  return false;
+/**
+ * True (and listed) where `await` cannot go: a parameter's default value that cannot move into
+ * the body (`defaults.ts`). Every rewrite that would await something asks this first.
+ */
+export function cannotAwaitHere(state: EjectState, e: ts.Node): boolean {
+  const param = parameterWithDefault(e);
+  return !!param && !moveDefault(state, param);
+}
+
+/** The parameter whose default value (or a default inside whose pattern) `node` is part of. */
+function parameterWithDefault(node: ts.Node): ts.ParameterDeclaration | undefined {
+  for (let n = node.parent; n && !ts.isFunctionLike(n); n = n.parent) if (ts.isParameter(n)) return n;
+  return undefined;
 }
 
 /** `a?.f().x`: the call is a link in an optional chain that goes on after it. */

@@ -10,13 +10,13 @@
  * ```
  */
 import ts from 'typescript';
-import { addAwait } from './awaits';
+import { addAwait, cannotAwaitHere } from './awaits';
 import { HELPERS } from './builtin-helpers';
 import { insideKept, type EjectState } from './state';
 
 export function ejectBuiltins(state: EjectState): void {
   for (const [node, plan] of state.analysis.plans) {
-    if (plan.kind !== 'builtin' || insideKept(state, node)) continue;
+    if (plan.kind !== 'builtin' || insideKept(state, node) || cannotAwaitHere(state, node)) continue;
     const call = node as ts.CallExpression;
     const callee = call.expression;
     if (

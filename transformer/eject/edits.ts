@@ -78,6 +78,26 @@ export class EditSet {
     this.after(node, close, extra);
   }
 
+  /**
+   * Removes and returns the edits inside `[start, end)`: those of text there, and insertions at
+   * its ends that open or close something no longer than it (so inside it). For moving text.
+   */
+  take(file: ts.SourceFile, start: number, end: number): Edit[] {
+    const inside = (e: Edit) => {
+      if (e.start < start || e.end > end) return false;
+      if (e.start < e.end || (e.start > start && e.start < end)) return true;
+      // at an end: an open at the start, or a close at the end, of a node no longer than the range
+      return e.span <= end - start && (e.start === start ? e.side === 'open' : e.side === 'close');
+    };
+    const list = this.edits(file);
+    const taken = list.filter(inside);
+    this.byFile.set(
+      file,
+      list.filter((e) => !inside(e)),
+    );
+    return taken;
+  }
+
   /** True if a replacement already covers `[start, end)` (an enclosing rewrite owns that text). */
   covers(file: ts.SourceFile, start: number, end: number): boolean {
     return this.edits(file).some((e) => e.side === 'replace' && e.start <= start && end <= e.end && e.start < e.end);
@@ -113,6 +133,13 @@ export function orderedForApply(edits: readonly Edit[]): Edit[] {
       );
   }
   return sorted;
+}
+
+/** `text` (found at `offset` in its file) with `edits` applied: for text a rewrite moves elsewhere. */
+export function applyToText(text: string, offset: number, edits: readonly Edit[]): string {
+  let out = text;
+  for (const e of orderedForApply(edits)) out = out.slice(0, e.start - offset) + e.text + out.slice(e.end - offset);
+  return out;
 }
 
 /**

@@ -13,6 +13,7 @@
  * | `runtime-calls.ts` | `synchronize(f)` → `f`, `spawnGreenlet(f, a)` → `f(a)`, `awaitSync(p)` → `await p` |
  * | `koa.ts`         | `GreenletRouter` → `Router`, `greenlet(mw)` → `mw`, `SyncNext` → `Next` |
  * | `imports.ts`     | ts-greenlet imports left unused                                 |
+ * | `defaults.ts`    | parameter defaults that wait → the top of the body (with the edits made in them) |
  *
  * What cannot be ejected faithfully is kept as written and listed (`Left`), never changed silently.
  */
@@ -23,6 +24,7 @@ import { applyEdits } from './apply';
 import { ejectAwaits } from './awaits';
 import { helperSource } from './builtin-helpers';
 import { ejectBuiltins } from './builtins';
+import { ejectDefaults } from './defaults';
 import { ejectFunctions } from './functions';
 import { ejectImports } from './imports';
 import { ejectKoa } from './koa';
@@ -48,10 +50,11 @@ export function eject(analysis: Analysis, files: readonly ts.SourceFile[]): Ejec
   ejectFunctions(state);
   ejectAwaits(state);
   ejectBuiltins(state);
-  ejectSignatures(state);
+  ejectSignatures(state, files);
   for (const file of files) ejectRuntimeCalls(state, file);
   for (const file of files) ejectKoa(state, file);
   for (const file of files) ejectImports(state, file);
+  ejectDefaults(state);
   for (const [file, names] of state.helpers) {
     const text = `\n\n// Added by ts-greenlet eject: builtins whose callback is async, awaited one call at a time in the builtin's order.\n${helperSource(names)}\n`;
     state.edits.insert(file, file.text.length, file.text.endsWith('\n') ? text.slice(1) : text);

@@ -17,7 +17,7 @@
 import ts from 'typescript';
 import { hasSynchronizedBrand, isRuntimeExport } from '../analysis/suspension-points';
 import { skipParens, type FunctionNode } from '../analysis/inventory';
-import { addAwait, needsParens } from './awaits';
+import { addAwait, cannotAwaitHere, needsParens } from './awaits';
 import { insideKept, type EjectState } from './state';
 
 export function ejectRuntimeCalls(state: EjectState, file: ts.SourceFile): void {
@@ -55,6 +55,7 @@ function rewriteCall(state: EjectState, call: ts.CallExpression): void {
     consume(state, callee);
     spawnToCall(state, call);
   } else if (is('awaitSync') && state.analysis.plans.has(call) && call.arguments.length === 1) {
+    if (cannotAwaitHere(state, call)) return;
     consume(state, callee);
     awaitSyncToAwait(state, call, first);
   }

@@ -18,19 +18,19 @@ import type { EjectState } from './state';
 
 const WAITING = new Set(['direct', 'dispatch', 'wait', 'await', 'via']);
 
-export function ejectSignatures(state: EjectState): void {
+export function ejectSignatures(state: EjectState, files: readonly ts.SourceFile[]): void {
   const { checker, analysis } = state;
   const returnTypes = new Set<ts.TypeNode>();
   const add = (decl: ts.Declaration | undefined): void => {
     const t = decl && returnTypeOf(decl);
     if (!t || state.rewritten.has(decl as FunctionNode) || !isOwn(analysis.program, decl!)) return;
-    if (isVoidish(t) || isPromiseType(t)) return;
+    if (isVoidish(t) || isPromiseType(t) || returnTypes.has(t)) return;
     returnTypes.add(t);
+    // a class member's override must stay assignable to what it overrides: the base widens too
+    const name = ts.getNameOfDeclaration(decl!);
+    if (ts.isClassLike(decl!.parent) && name && !ts.isComputedPropertyName(name))
+      for (const base of heritageTypes(checker, decl!.parent)) memberOf(base, name.getText());
   };
-  for (const [node, plan] of analysis.plans) {
-    if (!WAITING.has(plan.kind) || !ts.isCallExpression(node)) continue;
-    add(checker.getResolvedSignature(node)?.getDeclaration());
-  }
   const signaturesOf = (t: ts.Type | undefined): void => {
     for (const sig of t ? checker.getNonNullableType(t).getCallSignatures() : []) add(sig.getDeclaration());
   };
@@ -39,6 +39,10 @@ export function ejectSignatures(state: EjectState): void {
     const prop = owner && checker.getNonNullableType(owner).getProperty(name);
     if (prop) signaturesOf(checker.getTypeOfSymbol(prop));
   };
+  for (const [node, plan] of analysis.plans) {
+    if (!WAITING.has(plan.kind) || !ts.isCallExpression(node)) continue;
+    add(checker.getResolvedSignature(node)?.getDeclaration());
+  }
   for (const fn of state.rewritten) {
     // where it is used as a value: `const tasks: [() => number] = [count]`, `run(count)`
     if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) signaturesOf(checker.getContextualType(fn));
@@ -53,6 +57,43 @@ export function ejectSignatures(state: EjectState): void {
     const copy = ts.isFunctionTypeNode(t) || ts.isConstructorTypeNode(t) ? `(${t.getText()})` : t.getText();
     state.edits.wrap(t, 'Promise<', `> | ${copy}`);
   }
+  for (const file of files) assertPlainCalls(state, file, returnTypes);
+}
+
+/**
+ * A call through a widened signature that the analysis says never reaches an async function
+ * (it does not wait) still gets the plain type it had: `(base.m(x) as number)`. Without it,
+ * `Promise<number> | number` would spread to every plain caller of a shared signature.
+ */
+function assertPlainCalls(state: EjectState, file: ts.SourceFile, widened: ReadonlySet<ts.TypeNode>): void {
+  const visit = (node: ts.Node): void => {
+    if (state.kept.has(node as FunctionNode)) return;
+    if (ts.isCallExpression(node) && !ts.isExpressionStatement(node.parent)) {
+      const plan = state.analysis.plans.get(node);
+      const decl = !plan || !WAITING.has(plan.kind) ? calledDeclaration(state.checker, node) : undefined;
+      const t = decl && returnTypeOf(decl);
+      if (t && widened.has(t)) state.edits.wrap(node, '(', ` as ${t.getText()})`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+}
+
+/**
+ * The signature a call runs: for `f.call(t, …)`, `f.apply(t, xs)` and `f.bind(t)(…)`, `f`'s (lib's
+ * `call`, `apply` and `bind` return what `f` does, from a declaration of their own).
+ */
+function calledDeclaration(checker: ts.TypeChecker, call: ts.CallExpression): ts.Declaration | undefined {
+  const callee = call.expression;
+  const via = (e: ts.Expression, names: string[]) =>
+    ts.isPropertyAccessExpression(e) && names.includes(e.name.text) ? e.expression : undefined;
+  const fn =
+    via(callee, ['call', 'apply']) ?? (ts.isCallExpression(callee) ? via(callee.expression, ['bind']) : undefined);
+  if (fn) {
+    const [sig] = checker.getTypeAtLocation(fn).getCallSignatures();
+    if (sig) return sig.getDeclaration();
+  }
+  return checker.getResolvedSignature(call)?.getDeclaration();
 }
 
 /** The return type written on a signature, a method, or a property typed as a function. */

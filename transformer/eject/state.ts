@@ -29,6 +29,8 @@ export interface EjectState {
   kept: Set<FunctionNode>;
   /** Identifiers naming a ts-greenlet export whose use a rewrite removed (`imports.ts` drops the import). */
   consumed: Set<ts.Identifier>;
+  /** Parameters whose default waits, to move into their function's body (`defaults.ts`). */
+  movedDefaults: Set<ts.ParameterDeclaration>;
   /** Helpers (`builtins.ts`) each file needs appended. */
   helpers: Map<ts.SourceFile, Set<string>>;
 }
@@ -42,6 +44,7 @@ export function createState(analysis: Analysis): EjectState {
     rewritten: new Set(),
     kept: new Set(),
     consumed: new Set(),
+    movedDefaults: new Set(),
     helpers: new Map(),
   };
 }
