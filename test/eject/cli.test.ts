@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { main } from '../../transformer/cli';
 import { unifiedDiff } from '../../transformer/eject/diff';
 
-const app = path.resolve(__dirname, '../../../examples/koa-app');
+const repo = path.resolve(__dirname, '../../..');
+const app = path.join(repo, 'examples/koa-app');
 
 describe('eject: CLI', function () {
   this.timeout(60_000);
@@ -22,6 +23,27 @@ describe('eject: CLI', function () {
     expect(text).to.match(/nothing written \(--dry-run\)\.\nLeft as written/);
     expect(fs.existsSync(path.join(app, 'ejected'))).to.equal(false);
     expect(fs.readFileSync(path.join(app, 'src/notes.ts'), 'utf8')).to.equal(before);
+  });
+
+  it('--in-place rewrites the sources themselves', () => {
+    const dir = path.join(repo, 'test-artifacts', `eject-in-place-${process.pid}`);
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.copyFileSync(path.join(repo, 'fixtures/calls/chain/input.ts'), path.join(dir, 'chain.ts'));
+      fs.writeFileSync(
+        path.join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { module: 'node20', strict: true, types: ['node'], noEmit: true } }),
+      );
+      const lines: string[] = [];
+      expect(main(['eject', '-p', dir, '--in-place'], (l) => lines.push(l))).to.equal(0);
+      expect(lines.join('\n')).to.include('1 of 1 file changed, 3 functions made async; rewritten in place.');
+      const text = fs.readFileSync(path.join(dir, 'chain.ts'), 'utf8');
+      expect(text).to.include('async function top(suspend: boolean): Promise<number> {');
+      expect(text).to.include('const p = top(false);');
+      expect(text).to.not.include('ts-greenlet');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes --outDir or --in-place, not both', () => {
