@@ -98,11 +98,6 @@ export class EditSet {
     return taken;
   }
 
-  /** True if a replacement already covers `[start, end)` (an enclosing rewrite owns that text). */
-  covers(file: ts.SourceFile, start: number, end: number): boolean {
-    return this.edits(file).some((e) => e.side === 'replace' && e.start <= start && end <= e.end && e.start < e.end);
-  }
-
   private add(edit: Edit): void {
     let list = this.byFile.get(edit.file);
     if (!list) this.byFile.set(edit.file, (list = []));
