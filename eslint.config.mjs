@@ -12,6 +12,8 @@ export default tseslint.config(
       'node_modules/**',
       'test-artifacts/**',
       'test/reach/.cache/**',
+      '.fuzz-tmp/**',
+      'scratch/**',
     ],
   },
   eslint.configs.recommended,

@@ -8,6 +8,11 @@
  * program the generator gave one construct that must be reported (`Program.bad`): that one is
  * compiled, not run, and must get its TSG code.
  *
+ * `--eject` runs the sync form ejected to async/await (`ts-greenlet eject`) instead of transformed:
+ * the ejected program, type-checked and compiled by plain TypeScript, must match the reference
+ * too, a second async twin written by a different hand. Programs eject lists as not ejectable
+ * (a suspending accessor) are counted and not run.
+ *
  * Constructs with a known bug are off by default (`KNOWN_BUG_FLAGS`, reproducers in found/;
  * `npm run fuzz -- --repro test/fuzz/found/<name>.ts` compiles one through the transformer and
  * runs it).
@@ -22,7 +27,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import ts from 'typescript';
-import { createTransformer, formatDiagnostic } from '../../transformer';
+import { createTransformer, formatDiagnostic, getAnalysis } from '../../transformer';
+import { eject } from '../../transformer/eject';
 import type { RunReply, RunRequest, RunResult } from './child';
 import {
   BAD_CODES,
@@ -64,6 +70,8 @@ export interface FuzzOptions {
   maxFns?: number;
   /** Only these program indices of the seed's stream (to re-check failures of a long run). */
   only?: number[];
+  /** Run the sync form through `eject` (async/await, plain TypeScript) instead of the transform. */
+  eject?: boolean;
 }
 
 export interface Failure {
@@ -75,6 +83,9 @@ export interface FuzzResult {
   ok: boolean;
   ran: number;
   failed: number;
+  /** `--eject`: programs eject kept part of as written (a suspending accessor), so not run, by why. */
+  notEjectable: number;
+  notEjectableWhy: Record<string, number>;
   ms: number;
   seed: number;
   /** Indices of failing programs in the batch pass, with their first line of detail. */
@@ -117,6 +128,7 @@ interface Compiled {
   /** Diagnostics (ts-greenlet's and type errors) by file, formatted relative to the batch dir. */
   tsg: Map<string, string[]>;
   typeErrors: Map<string, string[]>;
+  program: ts.Program;
 }
 
 function compileFiles(rootNames: string[], cwd: string, options = compilerOptions): Compiled {
@@ -144,7 +156,7 @@ function compileFiles(rootNames: string[], cwd: string, options = compilerOption
     false,
     { before: [createTransformer(program, { addDiagnostic: (d) => diags.push(d) })] },
   );
-  return { js, tsg: byFile(diags), typeErrors };
+  return { js, tsg: byFile(diags), typeErrors, program };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,8 +250,10 @@ export interface Verdict {
   failure?: Failure;
   sync?: RunResult;
   ref?: RunResult;
-  /** The transformer's output for the sync form (main module, then the second one). */
+  /** The transformer's output for the sync form (main module, then the second one); with `--eject`, the ejected TypeScript. */
   js?: string[];
+  /** `--eject`: why eject kept part of this program as written (so it was not run). */
+  notEjectable?: string;
 }
 
 function makeCase(prog: Program, flags: Flags, dir: string, name: string): Case {
@@ -269,7 +283,7 @@ interface Prepared {
  * Writes and compiles a batch; the cases that failed to compile get their verdict already. If the
  * compiler or the transformer throws, each case is compiled alone, to pin it on the program.
  */
-function prepare(cases: Case[]): Prepared {
+function prepare(cases: Case[], mode: 'transform' | 'eject' = 'transform'): Prepared {
   const sources = cases.map(writeCase);
   const dir = cases[0].dir;
   let out: Compiled;
@@ -277,7 +291,7 @@ function prepare(cases: Case[]): Prepared {
     out = compileFiles(sources.flat(), dir);
   } catch (e) {
     if (cases.length > 1) {
-      const each = cases.map((c) => prepare([c]));
+      const each = cases.map((c) => prepare([c], mode));
       return { cases, verdicts: each.map((p) => p.verdicts[0]), js: each.map((p) => p.js[0]) };
     }
     const detail = `compiling through the transformer threw:\n${e instanceof Error ? e.stack : String(e)}`;
@@ -324,7 +338,54 @@ function prepare(cases: Case[]): Prepared {
       verdicts.push(undefined);
     }
   });
+  if (mode === 'eject') ejectRunnable(out.program, sources, verdicts, js);
   return { cases, verdicts, js };
+}
+
+/**
+ * `--eject`: the runnable cases' sync sources ejected to async/await over themselves, then
+ * type-checked and compiled by plain TypeScript to the `.js` files `execute` runs. A case eject
+ * lists something for is not ejectable: its verdict is ok, and it is counted as `notEjectable`.
+ */
+function ejectRunnable(
+  program: ts.Program,
+  sources: string[][],
+  verdicts: Array<Verdict | undefined>,
+  js: Array<string[] | undefined>,
+): void {
+  const analysis = getAnalysis(program);
+  const runnable = sources.flatMap((files, i) => (verdicts[i] ? [] : [i]));
+  for (const i of runnable) {
+    const result = eject(
+      analysis,
+      sources[i].map((f) => program.getSourceFile(f)!),
+    );
+    const left = result.left.filter((l) => l.kind === 'left');
+    if (left.length) {
+      verdicts[i] = { ok: true, notEjectable: left[0].reason };
+      continue;
+    }
+    for (const [file, { after }] of result.files) fs.writeFileSync(file, after);
+    js[i] = sources[i].map((f) => result.files.get(f)!.after);
+  }
+  const files = runnable.filter((i) => !verdicts[i]).flatMap((i) => sources[i]);
+  if (!files.length) return;
+  const ejected = ts.createProgram({ rootNames: files, options: compilerOptions, host });
+  const errors = new Map<string, string[]>();
+  for (const d of ts.getPreEmitDiagnostics(ejected)) {
+    const key = d.file ? path.resolve(d.file.fileName) : '';
+    errors.set(key, [...(errors.get(key) ?? []), formatDiagnostic(d, path.dirname(files[0]))]);
+  }
+  ejected.emit();
+  for (const i of runnable) {
+    const typeErrors = verdicts[i] ? [] : sources[i].flatMap((f) => errors.get(f) ?? []);
+    if (typeErrors.length)
+      verdicts[i] = {
+        ok: false,
+        failure: { kind: 'type-error', detail: `the ejected program does not type-check:\n${typeErrors.join('\n')}` },
+        js: js[i],
+      };
+  }
 }
 
 async function execute(exec: Executor, p: Prepared): Promise<Verdict[]> {
@@ -392,6 +453,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? ((l: string) => console.log(l));
   const flags = options.flags ?? defaultFlags();
   const batch = options.batch ?? 40;
+  const mode = options.eject ? 'eject' : 'transform';
   const started = Date.now();
   const runDir = path.join(TMP, `run-${process.pid}-${options.seed}`);
   fs.rmSync(runDir, { recursive: true, force: true });
@@ -400,6 +462,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const cache = new Map<string, Verdict>();
   const failures: FuzzResult['failures'] = [];
   let ran = 0;
+  let notEjectable = 0;
+  const notEjectableWhy: Record<string, number> = {};
   try {
     // 1. the batch pass
     const all = fc.sample(arb, {
@@ -415,11 +479,19 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       const cases = programs
         .slice(start, start + batch)
         .map((p, i) => makeCase(p, flags, dir, `p${indices[start + i]}`));
-      const prepared = prepare(cases);
+      const prepared = prepare(cases, mode);
       await inflight;
       inflight = execute(exec, prepared).then((verdicts) => {
         verdicts.forEach((v, i) => {
           cache.set(caseKey(cases[i]), v);
+          if (v.notEjectable) {
+            notEjectable++;
+            // one kind of reason, whichever function it names
+            const why = v.notEjectable
+              .replace(/^\S+ may suspend/, 'a function may suspend')
+              .replace(/reads \S+,/, 'reads a name,');
+            notEjectableWhy[why] = (notEjectableWhy[why] ?? 0) + 1;
+          }
           if (!v.ok)
             failures.push({
               index: indices[start + i],
@@ -442,6 +514,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       ok: failures.length === 0,
       ran,
       failed: failures.length,
+      notEjectable,
+      notEjectableWhy,
       ms: Date.now() - started,
       seed: options.seed,
       failures,
@@ -462,7 +536,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       let v = cache.get(caseKey(c));
       if (!v) {
         single++;
-        v = (await execute(exec, prepare([c])))[0];
+        v = (await execute(exec, prepare([c], mode)))[0];
         cache.set(caseKey(c), v);
         if (v.ok && !options.keep) fs.rmSync(c.dir, { recursive: true, force: true });
       }
@@ -483,7 +557,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       return result;
     }
     const c = makeCase(cx, flags, path.join(runDir, 'shrunk'), 'shrunk');
-    const v = (await execute(exec, prepare([c])))[0];
+    const v = (await execute(exec, prepare([c], mode)))[0];
     result.report = formatFailure(
       c,
       v.ok ? last!.v : v,
@@ -607,6 +681,7 @@ async function main(argv: string[]): Promise<number> {
     else if (a === '--enable') enable.push(...next().split(','));
     else if (a === '--disable') disable.push(...next().split(','));
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--eject') opts.eject = true;
     else if (a === '--repro') {
       const r = repro(next());
       if (r.typeErrors.length) console.log(`type errors:\n${r.typeErrors.join('\n')}`);
@@ -618,7 +693,7 @@ async function main(argv: string[]): Promise<number> {
     else if (a === '--help' || a === '-h') {
       console.log(
         [
-          'npm run fuzz -- [--runs N] [--seed N] [--batch N] [--enable a,b] [--disable a,b] [--shrink-seconds N] [--max-fns N] [--keep]',
+          'npm run fuzz -- [--runs N] [--seed N] [--batch N] [--enable a,b] [--disable a,b] [--shrink-seconds N] [--max-fns N] [--keep] [--eject]',
           'npm run fuzz -- --seed N --only i,j,...   (re-check programs i, j of seed N, no shrinking)',
           'npm run fuzz -- --repro test/fuzz/found/<name>.ts [--js]   (compile a reproducer through the transformer and run it)',
           `construct flags: ${Object.keys(FLAG_DEFAULTS).join(', ')}`,
@@ -640,7 +715,9 @@ async function main(argv: string[]): Promise<number> {
     `ts-greenlet fuzz: ${opts.only ? `programs ${opts.only.join(', ')} of` : `${opts.runs} programs,`} seed ${opts.seed}${off.length ? `; known-bug constructs off: ${off.join(', ')}` : ''}`,
   );
   const r = await fuzz(opts);
-  console.log(`${r.ran} programs in ${(r.ms / 1000).toFixed(1)} s, ${r.failed} failing (seed ${r.seed})`);
+  const skipped = opts.eject ? `, ${r.notEjectable} not ejectable (not run)` : '';
+  console.log(`${r.ran} programs in ${(r.ms / 1000).toFixed(1)} s, ${r.failed} failing${skipped} (seed ${r.seed})`);
+  for (const [why, n] of Object.entries(r.notEjectableWhy)) console.log(`  not ejectable, ${n}: ${why}`);
   if (r.ok) return 0;
   for (const f of r.failures.slice(0, 20)) console.log(`  #${f.index} ${f.kind}: ${f.summary}`);
   if (r.failures.length > 20) console.log(`  ... and ${r.failures.length - 20} more`);

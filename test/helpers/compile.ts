@@ -21,7 +21,8 @@ export const compilerOptions: ts.CompilerOptions = {
 
 const shared = new Map<string, ts.SourceFile | undefined>();
 const baseHost = ts.createCompilerHost(compilerOptions);
-const host: ts.CompilerHost = {
+/** A host that parses lib and package `.d.ts` files once for the whole test run. */
+export const sharedHost: ts.CompilerHost = {
   ...baseHost,
   getSourceFile(fileName, languageVersion, onError) {
     const cacheable =
@@ -42,7 +43,7 @@ export interface Compiled {
 }
 
 export function compile(rootNames: string[], cwd: string): Compiled {
-  const program = ts.createProgram({ rootNames, options: compilerOptions, host });
+  const program = ts.createProgram({ rootNames, options: compilerOptions, host: sharedHost });
   const typeErrors = ts.getPreEmitDiagnostics(program).map((d) => formatDiagnostic(d, cwd));
   const diags: ts.Diagnostic[] = [];
   const js = new Map<string, string>();

@@ -1,5 +1,5 @@
 /**
- * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [names...]`.
+ * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [--in-place] [--dry-run] [names...]`.
  * Parsed by `node:util`'s `parseArgs`; unknown flags are errors that name the flag and list the ones
  * the command takes.
  */
@@ -16,6 +16,10 @@ export interface Args {
   outDir?: string;
   json: boolean;
   help: boolean;
+  /** `eject --in-place`: rewrite the sources themselves. */
+  inPlace: boolean;
+  /** `eject --dry-run`: print a unified diff, write nothing. */
+  dryRun: boolean;
   /** Positional arguments after the command (`explain` takes function names). */
   names: string[];
 }
@@ -26,6 +30,8 @@ const OPTIONS = {
   outDir: { type: 'string' },
   'out-dir': { type: 'string' },
   json: { type: 'boolean' },
+  'in-place': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -44,6 +50,8 @@ export function parseArgs(argv: readonly string[]): Args {
     outDir: values.outDir ?? values['out-dir'],
     json: !!values.json,
     help: !!values.help,
+    inPlace: !!values['in-place'],
+    dryRun: !!values['dry-run'],
     names,
   };
 }
@@ -54,7 +62,7 @@ function usageError(e: unknown): unknown {
   if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /Unknown option '([^']+)'/.exec(err.message)?.[1] ?? '';
     return new CliError(
-      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate), --json (explain), --help.`,
+      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate, eject), --json (explain), --in-place and --dry-run (eject), --help.`,
     );
   }
   if (err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

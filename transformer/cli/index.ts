@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `ts-greenlet` command: `build`, `generate`, `explain` over a tsconfig project.
+ * The `ts-greenlet` command: `build`, `generate`, `explain`, `eject` over a tsconfig project.
  * Exit status: 0 on success, 1 when something is reported as an error.
  */
 import { CliError, parseArgs } from './args';
 import { build } from './build';
+import { ejectCommand } from './eject';
 import { explain } from './explain';
 import { generate } from './generate';
 import { loadProject } from './project';
@@ -17,6 +18,9 @@ Commands:
                          for compilers that run no transformers (TypeScript 7, esbuild, swc, Vite)
   explain [names] [--json]
                          list the coloured functions and the calls from each to its suspension point
+  eject [--outDir d | --in-place] [--dry-run]
+                         rewrite the project as plain async/await TypeScript that needs no ts-greenlet
+                         (default: to ejected/ beside the tsconfig); --dry-run prints a unified diff
 
 -p defaults to the tsconfig.json in the working directory.`;
 
@@ -27,15 +31,20 @@ export function main(argv: readonly string[], out: (line: string) => void = cons
       out(USAGE);
       return args.help ? 0 : 1;
     }
-    if (!['build', 'generate', 'explain'].includes(args.command))
+    if (!['build', 'generate', 'explain', 'eject'].includes(args.command))
       throw new CliError(`Unknown command ${args.command}.\n\n${USAGE}`);
-    if (args.outDir !== undefined && args.command !== 'generate')
-      throw new CliError(`--outDir is for generate; build writes to the tsconfig's outDir.`);
+    if (args.outDir !== undefined && args.command !== 'generate' && args.command !== 'eject')
+      throw new CliError(`--outDir is for generate and eject; build writes to the tsconfig's outDir.`);
+    if ((args.inPlace || args.dryRun) && args.command !== 'eject')
+      throw new CliError(`--in-place and --dry-run are for eject.`);
+    if (args.inPlace && args.outDir !== undefined)
+      throw new CliError(`eject writes either to --outDir or over the sources (--in-place), not both.`);
     if (args.names.length && args.command !== 'explain')
       throw new CliError(`Unexpected argument ${args.names[0]}: only explain takes function names.`);
     const loaded = loadProject(args.project);
     if (args.command === 'build') return build(loaded, out);
     if (args.command === 'generate') return generate(loaded, args.outDir, out);
+    if (args.command === 'eject') return ejectCommand(loaded, args, out);
     return explain(loaded, args.names, args.json, out);
   } catch (e) {
     if (!(e instanceof CliError)) throw e;
