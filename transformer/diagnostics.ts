@@ -1,23 +1,26 @@
 /**
  * ts-greenlet's diagnostics: TypeScript diagnostics with their own codes (`TSG` + number in the
- * message, 9xxxx as the numeric code so they never collide with TypeScript's), the colour path
- * that made the call suspend, and what to do.
+ * message, the same number as the diagnostic's code), the colour path that made the call suspend,
+ * and what to do. One code per situation, in 39001–39099: TypeScript's own codes run 1000–18999
+ * and 69000–95999 (TypeScript 6 defines TS9005–TS9039), and tools print `TS<code>`.
  */
 import path from 'node:path';
 import ts from 'typescript';
 
 export const Codes = {
-  TopLevelSuspension: 9001,
-  UncolourableContext: 9002,
-  GeneratorSuspends: 9003,
-  AccessorSuspends: 9004,
-  SuperInArrow: 9005,
-  UnsupportedCall: 9006,
-  PassedToUntransformed: 9007,
-  UnboundedKey: 9008,
-  ValueFlowBudget: 9009,
-  ImplicitCall: 9010,
-  RuntimeCode: 9011,
+  TopLevelSuspension: 39001,
+  UncolourableContext: 39002,
+  GeneratorSuspends: 39003,
+  AccessorSuspends: 39004,
+  SuperInArrow: 39005,
+  UnsupportedForm: 39006,
+  PassedToUntransformed: 39007,
+  UnboundedKey: 39008,
+  ValueFlowBudget: 39009,
+  ImplicitCall: 39010,
+  RuntimeCode: 39011,
+  ComputedName: 39012,
+  RedeclaredParameter: 39013,
 } as const;
 
 export interface DiagnosticSpec {
@@ -45,9 +48,9 @@ export function createDiagnostic(spec: DiagnosticSpec): ts.Diagnostic {
 }
 
 /**
- * The one formatter of diagnostics, TypeScript's and ts-greenlet's: `file:line:column - TSG9001:
+ * The one formatter of diagnostics, TypeScript's and ts-greenlet's: `file:line:column - TSG39001:
  * message` for logs, errors and golden files; with `tsc: true`, as `tsc` lists them
- * (`src/a.ts:3:5 - error TS2322: ...`, `... - error TSG9001: ...`). `showPath` writes the file's
+ * (`src/a.ts:3:5 - error TS2322: ...`, `... - error TSG39001: ...`). `showPath` writes the file's
  * name (default: relative to `cwd`).
  */
 export function formatDiagnostic(

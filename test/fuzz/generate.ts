@@ -53,7 +53,7 @@ export const FLAG_DEFAULTS = {
   functionArrays: true, // ([f, g] as Fn[])[i](d, x)
   callNonFunction: true, // ... where i may be NaN: calling undefined (TypeError after the arguments)
   optionalMember: true, // maybe(v, obj)?.m(d, x), maybe(v, f)?.(d, x)
-  accessorInOptionalChain: false, // maybe(v, obj)?.getter: reported as TSG9006 by design, so off
+  accessorInOptionalChain: false, // maybe(v, obj)?.getter: reported as TSG39006 by design, so off
   builtins: true, // coloured callbacks passed to Array.prototype methods / Array.from
   builtinHoles: true, // ... over arrays with holes
   builtinThisArg: true, // ... as `function` callbacks with a thisArg
@@ -95,7 +95,7 @@ export const FLAG_DEFAULTS = {
   setter: true, // a setter that suspends, written from coloured code
   objectGetter: true, // an object literal's getter that suspends
   accessorCompound: true, // o.g += e, where g's getter and setter suspend
-  accessorUpdate: false, // o.g++, --o.g, where g's getter and setter suspend: reported as TSG9006 by design, so off
+  accessorUpdate: false, // o.g++, --o.g, where g's getter and setter suspend: reported as TSG39006 by design, so off
   asyncArrow: true, // an async arrow in the sync form, called through awaitSync
   asyncBoundary: true, // an `async` function in the sync form, called through awaitSync
   defaultParams: true,
@@ -268,13 +268,13 @@ export const BAD_KINDS = [
 ] as const;
 export type BadKind = (typeof BAD_KINDS)[number];
 export const BAD_CODES: Record<BadKind, string> = {
-  passedToThen: 'TSG9007',
-  topLevel: 'TSG9001',
-  constructor: 'TSG9002',
-  fieldInit: 'TSG9002',
-  staticBlock: 'TSG9002',
-  generator: 'TSG9003',
-  optionalAccessor: 'TSG9006',
+  passedToThen: 'TSG39007',
+  topLevel: 'TSG39001',
+  constructor: 'TSG39002',
+  fieldInit: 'TSG39002',
+  staticBlock: 'TSG39002',
+  generator: 'TSG39003',
+  optionalAccessor: 'TSG39006',
 };
 
 export interface Program {

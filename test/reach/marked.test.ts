@@ -118,13 +118,13 @@ describe('reach: marked 15 from its sources, with a sync-style extension', funct
     const diagnostics = build(sync, true);
     build(plain, false);
     // Known, and right as far as value flow can tell: marked's async mode hands the coloured
-    // lexer and parser to promise callbacks (TSG9007), and its extension registry stores
-    // renderers under `ext.name: string` (TSG9008). This extension uses neither; see the README.
+    // lexer and parser to promise callbacks (TSG39007), and its extension registry stores
+    // renderers under `ext.name: string` (TSG39008). This extension uses neither; see the README.
     expect(diagnostics.map((d) => d.replace(/ - (TSG\d+).*/, ' $1'))).to.deep.equal([
-      'src/Instance.ts:302:17 TSG9007',
-      'src/Instance.ts:304:17 TSG9007',
-      'src/Instance.ts:305:17 TSG9007',
-      'src/Instance.ts:96:15 TSG9008',
+      'src/Instance.ts:302:17 TSG39007',
+      'src/Instance.ts:304:17 TSG39007',
+      'src/Instance.ts:305:17 TSG39007',
+      'src/Instance.ts:96:15 TSG39008',
     ]);
     const got = run(sync);
     const want = run(plain);

@@ -248,15 +248,15 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     // suspends when this test runs; a tspc build would stop on them. Observers share the names
     // `next`, `error`, `complete`, `unsubscribe` (value flow is field-based), so most of rxjs's
     // subscription machinery is coloured. What they are:
-    // - TSG9007 at 10, where rxjs hands a function to code it cannot see, all right: timers
+    // - TSG39007 at 10, where rxjs hands a function to code it cannot see, all right: timers
     //   (`timeoutProvider.setTimeout`, `intervalProvider.setInterval`, used by the async schedulers
     //   and by `reportUnhandledError`), microtasks (`Immediate.setImmediate`'s `resolved.then`, the
     //   asap scheduler), promises and async iterables (`innerFrom`'s `promise.then`, `.catch`,
     //   `scheduleAsyncIterable`'s `iterator.next().then`), and the `new Promise` executors of
     //   `firstValueFrom` and `lastValueFrom` (run by the Promise constructor: they cannot wait).
-    // - TSG9008 at 1: `createObject` (`combineLatest`/`forkJoin` with a dictionary) writes values
+    // - TSG39008 at 1: `createObject` (`combineLatest`/`forkJoin` with a dictionary) writes values
     //   that may be functions under `key: string`, right as far as types tell.
-    // - TSG9002 at 1: Subscriber's constructor calls `destination.add(this)`, for every subscriber
+    // - TSG39002 at 1: Subscriber's constructor calls `destination.add(this)`, for every subscriber
     //   this test makes. `add` on a closed subscription runs the finalizer at once, and finalizers
     //   are coloured: value flow follows no guard, so in `subscribe`'s `const subscriber =
     //   isSubscriber(x) ? x : new SafeSubscriber(x)` every function given to `subscribe(fn)` flows

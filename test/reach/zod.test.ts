@@ -180,19 +180,19 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
 
     // Pinned (zod.diagnostics.txt, one per location and code: 48 places), none of them on the path this test
     // runs; a tspc build would stop on the errors. What they are:
-    // - TSG9001 at 12, all in user.ts: module-top-level calls that build schemas (`z.string().min(1)`,
+    // - TSG39001 at 12, all in user.ts: module-top-level calls that build schemas (`z.string().min(1)`,
     //   `.refine(...)`, `.transform(...)`, `.check(...)`), which never suspend at run time.
     //   Over-colouring: value flow is field-based, and zod uses one name for a builder and a hook:
     //   `schema.check(fn)` and `schema._zod.check(payload)`, `schema.transform(fn)` and
     //   `def.transform`; so a builder call may call a hook, the user's validators included.
-    // - TSG9007 at 23: coloured functions handed to builtins: zod's async path (`Promise.all`,
+    // - TSG39007 at 23: coloured functions handed to builtins: zod's async path (`Promise.all`,
     //   `result.then(...)` of `parseAsync`, right as in marked), and `Object.defineProperty`,
     //   `Reflect` and `new Proxy` accessors and `init` values (`defineLazy`, `$constructor`'s `init`).
-    // - TSG9008 at 10: values that may be functions written under unbounded keys: `assignProp`
+    // - TSG39008 at 10: values that may be functions written under unbounded keys: `assignProp`
     //   (`util.ts:417`), `promiseAllObject`, `visit.ts`, `Object.fromEntries` in `z.enum`, and the
     //   object/record/map parsers writing parsed values (`payload.value[outKey] = result.value`).
-    // - TSG9006 at 1: an accessor read inside an optional chain (`classic/schemas.ts:351`).
-    // - TSG9011 at 2: the two `new Function` sites (`doc.ts`, `compile.ts`) that build zod's JIT
+    // - TSG39006 at 1: an accessor read inside an optional chain (`classic/schemas.ts:351`).
+    // - TSG39011 at 2: the two `new Function` sites (`doc.ts`, `compile.ts`) that build zod's JIT
     //   parsers, which close over the shape and call each property's `_zod.run` as a plain function.
     //   The analysis cannot see that `jitless` turns them off, hence `z.config({ jitless: true })`
     //   in the extension: left on, they would throw ScopeError at run time.

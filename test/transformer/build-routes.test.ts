@@ -36,7 +36,7 @@ describe('build routes', function () {
     dirs.push(dir);
     const r = spawnSync(process.execPath, [tspc, '-p', dir], { encoding: 'utf8' });
     expect(r.status).to.not.equal(0);
-    expect(r.stdout).to.match(/main\.ts[:(]5[:,]1\)?.*TSG9001/);
+    expect(r.stdout).to.match(/main\.ts[:(]5[:,]1\)?.*TSG39001/);
     expect(r.stdout).to.contain('spawnGreenlet');
   });
 

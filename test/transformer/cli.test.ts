@@ -81,7 +81,7 @@ describe('ts-greenlet CLI', function () {
     const r = cli('build', '-p', path.join(dir, 'tsconfig.json'));
     expect(r.status).to.equal(1);
     expect(r.stdout).to.match(
-      /src\/top\.ts:2:20 - error TSG9001: .*spawnGreenlet.*Colour path: find → query \(suspends\)\./,
+      /src\/top\.ts:2:20 - error TSG39001: .*spawnGreenlet.*Colour path: find → query \(suspends\)\./,
     );
     expect(r.stdout).to.contain('nothing was emitted');
     expect(fs.existsSync(path.join(dir, 'dist'))).to.equal(false);

@@ -9,7 +9,7 @@
  * function walk(n) { return walk(n.next); }    // { kind: 'direct', fn: walk, explicit: true }
  * function run(f) { return f(); }               // { kind: 'dispatch', explicit: false }
  * async function h() { return show(1); }       // { kind: 'await' }
- * const x = show(1);                            // module top level: TSG9001
+ * const x = show(1);                            // module top level: TSG39001
  * ```
  */
 import ts from 'typescript';
@@ -80,7 +80,7 @@ export function planCalls(
     if (how) {
       if (site.call.flags & ts.NodeFlags.OptionalChain) {
         specs.push({
-          code: Codes.UnsupportedCall,
+          code: Codes.UnsupportedForm,
           node: site.call,
           path,
           message: `This ${how}() may suspend, but it is inside an optional chain. Test for null/undefined first, then call it.`,
@@ -102,7 +102,7 @@ export function planCalls(
       const problem = unsupportedAccess(site.call as ts.PropertyAccessExpression | ts.ElementAccessExpression);
       if (problem) {
         specs.push({
-          code: Codes.UnsupportedCall,
+          code: Codes.UnsupportedForm,
           node: site.call,
           path,
           message: `This property access runs an accessor that may suspend, but ${problem}`,

@@ -4,9 +4,9 @@
  * cannot wait, or a form the rewrite cannot split, and what to do instead.
  *
  * ```ts
- * setTimeout(load, 10);        // TSG9007: passed where untransformed code calls it
- * const { total } = order;     // TSG9006: a destructuring runs the getter plainly
- * new Promise((r) => r(load())); // TSG9007: the executor runs inside the constructor
+ * setTimeout(load, 10);        // TSG39007: passed where untransformed code calls it
+ * const { total } = order;     // TSG39006: a destructuring runs the getter plainly
+ * new Promise((r) => r(load())); // TSG39007: the executor runs inside the constructor
  * ```
  */
 import path from 'node:path';
@@ -61,7 +61,8 @@ export function checkProgram(
   for (const fn of coloured) {
     if (ts.isMethodDeclaration(fn) && !ts.isPrivateIdentifier(fn.name) && propertyNameText(fn.name) === undefined) {
       specs.push({
-        code: Codes.UnsupportedCall,
+        // a well-known symbol's method is called by the engine (implicit); another computed name cannot get its twin
+        code: /^\[Symbol\.\w+\]$/.test(fn.name.getText()) ? Codes.ImplicitCall : Codes.ComputedName,
         node: fn.name,
         path: colourPath(fn),
         message: /^\[Symbol\.(a?sync)?[dD]ispose\]$|^\[Symbol\.dispose\]$|^\[Symbol\.asyncDispose\]$/.test(
@@ -392,7 +393,7 @@ export function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<C
 
   function spec(id: ts.Identifier): DiagnosticSpec {
     return {
-      code: Codes.UnsupportedCall,
+      code: Codes.RedeclaredParameter,
       node: id,
       message: `'${id.text}' redeclares a parameter of a function whose parameter defaults may suspend; those parameters move into the body, where the two would become one variable. Rename the variable in the body.`,
     };
@@ -404,8 +405,8 @@ export function redeclaredParameters(plans: Map<ts.Node, CallPlan>, sites: Set<C
  * may suspend would run plainly there (ScopeError when it suspends). Reported instead.
  *
  * ```ts
- * const { total } = order;   // TSG9006: `const total = order.total`
- * const copy = { ...order }; // TSG9006: spread reads order.total
+ * const { total } = order;   // TSG39006: `const total = order.total`
+ * const copy = { ...order }; // TSG39006: spread reads order.total
  * ```
  */
 export function implicitGetterReads(
@@ -423,7 +424,7 @@ export function implicitGetterReads(
       const getter = props.map(colouredGetter).find((g) => g);
       if (!getter) continue;
       out.push({
-        code: Codes.UnsupportedCall,
+        code: Codes.ImplicitCall,
         node,
         path: colourPath(getter),
         message: `Spreading ${node.expression.getText()} reads ${propertyNameText(getter.name) ?? getter.name.getText()} through its getter, which may suspend, outside any place that can wait. Read the property into a variable first and build the object from named properties.`,
@@ -442,7 +443,7 @@ export function implicitGetterReads(
     if (!getter) continue;
     const name = propertyNameText(getter.name) ?? getter.name.getText();
     out.push({
-      code: Codes.UnsupportedCall,
+      code: Codes.ImplicitCall,
       node,
       path: colourPath(getter),
       message: `This destructuring reads ${name} through its getter, which may suspend, where nothing can wait. Read it as a property instead: \`const ${name} = o.${name}\`.`,

@@ -6,10 +6,10 @@
  * ScopeError at run time; it is reported here instead, with the explicit form to write:
  *
  * ```ts
- * for (const n of countdown) use(n);      // TSG9010: Countdown.next may suspend; iterate explicitly:
+ * for (const n of countdown) use(n);      // TSG39010: Countdown.next may suspend; iterate explicitly:
  * const it = countdown[Symbol.iterator]();
  * for (let r = it.next(); !r.done; r = it.next()) use(r.value);   // fine: it.next() is a call
- * `total: ${money}`                       // TSG9010: write `${money.toString()}`
+ * `total: ${money}`                       // TSG39010: write `${money.toString()}`
  * ```
  */
 import ts from 'typescript';

@@ -1,7 +1,7 @@
 /**
  * What a coloured arrow reads of its enclosing function's scope (`arguments`, `new.target`,
  * `super`), which its generator twin cannot see and must be handed. A write through `super`
- * cannot be handed over: the analysis reports it (TSG9005).
+ * cannot be handed over: the analysis reports it (TSG39005).
  *
  * ```ts
  * class B extends A { m() { return () => super.load(arguments[0]); } }

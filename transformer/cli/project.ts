@@ -68,7 +68,7 @@ export function ownSourceFiles(loaded: LoadedProject): ts.SourceFile[] {
     .filter((f) => !f.isDeclarationFile && !loaded.program.isSourceFileFromExternalLibrary(f));
 }
 
-/** Prints diagnostics the way `tsc` lists them: `src/a.ts:3:5 - error TS2322: ...`, `... - error TSG9001: ...`. */
+/** Prints diagnostics the way `tsc` lists them: `src/a.ts:3:5 - error TS2322: ...`, `... - error TSG39001: ...`. */
 export function printDiagnostics(diagnostics: readonly ts.Diagnostic[], out: (line: string) => void): void {
   for (const d of diagnostics) out(formatDiagnostic(d, undefined, { tsc: true, showPath: displayPath }));
 }

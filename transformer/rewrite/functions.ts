@@ -141,7 +141,7 @@ function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
   const f = rw.factory;
   const name = functionName(fn);
   const uses = lexicalUses(fn);
-  // a super write in it was reported by the analysis (TSG9005)
+  // a super write in it was reported by the analysis (TSG39005)
   // What the generator cannot see itself comes in through an arrow wrapper made where the arrow was:
   // ((_arguments, _newTarget, _superGet) => arrowTwin(function* ... , "f", this))(arguments, new.target, (k) => super[k])
   const captured: Array<[ts.Identifier, ts.Expression]> = [];
@@ -246,7 +246,7 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
     return [plain, gen];
   }
   const key = propertyNameText(fn.name);
-  if (key === undefined) return ts.visitEachChild(fn, rw.visit, rw.context); // computed name: the analysis reported it (TSG9006)
+  if (key === undefined) return ts.visitEachChild(fn, rw.visit, rw.context); // computed name: the analysis reported it (TSG39006)
   if (ts.getDecorators(fn)?.length) return emitDecoratedMethod(rw, fn, key, parameters, body);
   const gen = f.updateMethodDeclaration(
     fn,
