@@ -184,6 +184,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const madeAtRunTime = new Map<Container, ts.Node>();
   const runtimeCallees = new Map<Location, Set<ts.Node>>();
   const evals: ts.CallExpression[] = [];
+  /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
+  const privateOwners = new Map<ts.Node, number>();
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
   let derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;
 
@@ -816,7 +818,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isPropertyAccessExpression(target)) {
       valueOf(target.expression, fn);
-      return field(target.name.text);
+      return field(nameKey(target.name));
     }
     if (ts.isElementAccessExpression(target)) {
       const object = valueOf(target.expression, fn);
@@ -905,9 +907,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
           ? symbolLocation(sym)
           : undefined;
       const branded = isBranded(checker.getTypeAtLocation(e));
-      if (!declared && !branded) return located(e, field(e.name.text));
+      if (!declared && !branded) return located(e, field(nameKey(e.name)));
       const l = nodeLocation(e);
-      edge(field(e.name.text), l);
+      edge(field(nameKey(e.name)), l);
       if (declared) edge(declared, l);
       if (branded) add(l, SUSPENDS);
       return l;
@@ -1524,8 +1526,22 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return text !== undefined ? [text] : keysOf(name.expression, fn);
     }
     if (ts.isNumericLiteral(name)) return [ELEMENTS];
+    if (ts.isPrivateIdentifier(name)) return [nameKey(name)];
     const text = propertyNameText(name);
     return text === undefined ? [ANY_KEY] : [text];
+  }
+
+  /**
+   * A member name's field. `#x` belongs to its class: fifty classes' `#handlers` are fifty fields,
+   * not one (merged, every event bus's `emit` called every other's handlers).
+   */
+  function nameKey(name: ts.MemberName): string {
+    if (!ts.isPrivateIdentifier(name)) return name.text;
+    const owner = checker.getSymbolAtLocation(name)?.valueDeclaration?.parent;
+    if (!owner) return name.text;
+    let id = privateOwners.get(owner);
+    if (id === undefined) privateOwners.set(owner, (id = privateOwners.size));
+    return `${name.text}@${id}`;
   }
 
   /**
