@@ -1,6 +1,7 @@
 /** Builds a reach project (a library's `src/` and the user's `user.ts` beside it) into its `out/`. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect } from 'chai';
 import ts from 'typescript';
 import { createTransformer, formatDiagnostic, getAnalysis } from '../../transformer';
 import { repo } from '../helpers/project';
@@ -67,4 +68,22 @@ export function buildReach(
     coloured,
     files: own.length,
   };
+}
+
+/**
+ * Builds a reach test's two projects (`sync` transformed, `plain` not), prints the library's
+ * figures, and checks where its TSG diagnostics are against `test/reach/<name>.diagnostics.txt`,
+ * one line per place and code; the file's first line pins the coloured count. `UPDATE=1` rewrites it.
+ */
+export function buildAndPin(name: string, label: string, sync: string, plain: string): void {
+  const { diagnostics, coloured, files } = buildReach(sync, true);
+  buildReach(plain, false);
+  const located = [...new Set(diagnostics.map((d) => d.replace(/ - (TSG\d+).*/s, ' $1')))].sort();
+  console.log(
+    `      ${label}: ${coloured} of its functions coloured (${files} files in the program), TSG diagnostics at ${located.length} places`,
+  );
+  const pinnedFile = path.join(repo, 'test', 'reach', `${name}.diagnostics.txt`);
+  const actual = [`# ${coloured} functions of ${name} coloured`, ...located];
+  if (process.env.UPDATE) fs.writeFileSync(pinnedFile, actual.join('\n') + '\n');
+  expect(actual).to.deep.equal(fs.readFileSync(pinnedFile, 'utf8').trim().split('\n'));
 }
