@@ -128,6 +128,15 @@ class Location {
   constructor(readonly closed = false) {}
 }
 
+/** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
+interface PrivateMap {
+  /** Everything written into it: what a read under any key gets. */
+  all: Location;
+  /** Written under keys that cannot be bounded: a read under any name gets it too. */
+  unbounded: Location;
+  field(name: string): Location;
+}
+
 interface CallSummary {
   args: Location[];
   /** Positions from here on may get any element (a spread argument, `apply`, a partial `bind`). */
@@ -184,6 +193,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const madeAtRunTime = new Map<Container, ts.Node>();
   const runtimeCallees = new Map<Location, Set<ts.Node>>();
   const evals: ts.CallExpression[] = [];
+  /** Private fields that hold a map of their class's own (`privateMapOf`), by declaration. */
+  const privateMaps = new Map<ts.Node, PrivateMap | null>();
   /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
   const privateOwners = new Map<ts.Node, number>();
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
@@ -824,6 +835,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const object = valueOf(target.expression, fn);
       const keys = keysOf(target.argumentExpression, fn);
       const passed = parameterKeys(target.argumentExpression, keys);
+      const map = privateMapOf(target.expression);
+      if (map) {
+        const l = new Location();
+        const write = (k: string) => edge(l, k === ELEMENTS || k === ANY_KEY ? map.unbounded : map.field(k));
+        if (passed) onKey(passed, write);
+        else keys.forEach(write);
+        return l;
+      }
       if (passed) {
         const l = new Location();
         onKey(passed, (k) => {
@@ -918,6 +937,17 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const object = valueOf(e.expression, fn);
       const keys = keysOf(e.argumentExpression, fn);
       const passed = parameterKeys(e.argumentExpression, keys);
+      const map = privateMapOf(e.expression);
+      if (map) {
+        const l = nodeLocation(e);
+        const read = (k: string) => {
+          edge(k === ELEMENTS || k === ANY_KEY ? map.all : map.field(k), l);
+          edge(map.unbounded, l);
+        };
+        if (passed) onKey(passed, read);
+        else keys.forEach(read);
+        return l;
+      }
       if (passed) {
         // `o[k]` with `k` a parameter: the names its callers pass (see value-flow-keys.ts)
         const l = nodeLocation(e);
@@ -1529,6 +1559,69 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isPrivateIdentifier(name)) return [nameKey(name)];
     const text = propertyNameText(name);
     return text === undefined ? [ANY_KEY] : [text];
+  }
+
+  /**
+   * `this.#handlers[event]` where `#handlers = {}` is only ever indexed (never read whole, passed
+   * on or reassigned): an object no other code can reach, so its keys are its own fields, not the
+   * program's fields of those names. Read under any key, it gives what was written into it, not
+   * every field of the program (an exported `emit` no call reaches takes any event name).
+   */
+  function privateMapOf(e: ts.Expression): PrivateMap | undefined {
+    e = skipParens(e);
+    if (!ts.isPropertyAccessExpression(e) || !ts.isPrivateIdentifier(e.name)) return undefined;
+    const sym = checker.getSymbolAtLocation(e.name);
+    const decl = sym?.valueDeclaration;
+    if (!sym || !decl || !ts.isPropertyDeclaration(decl)) return undefined;
+    let map = privateMaps.get(decl);
+    if (map === undefined) {
+      map = isPrivateMap(sym, decl) ? newPrivateMap() : null;
+      privateMaps.set(decl, map);
+    }
+    return map ?? undefined;
+  }
+
+  function isPrivateMap(sym: ts.Symbol, decl: ts.PropertyDeclaration): boolean {
+    let init = decl.initializer && skipParens(decl.initializer);
+    while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = skipParens(init.expression);
+    if (!init || !ts.isObjectLiteralExpression(init) || init.properties.length) return false;
+    let indexedOnly = true;
+    const walk = (n: ts.Node): void => {
+      if (!indexedOnly) return;
+      if (ts.isPrivateIdentifier(n) && n !== decl.name && checker.getSymbolAtLocation(n) === sym) {
+        const access = n.parent;
+        let use: ts.Node = access;
+        while (ts.isParenthesizedExpression(use.parent)) use = use.parent;
+        if (
+          !ts.isPropertyAccessExpression(access) ||
+          !ts.isElementAccessExpression(use.parent) ||
+          use.parent.expression !== use
+        )
+          indexedOnly = false;
+      }
+      ts.forEachChild(n, walk);
+    };
+    walk(decl.parent);
+    return indexedOnly;
+  }
+
+  function newPrivateMap(): PrivateMap {
+    const all = new Location();
+    const unbounded = new Location();
+    edge(unbounded, all);
+    const fields = new Map<string, Location>();
+    return {
+      all,
+      unbounded,
+      field(k) {
+        let l = fields.get(k);
+        if (!l) {
+          fields.set(k, (l = new Location()));
+          edge(l, all);
+        }
+        return l;
+      },
+    };
   }
 
   /**
