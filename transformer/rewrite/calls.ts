@@ -15,12 +15,12 @@
 import ts from 'typescript';
 import type { CallPlan } from '../analysis/result';
 import { calleeOf, skipParens } from '../analysis/inventory';
-import type { FileRewrite } from './file';
+import type { Rewriter } from './rewriter';
 
 type Visit = (node: ts.Node) => ts.Node;
 
 /** Emits `call` (already known to have `plan`), visiting its parts with `visit`. */
-export function emitCall(rw: FileRewrite, call: ts.CallExpression, plan: CallPlan, visit: Visit): ts.Expression {
+export function emitCall(rw: Rewriter, call: ts.CallExpression, plan: CallPlan, visit: Visit): ts.Expression {
   const guards: Guard[] = [];
   return wrapGuards(rw.factory, callBody(rw, call, plan, visit, guards), guards);
 }
@@ -29,7 +29,7 @@ export function emitCall(rw: FileRewrite, call: ts.CallExpression, plan: CallPla
  * Emits a whole optional chain (`a?.b.load().name`) whose spine holds a call that may suspend:
  * every `?.` becomes a guard around the rest of the chain, so a nullish link skips it all.
  */
-export function emitChain(rw: FileRewrite, chain: ts.Expression, visit: Visit): ts.Expression {
+export function emitChain(rw: Rewriter, chain: ts.Expression, visit: Visit): ts.Expression {
   const guards: Guard[] = [];
   return wrapGuards(rw.factory, chainValue(rw, chain, visit, guards), guards);
 }
@@ -89,7 +89,7 @@ function wrapGuards(f: ts.NodeFactory, expr: ts.Expression, guards: Guard[]): ts
 }
 
 /** A link's value; a `?.` on it adds a guard and yields the guard's temp. */
-function guarded(rw: FileRewrite, value: ts.Expression, optional: boolean, guards: Guard[]): ts.Expression {
+function guarded(rw: Rewriter, value: ts.Expression, optional: boolean, guards: Guard[]): ts.Expression {
   if (!optional) return value;
   const temp = rw.factory.createTempVariable(rw.hoist);
   guards.push({ temp, value });
@@ -97,7 +97,7 @@ function guarded(rw: FileRewrite, value: ts.Expression, optional: boolean, guard
 }
 
 /** An expression on the spine of a chain; anything else is simply visited. */
-function chainValue(rw: FileRewrite, e: ts.Expression, visit: Visit, guards: Guard[]): ts.Expression {
+function chainValue(rw: Rewriter, e: ts.Expression, visit: Visit, guards: Guard[]): ts.Expression {
   const f = rw.factory;
   if (!(e.flags & ts.NodeFlags.OptionalChain)) return visit(e) as ts.Expression;
   if (ts.isNonNullExpression(e)) return chainValue(rw, e.expression, visit, guards);
@@ -116,7 +116,7 @@ function chainValue(rw: FileRewrite, e: ts.Expression, visit: Visit, guards: Gua
  * undefined means a plain call (a link of a chain that does not suspend).
  */
 function callBody(
-  rw: FileRewrite,
+  rw: Rewriter,
   call: ts.CallExpression | ts.TaggedTemplateExpression,
   plan: CallPlan | undefined,
   visit: Visit,
@@ -218,7 +218,7 @@ function callBody(
  * A tagged template's arguments, with the same template object as the original site:
  * ``tag`a${x}b` `` → `...__tsg.templateArgs`a${x}b`` (which returns `[strings, x]`).
  */
-function templateArguments(rw: FileRewrite, call: ts.TaggedTemplateExpression, visit: Visit): ts.Expression[] {
+function templateArguments(rw: Rewriter, call: ts.TaggedTemplateExpression, visit: Visit): ts.Expression[] {
   const f = rw.factory;
   const template = visit(call.template) as ts.TemplateLiteral;
   return [f.createSpreadElement(f.createTaggedTemplateExpression(rw.helper('templateArgs'), undefined, template))];
@@ -226,7 +226,7 @@ function templateArguments(rw: FileRewrite, call: ts.TaggedTemplateExpression, v
 
 /** Emits a tagged template whose tag may suspend. */
 export function emitTagged(
-  rw: FileRewrite,
+  rw: Rewriter,
   node: ts.TaggedTemplateExpression,
   plan: CallPlan,
   visit: Visit,
@@ -237,7 +237,7 @@ export function emitTagged(
 
 /** `yield* __tsg.dispatch(fn).call(thisArg, ...args)`: the twin if there is one, else a plain call. */
 function dispatch(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: ts.Expression,
   thisArg: ts.Expression | undefined,
   args: ts.Expression[],
@@ -260,7 +260,7 @@ function dispatch(
  * `query(sql)` → `__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))`.
  */
 function inlineWait(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: ts.Expression,
   thisArg: ts.Expression | undefined,
   args: ts.Expression[],
@@ -279,7 +279,7 @@ function inlineWait(
 }
 
 /** `awaitSync(p)`, `p` a promise: `__tsg.resumeInline(yield __tsg.markInlineWait(p))`. */
-function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
+function bareWait(rw: Rewriter, promise: ts.Expression): ts.Expression {
   const f = rw.factory;
   const wait = f.createYieldExpression(
     undefined,
@@ -299,7 +299,7 @@ function bareWait(rw: FileRewrite, promise: ts.Expression): ts.Expression {
  * ```
  */
 export function emitAccess(
-  rw: FileRewrite,
+  rw: Rewriter,
   access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
   plan: { mode: 'read' | 'write' | 'readwrite'; inAsync: boolean },
   visit: Visit,
@@ -351,7 +351,7 @@ function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
  * `(yield* __tsg.dispatch(f).apply(t, xs))`; in an async function, awaited through a greenlet.
  */
 export function emitVia(
-  rw: FileRewrite,
+  rw: Rewriter,
   call: ts.CallExpression,
   plan: { how: 'call' | 'apply'; inAsync: boolean; explicit: boolean },
   visit: Visit,
@@ -384,7 +384,7 @@ export function emitVia(
  * call; a thenable the call returns comes back boxed, so the `await` does not adopt it.
  */
 export function awaitInGreenlet(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: ts.Expression,
   thisArg: ts.Expression | undefined,
   args: ts.Expression[] | ts.Expression,
@@ -405,7 +405,7 @@ export function awaitInGreenlet(
  * promise; `resumeInline` throws the record's error inside this frame, where the `yield*` frames
  * down to it are on the native stack for the error's call chain.
  */
-export function delegate(rw: FileRewrite, gen: ts.Expression, explicit: boolean): ts.Expression {
+export function delegate(rw: Rewriter, gen: ts.Expression, explicit: boolean): ts.Expression {
   const f = rw.factory;
   if (!explicit)
     return f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen));

@@ -13,6 +13,7 @@ import { isExpressionUse } from '../analysis/lexical-uses';
 import { chainCalls, emitAccess, emitCall, emitChain, emitTagged, emitVia, isChainOuter } from './calls';
 import { emitAsyncWithSuspendingDefaults, emitColouredFunction } from './functions';
 import type { ProtocolHelper } from '../protocol-names';
+import type { LexicalCapture, Rewriter } from './rewriter';
 
 export interface RewriteOptions {
   /** Where transformed code imports the protocol helpers from. */
@@ -21,7 +22,7 @@ export interface RewriteOptions {
   output: 'javascript' | 'typescript';
 }
 
-export class FileRewrite {
+export class FileRewrite implements Rewriter {
   readonly factory: ts.NodeFactory;
   readonly hoist: (id: ts.Identifier) => void;
   private readonly runtimeId: ts.Identifier;
@@ -399,12 +400,6 @@ export class FileRewrite {
     }
     return ts.visitEachChild(node, this.visit, this.context);
   };
-}
-
-export interface LexicalCapture {
-  arguments?: ts.Identifier;
-  newTarget?: ts.Identifier;
-  superGet?: ts.Identifier;
 }
 
 /** True if `file` is emitted as a CommonJS module (`module: commonjs`, or `node16`..`nodenext` for a CommonJS file). */

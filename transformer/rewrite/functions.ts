@@ -19,9 +19,9 @@
 import ts from 'typescript';
 import { FunctionNode, functionName, propertyNameText } from '../analysis/inventory';
 import { isExpressionUse, lexicalUses } from '../analysis/lexical-uses';
-import type { FileRewrite, LexicalCapture } from './file';
+import type { LexicalCapture, Rewriter } from './rewriter';
 
-export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node | ts.Node[] {
+export function emitColouredFunction(rw: Rewriter, fn: FunctionNode): ts.Node | ts.Node[] {
   if (ts.isFunctionDeclaration(fn)) return emitDeclaration(rw, fn);
   if (ts.isFunctionExpression(fn)) return emitExpression(rw, fn);
   if (ts.isArrowFunction(fn)) return emitArrow(rw, fn);
@@ -30,7 +30,7 @@ export function emitColouredFunction(rw: FileRewrite, fn: FunctionNode): ts.Node
   return ts.visitEachChild(fn, rw.visit, rw.context); // not colourable; the analysis reported it
 }
 
-function emitDeclaration(rw: FileRewrite, fn: ts.FunctionDeclaration): ts.Node[] {
+function emitDeclaration(rw: Rewriter, fn: ts.FunctionDeclaration): ts.Node[] {
   const f = rw.factory;
   const name = fn.name ? fn.name.text : 'default';
   const plainName = fn.name ?? f.createIdentifier('__tsg_default'); // TypeScript renames a generated one (`default_1`)
@@ -88,7 +88,7 @@ function emitDeclaration(rw: FileRewrite, fn: ts.FunctionDeclaration): ts.Node[]
   return [plain, gen];
 }
 
-function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expression {
+function emitExpression(rw: Rewriter, fn: ts.FunctionExpression): ts.Expression {
   const f = rw.factory;
   const name = functionName(fn);
   const { parameters, body } = twinParametersAndBody(rw, fn);
@@ -137,7 +137,7 @@ function emitExpression(rw: FileRewrite, fn: ts.FunctionExpression): ts.Expressi
  * `(x) => body` → `__tsg.arrowTwin(function* (x) { body }, "name", this)`. The generator gets
  * the arrow's `this` from the helper; the enclosing `arguments` is passed in explicitly.
  */
-function emitArrow(rw: FileRewrite, fn: ts.ArrowFunction): ts.Expression {
+function emitArrow(rw: Rewriter, fn: ts.ArrowFunction): ts.Expression {
   const f = rw.factory;
   const name = functionName(fn);
   const uses = lexicalUses(fn);
@@ -213,7 +213,7 @@ function inDerivedConstructor(fn: ts.ArrowFunction): boolean {
 }
 
 /** Methods of classes and object literals become generator methods; a registration makes plain entries. */
-function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Node[] {
+function emitMethod(rw: Rewriter, fn: ts.MethodDeclaration): ts.Node | ts.Node[] {
   const f = rw.factory;
   const name = functionName(fn);
   const { parameters, body } = twinParametersAndBody(rw, fn);
@@ -276,7 +276,7 @@ function emitMethod(rw: FileRewrite, fn: ts.MethodDeclaration): ts.Node | ts.Nod
  * ```
  */
 function emitDecoratedMethod(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: ts.MethodDeclaration,
   key: string,
   parameters: ts.ParameterDeclaration[],
@@ -307,7 +307,7 @@ function emitDecoratedMethod(
 
 /** `*[key](...) {...}`, static if `fn` is: a twin stored under a symbol beside its plain member. */
 function symbolKeyedTwin(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: ts.MethodDeclaration | ts.AccessorDeclaration,
   key: ts.Identifier,
   parameters: ts.ParameterDeclaration[],
@@ -334,7 +334,7 @@ function symbolKeyedTwin(
  * `get p() {...}` → `get p() { return __tsg.runPlain(this[_get_p](), "C.p"); }` plus the twin
  * `*[_get_p]() {...}`; likewise for setters. The owner registers both with the accessor.
  */
-function emitAccessor(rw: FileRewrite, fn: ts.GetAccessorDeclaration | ts.SetAccessorDeclaration): ts.Node[] {
+function emitAccessor(rw: Rewriter, fn: ts.GetAccessorDeclaration | ts.SetAccessorDeclaration): ts.Node[] {
   const f = rw.factory;
   const label = functionName(fn);
   const key = propertyNameText(fn.name)!;
@@ -353,7 +353,7 @@ function emitAccessor(rw: FileRewrite, fn: ts.GetAccessorDeclaration | ts.SetAcc
  * in parameters: the parameters move into the body, as for twins.
  * `async function f(a, b = g(a)) {}` → `async function f(...args) { var [a, b = await ...] = args; }`
  */
-export function emitAsyncWithSuspendingDefaults(rw: FileRewrite, fn: FunctionNode): ts.Node | undefined {
+export function emitAsyncWithSuspendingDefaults(rw: Rewriter, fn: FunctionNode): ts.Node | undefined {
   if (!fn.body || !fn.parameters.some((p) => containsPlannedCall(rw, p))) return undefined;
   const { parameters, body } = twinParametersAndBody(rw, fn);
   const f = rw.factory;
@@ -405,7 +405,7 @@ export function emitAsyncWithSuspendingDefaults(rw: FileRewrite, fn: FunctionNod
 }
 
 /** Plain parameters: the names up to the first default or rest (so `length` stays), no defaults. */
-function plainParameters(rw: FileRewrite, fn: ts.SignatureDeclarationBase): ts.ParameterDeclaration[] {
+function plainParameters(rw: Rewriter, fn: ts.SignatureDeclarationBase): ts.ParameterDeclaration[] {
   const f = rw.factory;
   const out: ts.ParameterDeclaration[] = [];
   for (const p of fn.parameters) {
@@ -428,7 +428,7 @@ function plainParameters(rw: FileRewrite, fn: ts.SignatureDeclarationBase): ts.P
 }
 
 /** `{ return __tsg.runPlain(twin.apply(this, arguments), "name"); }` */
-function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block {
+function plainBody(rw: Rewriter, twin: ts.Expression, name: string): ts.Block {
   const f = rw.factory;
   const gen = f.createCallExpression(f.createPropertyAccessExpression(twin, 'apply'), undefined, [
     f.createThis(),
@@ -450,7 +450,7 @@ function plainBody(rw: FileRewrite, twin: ts.Expression, name: string): ts.Block
  * evaluates defaults left to right exactly as parameters would.
  */
 function twinParametersAndBody(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: FunctionNode,
   lexical?: LexicalCapture,
 ): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
@@ -465,9 +465,9 @@ function twinParametersAndBody(
 }
 
 function twinParts(
-  rw: FileRewrite,
+  rw: Rewriter,
   fn: FunctionNode,
-  visit: FileRewrite['visit'],
+  visit: Rewriter['visit'],
 ): { parameters: ts.ParameterDeclaration[]; body: ts.Block } {
   const f = rw.factory;
   rw.context.startLexicalEnvironment();
@@ -526,7 +526,7 @@ function twinParts(
   return { parameters, body: block };
 }
 
-function containsPlannedCall(rw: FileRewrite, node: ts.Node): boolean {
+function containsPlannedCall(rw: Rewriter, node: ts.Node): boolean {
   let found = false;
   const walk = (n: ts.Node): void => {
     if (found) return;
