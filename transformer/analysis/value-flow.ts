@@ -610,7 +610,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       }
       for (const e of evals) {
         const inScope = checker.getSymbolsInScope(e, ts.SymbolFlags.Value).map((s) => bySymbol.get(s));
-        byMaker.set(e, { made: e, calls: [e], values: reachableFrom(inScope, true) });
+        // a direct eval in a class body may also index its `#private` maps
+        const maps = [...privateMaps.values()].flatMap((m) => (m ? [m.all] : []));
+        byMaker.set(e, { made: e, calls: [e], values: reachableFrom([...inScope, ...maps], true) });
       }
       return [...byMaker.values()];
     },
