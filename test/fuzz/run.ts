@@ -451,7 +451,10 @@ function compare(sync: RunResult, ref: RunResult): Pick<Verdict, 'ok' | 'failure
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? ((l: string) => console.log(l));
-  const flags = options.flags ?? defaultFlags();
+  const flags = { ...(options.flags ?? defaultFlags()) };
+  // eject lists a function that hands a promise back as a caveat, not as kept: async/await cannot
+  // return a promise unflattened, so its callers differ (transformer/eject/functions.ts)
+  if (options.eject) flags.returnsPromise = false;
   const batch = options.batch ?? 40;
   const mode = options.eject ? 'eject' : 'transform';
   const started = Date.now();
