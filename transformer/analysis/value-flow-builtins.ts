@@ -118,17 +118,17 @@ export function containerMethod(decl: ts.Declaration | undefined): ContainerMeth
     : row[name];
 }
 
+/** The name of a method the lib declares on interface `owner` (`ArrayConstructor`), if `decl` is one. */
+function libMethodOf(decl: ts.Declaration | undefined, owner: string): string | undefined {
+  if (!decl || !isLibFile(decl.getSourceFile()) || !ts.isMethodSignature(decl)) return undefined;
+  if (!ts.isInterfaceDeclaration(decl.parent) || decl.parent.name.text !== owner) return undefined;
+  return ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+}
+
 /** `Array.from(items, f?)` and `Array.of(...items)`. */
 export function arrayConstructorMethod(decl: ts.Declaration | undefined): 'from' | 'of' | undefined {
-  if (
-    !decl ||
-    !isLibFile(decl.getSourceFile()) ||
-    !ts.isMethodSignature(decl) ||
-    !ts.isInterfaceDeclaration(decl.parent)
-  )
-    return undefined;
-  if (decl.parent.name.text !== 'ArrayConstructor' || !ts.isIdentifier(decl.name)) return undefined;
-  return decl.name.text === 'from' || decl.name.text === 'of' ? decl.name.text : undefined;
+  const n = libMethodOf(decl, 'ArrayConstructor');
+  return n === 'from' || n === 'of' ? n : undefined;
 }
 
 /**
@@ -139,15 +139,8 @@ export function arrayConstructorMethod(decl: ts.Declaration | undefined): 'from'
 export function objectConstructorMethod(
   decl: ts.Declaration | undefined,
 ): 'values' | 'entries' | 'fromEntries' | 'first' | 'none' | undefined {
-  if (
-    !decl ||
-    !isLibFile(decl.getSourceFile()) ||
-    !ts.isMethodSignature(decl) ||
-    !ts.isInterfaceDeclaration(decl.parent)
-  )
-    return undefined;
-  if (decl.parent.name.text !== 'ObjectConstructor' || !ts.isIdentifier(decl.name)) return undefined;
-  const n = decl.name.text;
+  const n = libMethodOf(decl, 'ObjectConstructor');
+  if (n === undefined) return undefined;
   if (n === 'values' || n === 'entries' || n === 'fromEntries') return n;
   return [
     'assign',
