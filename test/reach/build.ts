@@ -1,5 +1,6 @@
 /** Builds a reach project (a library's `src/` and the user's `user.ts` beside it) into its `out/`. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import ts from 'typescript';
@@ -86,4 +87,11 @@ export function buildAndPin(name: string, label: string, sync: string, plain: st
   const actual = [`# ${coloured} functions of ${name} coloured`, ...located];
   if (process.env.UPDATE) fs.writeFileSync(pinnedFile, actual.join('\n') + '\n');
   expect(actual).to.deep.equal(fs.readFileSync(pinnedFile, 'utf8').trim().split('\n'));
+  // REACH_KEEP=1: keep the sync project (its sources, user.ts and out/) to chase a diagnostic with explain
+  if (process.env.REACH_KEEP) {
+    const kept = path.join(os.tmpdir(), `reach-${name}`);
+    fs.rmSync(kept, { recursive: true, force: true });
+    fs.cpSync(sync, kept, { recursive: true, verbatimSymlinks: true });
+    console.log(`      kept in ${kept}`);
+  }
 }
