@@ -1,7 +1,7 @@
 /**
  * Applies each file's edits with ts-morph, which keeps every byte the edits do not touch:
- * formatting, comments, blank lines. ts-morph is an optional peer of ts-greenlet (only `eject` and `adopt`
- * needs it), loaded here with an error that says how to install it.
+ * formatting, comments, blank lines. ts-morph is an optional peer of ts-greenlet (only `eject`
+ * and `adopt` need it), loaded here with an error that says how to install it.
  *
  * ts-morph parses with the TypeScript it bundles, so our nodes never reach it: the files go in
  * as text, the edits as offsets into that text (`edits.ts`).
