@@ -141,4 +141,29 @@ export async function loops(xs: AsyncIterable<number>): Promise<void> {
       '35: loops stays async: it uses for await',
     ]);
   });
+
+  it('keeps a caller that starts other work without awaiting it, has overloads or a typed binding; notes a hoisted leaf', () => {
+    const { result, kept } = adoptSource(`export const early = q(0);
+${LEAF}
+declare function log(s: string): Promise<void>;
+export async function logs(): Promise<number> {
+  log('started');
+  return (await q(1)).n;
+}
+export async function over(id: number): Promise<number>;
+export async function over(id: string): Promise<number>;
+export async function over(id: number | string): Promise<number> {
+  return (await q(Number(id))).n;
+}
+export const typed: (id: number) => Promise<number> = async (id) => (await q(id)).n;
+`);
+    expect(result.adopted).to.deep.equal([]);
+    expect(kept).to.deep.equal([
+      '1: q is used here, at the top level above its declaration: as a const it is not hoisted as a function declaration is',
+      '1: q(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet',
+      '7: logs stays async: it calls log(…) at line 8 without awaiting it (it starts work it does not wait for)',
+      '13: over stays async: it has overload signatures (make it sync by hand)',
+      '16: typed stays async: its binding is declared with the type (id: number) => Promise<number>, which says it returns a promise',
+    ]);
+  });
 });

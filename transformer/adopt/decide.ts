@@ -72,16 +72,19 @@ function whyKept(
   const others = awaits.filter((a) => !callOf(checker, a.expression, adopted));
   const combined = others.find((a) => / side by side/.test(describe(a.expression)));
   if (combined) return `it awaits ${describe(combined.expression)}`;
+  const promise = returnedPromise(checker, fn);
+  if (promise) return `it returns a promise on purpose (${short(promise)})`;
   for (const c of calls) {
-    if (!callOf(checker, c, adopted)) continue;
+    // a call of an adopted function, or any call giving a promise, that is not awaited where it is made
+    if (!callOf(checker, c, adopted) && !isThenable(checker, checker.getTypeAtLocation(c))) continue;
     let top: ts.Node = c;
     while (ts.isParenthesizedExpression(top.parent)) top = top.parent;
     if (!ts.isAwaitExpression(top.parent))
       return `it calls ${callee(c)}(…) at line ${line(c)} without awaiting it (it starts work it does not wait for)`;
   }
   if (others.length) return `it awaits ${describe(others[0].expression)}`;
-  const promise = returnedPromise(checker, fn);
-  if (promise) return `it returns a promise on purpose (${short(promise)})`;
+  const shape = shapeReason(checker, fn);
+  if (shape) return shape;
   for (const u of uses) {
     if (u.kind === 'value')
       return `it is used as a value at ${where(u.node)}${passedTo(u.node)}, so adopt cannot see all its callers`;
@@ -93,6 +96,17 @@ function whyKept(
 function anonymousReason(fn: ts.SignatureDeclaration): string {
   if (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) return 'methods are not adopted in this first cut';
   return `it is a function value${passedTo(fn)}, so adopt cannot see its callers (its awaits of adopted calls stay; the transform awaits them)`;
+}
+
+/** Declarations a sync signature would contradict: overloads, a typed binding. */
+function shapeReason(checker: ts.TypeChecker, fn: ts.SignatureDeclaration): string | undefined {
+  const symbol = ts.isFunctionDeclaration(fn) && fn.name ? checker.getSymbolAtLocation(fn.name) : undefined;
+  if ((symbol?.declarations?.length ?? 0) > 1) return 'it has overload signatures (make it sync by hand)';
+  let top: ts.Node = fn;
+  while (ts.isParenthesizedExpression(top.parent)) top = top.parent;
+  if (ts.isVariableDeclaration(top.parent) && top.parent.type)
+    return `its binding is declared with the type ${short(top.parent.type)}, which says it returns a promise`;
+  return undefined;
 }
 
 function hasForAwait(fn: ts.Node): boolean {

@@ -28,6 +28,8 @@ export function findLeaves(
 /** Wraps `leaf` (a `Kept` when it cannot be: `export default async function`). */
 export function wrapLeaf(edits: EditSet, leaf: Target): Kept | undefined {
   const fn = leaf.fn;
+  if ((leaf.symbol.declarations?.length ?? 0) > 1)
+    return { node: fn, reason: `${leaf.name.text} has overload signatures; wrap it by hand: synchronize(…)` };
   if (ts.isFunctionDeclaration(fn)) {
     const mods = ts.getModifiers(fn) ?? [];
     if (mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword))
@@ -44,13 +46,30 @@ export function wrapLeaf(edits: EditSet, leaf: Target): Kept | undefined {
 
 /** Calls of a leaf that are not awaited: after adopt they are sync-style calls, which may not be what the caller means. */
 export function leafNotes(leaf: Target, uses: readonly Use[]): Kept[] {
-  return uses
-    .filter((u) => u.kind === 'value' || !u.awaited)
-    .map((u) => ({
-      node: u.node,
-      reason:
-        u.kind === 'value'
-          ? `${leaf.name.text} is used as a value here; it is now a synchronized function (check the code it goes to)`
-          : `${leaf.name.text}(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet`,
-    }));
+  const file = leaf.fn.getSourceFile();
+  const early = ts.isFunctionDeclaration(leaf.fn)
+    ? uses.filter(
+        (u) => u.node.getSourceFile() === file && u.node.getStart() < leaf.fn.getStart() && atTopLevel(u.node),
+      )
+    : [];
+  const hoisting = early.map((u) => ({
+    node: u.node,
+    reason: `${leaf.name.text} is used here, at the top level above its declaration: as a const it is not hoisted as a function declaration is`,
+  }));
+  return hoisting.concat(
+    uses
+      .filter((u) => u.kind === 'value' || !u.awaited)
+      .map((u) => ({
+        node: u.node,
+        reason:
+          u.kind === 'value'
+            ? `${leaf.name.text} is used as a value here; it is now a synchronized function (check the code it goes to)`
+            : `${leaf.name.text}(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet`,
+      })),
+  );
+}
+
+function atTopLevel(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+  return true;
 }
