@@ -13,17 +13,21 @@ import { describeNotesOverHttp } from '../helpers/notes-http';
 const repo = path.resolve(__dirname, '../../..');
 const app = path.join(repo, 'examples/koa-app');
 
-/** Copies the app (two levels under the repo, as its tsconfig's relative paths need), adopts and builds it. */
-function adoptAndBuild(): string {
+/** A copy of the app (two levels under the repo, as its tsconfig's relative paths need), adopted; its directory and the summary. */
+function adoptedCopy(): { dir: string; summary: string } {
   fs.mkdirSync(path.join(repo, 'test-artifacts'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(repo, 'test-artifacts', 'adopt-'));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   fs.cpSync(path.join(app, 'src'), path.join(dir, 'src'), { recursive: true });
   fs.copyFileSync(path.join(app, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
-
   const lines: string[] = [];
   expect(main(['adopt', '-p', dir, '--leaf', 'queryAsync'], (l) => lines.push(l))).to.equal(0);
-  const summary = lines.join('\n');
+  return { dir, summary: lines.join('\n') };
+}
+
+/** Adopts a copy of the app, checks what changed and what was kept, and builds it through the transform. */
+function adoptAndBuild(): string {
+  const { dir, summary } = adoptedCopy();
   expect(summary).to.match(
     /ts-greenlet adopt: 2 of 11 files changed, 1 leaf wrapped with synchronize, 4 functions made sync/,
   );
@@ -57,4 +61,20 @@ function adoptAndBuild(): string {
 describeNotesOverHttp('adopt: the async twin of koa-app, adopted to sync-style, over HTTP', adoptAndBuild, {
   module: 'async-app.js',
   factory: 'createAsyncApp',
+});
+
+describe('adopt, then eject: the async twin of koa-app round trip', function () {
+  this.timeout(60_000);
+
+  it('gives async-app.ts back byte for byte; the leaf comes back as a const-bound async function', () => {
+    const { dir } = adoptedCopy();
+    const lines: string[] = [];
+    main(['eject', '-p', dir, '--outDir', path.join(dir, 'ejected')], (l) => lines.push(l));
+    expect(lines[0]).to.match(/^ts-greenlet eject: \d+ of 11 files changed, 15 functions made async/);
+    const read = (root: string, f: string) => fs.readFileSync(path.join(root, f), 'utf8');
+    expect(read(path.join(dir, 'ejected'), 'async-app.ts')).to.equal(read(path.join(app, 'src'), 'async-app.ts'));
+    expect(read(path.join(dir, 'ejected'), 'db.ts')).to.include(
+      'export const queryAsync = async function queryAsync(sql: string, params: unknown[] = []): Promise<Row[]> {',
+    );
+  });
 });
