@@ -32,6 +32,9 @@ function adoptAndBuild(): string {
     /ts-greenlet adopt: 2 of 11 files changed, 1 leaf wrapped with synchronize, 4 functions made sync/,
   );
   expect(summary).to.match(/Made sync: .*listNotesAsync, .*findNoteAsync, .*createNoteAsync, .*deleteNoteAsync$/m);
+  expect(summary).to.match(
+    /^Exported, and made sync .*: listNotesAsync, findNoteAsync, createNoteAsync, deleteNoteAsync$/m,
+  );
   // the four route handlers are passed to the router, whose callers adopt cannot see: kept async, listed
   expect(
     summary.match(

@@ -5,6 +5,7 @@
  * ```text
  * ts-greenlet adopt: 2 of 11 files changed, 1 leaf wrapped with synchronize, 4 functions made sync; rewritten in place.
  * Made sync: src/async-app.ts:20 listNotesAsync, …
+ * Exported, and made sync on the callers this program has (…): listNotesAsync, …
  * Kept async (and why):
  *   src/async-app.ts:56: an anonymous async function stays async: it is a function value passed to router.get, …
  * ```
@@ -12,6 +13,7 @@
  * Exit status 1 when a leaf name matches no async function (nothing is written then).
  */
 import fs from 'node:fs';
+import ts from 'typescript';
 import { adopt } from '../adopt';
 import { unifiedDiff } from '../eject/diff';
 import { place } from '../eject/state';
@@ -44,7 +46,22 @@ export function adoptCommand(
     `ts-greenlet adopt: ${changed.length} of ${count(files.length, 'file')} changed, ${`${result.leaves.length} ${result.leaves.length === 1 ? 'leaf' : 'leaves'}`} wrapped with synchronize, ${count(result.adopted.length, 'function')} made sync; ${options.dryRun ? 'nothing written (--dry-run)' : 'rewritten in place'}.`,
   );
   if (result.adopted.length) out(`Made sync: ${result.adopted.map((t) => `${at(t.fn)} ${t.name.text}`).join(', ')}`);
+  const exported = result.adopted.filter((t) => isExported(t.fn)).map((t) => t.name.text);
+  if (exported.length)
+    out(
+      `Exported, and made sync on the callers this program has (code outside it now gets sync-style functions): ${exported.join(', ')}`,
+    );
   if (result.kept.length) out('Kept as written (and why):');
   for (const k of result.kept) out(`  ${at(k.node)}: ${k.reason}`);
   return 0;
+}
+
+/** `export function f` or `export const f = …`. */
+function isExported(fn: ts.Node): boolean {
+  let stmt: ts.Node = fn;
+  while (!ts.isFunctionDeclaration(stmt) && !ts.isVariableStatement(stmt) && !ts.isSourceFile(stmt)) stmt = stmt.parent;
+  return (
+    !ts.isSourceFile(stmt) &&
+    !!ts.getModifiers(stmt as ts.FunctionDeclaration)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+  );
 }
