@@ -15,7 +15,8 @@
  * |---------------|----------------------------------------------------------------|
  * | `targets.ts`  | which async functions have a name adopt can follow             |
  * | `uses.ts`     | where each is used: awaited call, bare call, value             |
- * | `decide.ts`   | the fixed point: what becomes sync, what stays async and why   |
+ * | `decide.ts`   | the fixed point: what becomes sync, what stays async           |
+ * | `reasons.ts`  | why a caller stays async (`words.ts`: the report's wording)    |
  * | `leaves.ts`   | the named leaves wrapped with `synchronize`                    |
  * | `rewrite.ts`  | `async`, `await` and `Promise<T>` dropped                      |
  * | `imports.ts`  | `synchronize` imported                                         |
