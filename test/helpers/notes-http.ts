@@ -1,15 +1,23 @@
 /**
  * The notes service's HTTP behaviour, against a build of examples/koa-app in `dist`: the build
  * through the transformer (`test/examples/koa-app.test.ts`) and the ejected async/await one
- * (`test/eject/koa-app.test.ts`) must answer the same.
+ * (`test/eject/koa-app.test.ts`) must answer the same, and so must its async twin adopted back to
+ * sync-style (`test/adopt/koa-async-app.test.ts`).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 
-/** Declares the suite; `prepare` runs first in its `before` hook and returns the build's directory. */
-export function describeNotesOverHttp(title: string, prepare: () => string): void {
+/**
+ * Declares the suite; `prepare` runs first in its `before` hook and returns the build's directory.
+ * `app` names the module and factory serving the notes (the adopted async twin: `async-app.js`).
+ */
+export function describeNotesOverHttp(
+  title: string,
+  prepare: () => string,
+  app: { module: string; factory: string } = { module: 'app.js', factory: 'createApp' },
+): void {
   describe(title, function () {
     this.timeout(60_000);
     let server: Server;
@@ -19,7 +27,7 @@ export function describeNotesOverHttp(title: string, prepare: () => string): voi
     before(async () => {
       const dist = prepare();
       db = require(path.join(dist, 'db.js'));
-      const { createApp } = require(path.join(dist, 'app.js'));
+      const createApp = require(path.join(dist, app.module))[app.factory];
       await db.openDatabase('memory://');
       server = createApp().listen(0);
       await new Promise((r) => server.once('listening', r));

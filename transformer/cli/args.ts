@@ -1,5 +1,5 @@
 /**
- * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [--in-place] [--dry-run] [names...]`.
+ * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [--in-place] [--dry-run] [--leaf <names>] [names...]`.
  * Parsed by `node:util`'s `parseArgs`; unknown flags are errors that name the flag and list the ones
  * the command takes.
  */
@@ -20,6 +20,8 @@ export interface Args {
   inPlace: boolean;
   /** `eject --dry-run`: print a unified diff, write nothing. */
   dryRun: boolean;
+  /** `adopt --leaf a,b --leaf c`: the leaf functions, split at commas. */
+  leaves: string[];
   /** Positional arguments after the command (`explain` takes function names). */
   names: string[];
 }
@@ -32,6 +34,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'in-place': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  leaf: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +55,10 @@ export function parseArgs(argv: readonly string[]): Args {
     help: !!values.help,
     inPlace: !!values['in-place'],
     dryRun: !!values['dry-run'],
+    leaves: (values.leaf ?? [])
+      .flatMap((l) => l.split(','))
+      .map((l) => l.trim())
+      .filter(Boolean),
     names,
   };
 }
@@ -62,7 +69,7 @@ function usageError(e: unknown): unknown {
   if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /Unknown option '([^']+)'/.exec(err.message)?.[1] ?? '';
     return new CliError(
-      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate, eject), --json (explain), --in-place and --dry-run (eject), --help.`,
+      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate, eject), --json (explain), --in-place (eject), --dry-run (eject, adopt), --leaf <names> (adopt), --help.`,
     );
   }
   if (err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

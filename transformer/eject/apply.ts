@@ -1,7 +1,7 @@
 /**
  * Applies each file's edits with ts-morph, which keeps every byte the edits do not touch:
  * formatting, comments, blank lines. ts-morph is an optional peer of ts-greenlet (only `eject`
- * needs it), loaded here with an error that says how to install it.
+ * and `adopt` need it), loaded here with an error that says how to install it.
  *
  * ts-morph parses with the TypeScript it bundles, so our nodes never reach it: the files go in
  * as text, the edits as offsets into that text (`edits.ts`).
@@ -32,13 +32,13 @@ export function applyEdits(files: ReadonlyMap<string, { text: string; edits: rea
 /** `require('ts-morph')`, or an error naming the package to install (as `runtime/peer.ts` does for the runtime's peers). */
 function requireMorph(): typeof Morph {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only by eject
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only by eject and adopt
     return require('ts-morph') as typeof Morph;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err?.code === 'MODULE_NOT_FOUND' && String(err.message).startsWith("Cannot find module 'ts-morph'")) {
       const missing = new Error(
-        `ts-greenlet eject needs the package ts-morph, which is not installed. Install it next to ts-greenlet: npm install -D ts-morph@${RANGE}`,
+        `ts-greenlet eject and adopt need the package ts-morph, which is not installed. Install it next to ts-greenlet: npm install -D ts-morph@${RANGE}`,
       );
       (missing as NodeJS.ErrnoException).code = 'TSG_MISSING_PEER';
       throw missing;

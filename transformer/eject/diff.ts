@@ -15,10 +15,11 @@ type Op = { op: ' ' | '-' | '+'; line: string };
 
 const CONTEXT = 3;
 
-export function unifiedDiff(name: string, before: string, after: string): string {
+/** `label` names the new side: `+++ src/notes.ts (ejected)`. */
+export function unifiedDiff(name: string, before: string, after: string, label = 'ejected'): string {
   const ops = diffLines(before.split('\n'), after.split('\n'));
   const changes = ops.flatMap((o, i) => (o.op === ' ' ? [] : [i]));
-  const out = [`--- ${name}`, `+++ ${name} (ejected)`];
+  const out = [`--- ${name}`, `+++ ${name} (${label})`];
   for (let c = 0; c < changes.length;) {
     // one hunk: changes whose contexts touch, and CONTEXT unchanged lines around them
     let last = c;

@@ -1,0 +1,169 @@
+/**
+ * The forms adopt writes and keeps, one small program each, checked as text: a leaf and the
+ * chain of its callers made sync, and the callers that must stay async, reported with a reason.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import ts from 'typescript';
+import { compilerOptions, sharedHost } from '../helpers/compile';
+import { adopt, type AdoptResult } from '../../transformer/adopt';
+
+const repo = path.resolve(__dirname, '../../..');
+
+function adoptSource(source: string, leaves = ['q']): { text: string; result: AdoptResult; kept: string[] } {
+  fs.mkdirSync(path.join(repo, 'test-artifacts'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(repo, 'test-artifacts', 'adopt-forms-'));
+  try {
+    const file = path.join(dir, 'input.ts');
+    fs.writeFileSync(file, source);
+    const program = ts.createProgram({ rootNames: [file], options: compilerOptions, host: sharedHost });
+    const result = adopt(program, [program.getSourceFile(file)!], leaves);
+    const kept = result.kept.map((k) => {
+      const sf = k.node.getSourceFile();
+      return `${sf.getLineAndCharacterOfPosition(k.node.getStart()).line + 1}: ${k.reason}`;
+    });
+    return { text: result.files.get(file)!.after, result, kept };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LEAF = `export async function q(id: number): Promise<{ id: number; n: number }> {
+  return { id, n: id * 2 };
+}
+`;
+
+describe('adopt: forms', function () {
+  this.timeout(30_000);
+
+  it('wraps the leaf, imports synchronize, and makes its chain of callers sync, comments and formatting kept', () => {
+    const { text, result, kept } = adoptSource(`import fs from 'node:fs';
+
+${LEAF}
+/** The row's n. */
+export async function one(id: number): Promise<number> {
+  const row = await q(id); // the row
+  return (await q(row.id)).n   +   1; // odd spacing stays
+}
+
+export const two = async (id: number): Promise<number> =>
+  // twice
+  (await one(id)) * 2;
+
+async function three(): Promise<string> {
+  return String(await two(1)) + fs.sep;
+}
+
+export async function main(): Promise<void> {
+  console.log(await three());
+}
+`);
+    expect(text).to.include(
+      "import fs from 'node:fs';\nimport { synchronize } from 'ts-greenlet';\n\nexport const q = synchronize(async function q(id: number): Promise<{ id: number; n: number }> {",
+    );
+    expect(text).to.include('  return { id, n: id * 2 };\n});\n');
+    expect(text).to.include("/** The row's n. */\nexport function one(id: number): number {");
+    expect(text).to.include('  const row = q(id); // the row\n  return q(row.id).n   +   1; // odd spacing stays');
+    expect(text).to.include('export const two = (id: number): number =>\n  // twice\n  one(id) * 2;');
+    expect(text).to.include('function three(): string {\n  return String(two(1)) + fs.sep;');
+    expect(text).to.include('export function main(): void {\n  console.log(three());');
+    expect(result.adopted.map((t) => t.name.text)).to.deep.equal(['one', 'two', 'three', 'main']);
+    expect(kept).to.deep.equal([]);
+  });
+
+  it('adds synchronize to an existing ts-greenlet import, and wraps a const-bound leaf', () => {
+    const { text } = adoptSource(`import { awaitSync } from 'ts-greenlet';
+export const q = async (id: number) => ({ id, n: awaitSync(Promise.resolve(id)) });
+export async function f(): Promise<number> {
+  return (await q(1)).n;
+}
+`);
+    expect(text).to.include("import { awaitSync, synchronize } from 'ts-greenlet';");
+    expect(text).to.include(
+      'export const q = synchronize(async (id: number) => ({ id, n: awaitSync(Promise.resolve(id)) }));',
+    );
+    expect(text).to.include('export function f(): number {\n  return q(1).n;');
+  });
+
+  it('keeps and reports callers that race, start without awaiting, await other things, or are passed away', () => {
+    const { text, result, kept } = adoptSource(`${LEAF}
+export async function both(): Promise<number> {
+  const [a, b] = await Promise.all([q(1), q(2)]);
+  return a.n + b.n;
+}
+export async function starts(): Promise<number> {
+  const p = q(1);
+  await q(2);
+  return (await p).n;
+}
+export async function slow(): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1));
+  return (await q(1)).n;
+}
+export async function viaPromise(): Promise<{ n: number }> {
+  await q(0);
+  return Promise.resolve({ n: 1 });
+}
+export async function later(): Promise<void> {
+  await q(3);
+}
+setTimeout(later, 10);
+export async function fine(): Promise<number> {
+  return (await q(4)).n;
+}
+export async function usesFine(): Promise<number> {
+  return (await fine()) + (await slow());
+}
+async function* gen() {
+  yield await q(5);
+}
+export async function loops(xs: AsyncIterable<number>): Promise<void> {
+  for await (const x of xs) await q(x);
+}
+`);
+    expect(result.adopted.map((t) => t.name.text)).to.deep.equal(['fine']);
+    expect(text).to.include('export function fine(): number {\n  return q(4).n;');
+    expect(text).to.include('  return (await fine()) + (await slow());'); // an async caller keeps its awaits
+    const leafCall =
+      'q(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet';
+    expect(kept).to.deep.equal([
+      '5: both stays async: it awaits Promise.all(…) (promises run side by side)',
+      `6: ${leafCall}`,
+      `6: ${leafCall}`,
+      '9: starts stays async: it calls q(…) at line 10 without awaiting it (it starts work it does not wait for)',
+      `10: ${leafCall}`,
+      '14: slow stays async: it awaits new Promise((r) => setTimeout(r, 1)), not a call of an adopted function',
+      '18: viaPromise stays async: it returns a promise on purpose (Promise.resolve({ n: 1 }))',
+      '22: later stays async: it is used as a value at input.ts:25 passed to setTimeout, so adopt cannot see all its callers',
+      '29: usesFine stays async: it awaits slow(…), which is not adopted',
+      '32: gen stays async: it is a generator',
+      '35: loops stays async: it uses for await',
+    ]);
+  });
+
+  it('keeps a caller that starts other work without awaiting it, has overloads or a typed binding; notes a hoisted leaf', () => {
+    const { result, kept } = adoptSource(`export const early = q(0);
+${LEAF}
+declare function log(s: string): Promise<void>;
+export async function logs(): Promise<number> {
+  log('started');
+  return (await q(1)).n;
+}
+export async function over(id: number): Promise<number>;
+export async function over(id: string): Promise<number>;
+export async function over(id: number | string): Promise<number> {
+  return (await q(Number(id))).n;
+}
+export const typed: (id: number) => Promise<number> = async (id) => (await q(id)).n;
+`);
+    expect(result.adopted).to.deep.equal([]);
+    expect(kept).to.deep.equal([
+      '1: q is used here, at the top level above its declaration: as a const it is not hoisted as a function declaration is',
+      '1: q(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet',
+      '7: logs stays async: it calls log(…) at line 8 without awaiting it (it starts work it does not wait for)',
+      '13: over stays async: it has overload signatures (make it sync by hand)',
+      '16: typed stays async: its binding is declared with the type (id: number) => Promise<number>, which says it returns a promise',
+    ]);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * `ts-greenlet adopt --leaf <name>[,<name>…] [--dry-run]`: async/await code moved to sync-style
+ * over the named leaves (`transformer/adopt/`), rewritten in place or shown as a diff.
+ *
+ * ```text
+ * ts-greenlet adopt: 2 of 11 files changed, 1 leaf wrapped with synchronize, 4 functions made sync; rewritten in place.
+ * Made sync: src/async-app.ts:20 listNotesAsync, …
+ * Exported, and made sync on the callers this program has (…): listNotesAsync, …
+ * Kept async (and why):
+ *   src/async-app.ts:56: an anonymous async function stays async: it is a function value passed to router.get, …
+ * ```
+ *
+ * Exit status 1 when a leaf name matches no async function (nothing is written then).
+ */
+import fs from 'node:fs';
+import ts from 'typescript';
+import { adopt } from '../adopt';
+import { unifiedDiff } from '../eject/diff';
+import { place } from '../eject/state';
+import { CliError } from './args';
+import { count } from './build';
+import { displayPath, LoadedProject, ownSourceFiles } from './project';
+
+export function adoptCommand(
+  loaded: LoadedProject,
+  options: { leaves: readonly string[]; dryRun: boolean },
+  out: (line: string) => void,
+): number {
+  if (!options.leaves.length)
+    throw new CliError('adopt needs the leaf functions to wrap: --leaf <name>[,<name>...] (async functions).');
+  const files = ownSourceFiles(loaded);
+  const result = adopt(loaded.program, files, options.leaves);
+  if (result.missing.length) {
+    out(`ts-greenlet adopt: no async function named ${result.missing.join(', ')}; nothing was changed.`);
+    return 1;
+  }
+  const changed = [...result.files].filter(([, f]) => f.before !== f.after);
+  if (options.dryRun)
+    for (const [name, f] of changed) out(unifiedDiff(displayPath(name), f.before, f.after, 'adopted').trimEnd());
+  else for (const [name, f] of changed) fs.writeFileSync(name, f.after);
+  const at = (n: Parameters<typeof place>[0]) => {
+    const p = place(n);
+    return `${displayPath(p.file)}:${p.line}`;
+  };
+  out(
+    `ts-greenlet adopt: ${changed.length} of ${count(files.length, 'file')} changed, ${`${result.leaves.length} ${result.leaves.length === 1 ? 'leaf' : 'leaves'}`} wrapped with synchronize, ${count(result.adopted.length, 'function')} made sync; ${options.dryRun ? 'nothing written (--dry-run)' : 'rewritten in place'}.`,
+  );
+  if (result.adopted.length) out(`Made sync: ${result.adopted.map((t) => `${at(t.fn)} ${t.name.text}`).join(', ')}`);
+  const exported = result.adopted.filter((t) => isExported(t.fn)).map((t) => t.name.text);
+  if (exported.length)
+    out(
+      `Exported, and made sync on the callers this program has (code outside it now gets sync-style functions): ${exported.join(', ')}`,
+    );
+  if (result.kept.length) out('Kept as written (and why):');
+  for (const k of result.kept) out(`  ${at(k.node)}: ${k.reason}`);
+  return 0;
+}
+
+/** `export function f` or `export const f = …`. */
+function isExported(fn: ts.Node): boolean {
+  let stmt: ts.Node = fn;
+  while (!ts.isFunctionDeclaration(stmt) && !ts.isVariableStatement(stmt) && !ts.isSourceFile(stmt)) stmt = stmt.parent;
+  return (
+    !ts.isSourceFile(stmt) &&
+    !!ts.getModifiers(stmt as ts.FunctionDeclaration)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+  );
+}
