@@ -37,6 +37,26 @@ const LEAF = `export async function q(id: number): Promise<{ id: number; n: numb
 describe('adopt: forms', function () {
   this.timeout(30_000);
 
+  it("takes a leaf name with '*' as a pattern over the async functions' names", () => {
+    const { text, result } = adoptSource(
+      `export async function fetchUser(id: number): Promise<string> {
+  return 'u' + id;
+}
+export async function fetchTeam(id: number): Promise<string> {
+  return 't' + id;
+}
+export async function card(id: number): Promise<string> {
+  return (await fetchUser(id)) + (await fetchTeam(id));
+}
+`,
+      ['fetch*'],
+    );
+    expect(result.missing).to.deep.equal([]);
+    expect(text).to.include('export const fetchUser = synchronize(async function fetchUser(');
+    expect(text).to.include('export const fetchTeam = synchronize(async function fetchTeam(');
+    expect(text).to.include('export function card(id: number): string {');
+  });
+
   it('wraps the leaf, imports synchronize, and makes its chain of callers sync, comments and formatting kept', () => {
     const { text, result, kept } = adoptSource(`import fs from 'node:fs';
 

@@ -14,15 +14,24 @@ import type { Kept } from './decide';
 import { asyncFunctions, type Target, targetOf } from './targets';
 import type { Use } from './uses';
 
-/** The async functions named `names` in `files`, and the names matching none. */
+/**
+ * The async functions named `names` in `files`, and the names matching none. A name with `*` is
+ * a pattern (`--leaf 'fetch*,*Query'`): every async function whose name it matches.
+ */
 export function findLeaves(
   checker: ts.TypeChecker,
   files: readonly ts.SourceFile[],
   names: readonly string[],
 ): { leaves: Target[]; missing: string[] } {
   const all = asyncFunctions(files).flatMap((fn) => targetOf(checker, fn) ?? []);
-  const leaves = all.filter((t) => names.includes(t.name.text));
-  return { leaves, missing: names.filter((n) => !leaves.some((l) => l.name.text === n)) };
+  const leaves = all.filter((t) => names.some((n) => nameMatches(n, t.name.text)));
+  return { leaves, missing: names.filter((n) => !leaves.some((l) => nameMatches(n, l.name.text))) };
+}
+
+function nameMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return pattern === name;
+  const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`).test(name);
 }
 
 /** Wraps `leaf` (a `Kept` when it cannot be: `export default async function`). */

@@ -27,7 +27,9 @@ export function adoptCommand(
   out: (line: string) => void,
 ): number {
   if (!options.leaves.length)
-    throw new CliError('adopt needs the leaf functions to wrap: --leaf <name>[,<name>...] (async functions).');
+    throw new CliError(
+      'adopt needs the leaf functions to wrap: --leaf <name>[,<name>...] (async functions; a name with * is a pattern, e.g. "fetch*").',
+    );
   const files = ownSourceFiles(loaded);
   const result = adopt(loaded.program, files, options.leaves);
   if (result.missing.length) {
