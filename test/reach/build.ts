@@ -7,6 +7,28 @@ import ts from 'typescript';
 import { createTransformer, formatDiagnostic, getAnalysis } from '../../transformer';
 import { repo } from '../helpers/project';
 
+/** How a reach project is compiled: the library's `.ts` sources imported with their extensions. */
+export const REACH_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Node20,
+  moduleResolution: ts.ModuleResolutionKind.Node16,
+  strict: true,
+  skipLibCheck: true,
+  allowImportingTsExtensions: true,
+  rewriteRelativeImportExtensions: true,
+  types: ['node'],
+  typeRoots: [path.join(repo, 'node_modules', '@types')],
+};
+
+/** A reach project in `dir`: the library's sources (`writeSources` fills `src/`), ts-greenlet linked, `user.ts`. */
+export function writeReachProject(dir: string, user: string, writeSources: (src: string) => void): void {
+  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+  writeSources(path.join(dir, 'src'));
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
+  fs.writeFileSync(path.join(dir, 'user.ts'), user);
+}
+
 /**
  * Compiles the project file by file: the sync build transforms the program's own files with
  * `createTransformer` (the whole-program analysis over the library's sources and the user's file) and prints
@@ -17,17 +39,7 @@ export function buildReach(
   dir: string,
   transform: boolean,
 ): { diagnostics: string[]; coloured: number; files: number } {
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Node20,
-    moduleResolution: ts.ModuleResolutionKind.Node16,
-    strict: true,
-    skipLibCheck: true,
-    allowImportingTsExtensions: true,
-    rewriteRelativeImportExtensions: true,
-    types: ['node'],
-    typeRoots: [path.join(repo, 'node_modules', '@types')],
-  };
+  const options = REACH_OPTIONS;
   const program = ts.createProgram({ rootNames: [path.join(dir, 'user.ts')], options });
   const own = program
     .getSourceFiles()

@@ -17,6 +17,7 @@ import ts from 'typescript';
 import { createTransformer, formatDiagnostic } from '../../transformer';
 import { repo } from '../helpers/project';
 import { runUser } from './run-user';
+import { REACH_OPTIONS, writeReachProject } from './build';
 
 const markedDir = path.join(repo, 'node_modules', 'marked');
 
@@ -69,29 +70,16 @@ function writeProject(dir: string, user: string): void {
     sources: string[];
     sourcesContent: string[];
   };
-  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-  map.sources.forEach((s, i) => fs.writeFileSync(path.join(dir, 'src', path.basename(s)), map.sourcesContent[i]));
-  for (const typesOnly of ['MarkedOptions.ts', 'Tokens.ts'])
-    fs.writeFileSync(path.join(dir, 'src', typesOnly), `export type * from 'marked';\n`);
-  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
+  writeReachProject(dir, user, (src) => {
+    map.sources.forEach((s, i) => fs.writeFileSync(path.join(src, path.basename(s)), map.sourcesContent[i]));
+    for (const typesOnly of ['MarkedOptions.ts', 'Tokens.ts'])
+      fs.writeFileSync(path.join(src, typesOnly), `export type * from 'marked';\n`);
+  });
   fs.symlinkSync(markedDir, path.join(dir, 'node_modules', 'marked'), 'dir');
-  fs.writeFileSync(path.join(dir, 'user.ts'), user);
 }
 
 function build(dir: string, transform: boolean): string[] {
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Node20,
-    moduleResolution: ts.ModuleResolutionKind.Node16,
-    strict: true,
-    skipLibCheck: true,
-    allowImportingTsExtensions: true,
-    rewriteRelativeImportExtensions: true,
-    outDir: path.join(dir, 'out'),
-    types: ['node'],
-    typeRoots: [path.join(repo, 'node_modules', '@types')],
-  };
+  const options: ts.CompilerOptions = { ...REACH_OPTIONS, outDir: path.join(dir, 'out') };
   const program = ts.createProgram({ rootNames: [path.join(dir, 'user.ts')], options });
   const diagnostics: ts.Diagnostic[] = [];
   const before = transform ? [createTransformer(program, { addDiagnostic: (d) => diagnostics.push(d) })] : [];

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { repo } from '../helpers/project';
-import { buildAndPin } from './build';
+import { buildAndPin, writeReachProject } from './build';
 import { runUser } from './run-user';
 
 const rxjsDir = path.join(repo, 'node_modules', 'rxjs');
@@ -219,10 +219,7 @@ function corpus(n: number): unknown[] {
 
 /** rxjs's sources as its npm package ships them, and the user's file beside them. */
 function writeProject(dir: string, user: string): void {
-  fs.cpSync(path.join(rxjsDir, 'src'), path.join(dir, 'src'), { recursive: true });
-  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
-  fs.writeFileSync(path.join(dir, 'user.ts'), user);
+  writeReachProject(dir, user, (src) => fs.cpSync(path.join(rxjsDir, 'src'), src, { recursive: true }));
 }
 
 describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O', function () {

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { repo } from '../helpers/project';
-import { buildAndPin } from './build';
+import { buildAndPin, writeReachProject } from './build';
 import { runUser } from './run-user';
 
 const zodDir = path.join(repo, 'node_modules', 'zod');
@@ -144,18 +144,9 @@ function corpus(n: number): unknown[] {
 
 /** zod's sources as its npm package ships them, and the user's file beside them. */
 function writeProject(dir: string, user: string): void {
-  fs.cpSync(path.join(zodDir, 'src'), path.join(dir, 'src'), {
-    recursive: true,
-    filter: (s) => path.basename(s) !== 'tests',
-  });
-  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  fs.symlinkSync(repo, path.join(dir, 'node_modules', 'ts-greenlet'), 'dir');
-  fs.writeFileSync(path.join(dir, 'user.ts'), user);
-}
-
-function run(dir: string, data: string): { out: string; stats: { waits: number; overlap: number } } {
-  const { stdout, stats } = runUser(dir, data);
-  return { out: stdout, stats };
+  writeReachProject(dir, user, (src) =>
+    fs.cpSync(path.join(zodDir, 'src'), src, { recursive: true, filter: (s) => path.basename(s) !== 'tests' }),
+  );
 }
 
 describe('reach: zod 4 from its sources, with sync-style validators doing I/O', function () {
@@ -192,11 +183,11 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     //   in the extension: left on, they would throw ScopeError at run time.
     buildAndPin('zod', 'zod 4.6.7', sync, plain);
 
-    const got = run(sync, data);
-    const want = run(plain, data);
+    const got = runUser(sync, data);
+    const want = runUser(plain, data);
     console.log(`      ${got.stats.waits} lookups waited for, ${got.stats.overlap} overlapping`);
-    expect(got.out).to.equal(want.out);
-    expect(got.out.split('\n').filter((l) => l.startsWith('{"ok"')).length).to.be.within(60, 240);
+    expect(got.stdout).to.equal(want.stdout);
+    expect(got.stdout.split('\n').filter((l) => l.startsWith('{"ok"')).length).to.be.within(60, 240);
     expect(got.stats.waits).to.equal(want.stats.waits);
     expect(got.stats.waits).to.be.greaterThan(1000);
     expect(got.stats.overlap).to.equal(0);
