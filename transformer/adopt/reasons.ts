@@ -11,7 +11,8 @@
 import ts from 'typescript';
 import { ownNodes, skipParens } from './targets';
 import { callOf, type Use } from './uses';
-import { callee, describe, line, passedTo, short, where } from './words';
+import { lineOf, shortPlace } from '../analysis/inventory';
+import { callee, describe, passedTo, short } from './words';
 
 /** Why `fn` cannot lose its `async`, or undefined when it can. */
 export function whyKept(
@@ -34,15 +35,15 @@ export function whyKept(
     let top: ts.Node = c;
     while (ts.isParenthesizedExpression(top.parent)) top = top.parent;
     if (!ts.isAwaitExpression(top.parent))
-      return `it calls ${callee(c)}(…) at line ${line(c)} without awaiting it (it starts work it does not wait for)`;
+      return `it calls ${callee(c)}(…) at line ${lineOf(c)} without awaiting it (it starts work it does not wait for)`;
   }
   if (others.length) return `it awaits ${describe(others[0].expression)}`;
   const shape = shapeReason(checker, fn);
   if (shape) return shape;
   for (const u of uses) {
     if (u.kind === 'value')
-      return `it is used as a value at ${where(u.node)}${passedTo(u.node)}, so adopt cannot see all its callers`;
-    if (!u.awaited) return `it is called without await at ${where(u.node)}: that caller uses the promise`;
+      return `it is used as a value at ${shortPlace(u.node)}${passedTo(u.node)}, so adopt cannot see all its callers`;
+    if (!u.awaited) return `it is called without await at ${shortPlace(u.node)}: that caller uses the promise`;
   }
   return undefined;
 }

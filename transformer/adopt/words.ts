@@ -44,11 +44,3 @@ export function label(fn: ts.SignatureDeclaration): string {
   const t = fn.name ?? (ts.isVariableDeclaration(fn.parent) ? fn.parent.name : undefined);
   return t ? short(t) : 'an anonymous async function';
 }
-
-export function line(n: ts.Node): number {
-  return n.getSourceFile().getLineAndCharacterOfPosition(n.getStart()).line + 1;
-}
-
-export function where(n: ts.Node): string {
-  return `${n.getSourceFile().fileName.split('/').pop()}:${line(n)}`;
-}

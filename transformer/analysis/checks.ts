@@ -9,7 +9,6 @@
  * new Promise((r) => r(load())); // TSG39007: the executor runs inside the constructor
  * ```
  */
-import path from 'node:path';
 import ts from 'typescript';
 import type { CallPlan } from './result';
 import {
@@ -21,6 +20,7 @@ import {
   Inventory,
   isWithin,
   propertyNameText,
+  shortPlace,
   skipParens,
 } from './inventory';
 import { accessMode, CallTarget, declaredArgumentType, functionOfArgument } from './call-targets';
@@ -233,7 +233,7 @@ export function handedToRuntimeCode(
     const source =
       calls[0] === made
         ? 'This `eval` runs code ts-greenlet cannot compile, in a scope'
-        : `This makes a function at run time, which ts-greenlet cannot compile; it may be called (${calls.length === 1 ? `at ${lineOf(calls[0])}` : `at ${calls.length} places, e.g. ${lineOf(calls[0])}`}) with values`;
+        : `This makes a function at run time, which ts-greenlet cannot compile; it may be called (${calls.length === 1 ? `at ${shortPlace(calls[0])}` : `at ${calls.length} places, e.g. ${shortPlace(calls[0])}`}) with values`;
     out.push({
       code: Codes.RuntimeCode,
       node: made,
@@ -242,11 +242,6 @@ export function handedToRuntimeCode(
     });
   }
   return out;
-}
-
-function lineOf(node: ts.Node): string {
-  const file = node.getSourceFile();
-  return `${path.basename(file.fileName)}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
 }
 
 /**

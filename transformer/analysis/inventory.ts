@@ -350,3 +350,13 @@ export function isWithin(node: ts.Node, scope: ts.Node): boolean {
   for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === scope) return true;
   return false;
 }
+
+/** The 1-based line `node` starts on. */
+export function lineOf(node: ts.Node): number {
+  return node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1;
+}
+
+/** `file.ts:12`, where `node` starts, by the file's base name: for messages that point elsewhere. */
+export function shortPlace(node: ts.Node): string {
+  return `${node.getSourceFile().fileName.split(/[\\/]/).pop()}:${lineOf(node)}`;
+}

@@ -4,7 +4,7 @@
  */
 import ts from 'typescript';
 import type { Analysis } from '../analysis/result';
-import type { FunctionNode } from '../analysis/inventory';
+import { lineOf, type FunctionNode } from '../analysis/inventory';
 import { EditSet } from './edits';
 
 /**
@@ -63,6 +63,5 @@ export function insideKept(state: EjectState, node: ts.Node): boolean {
 
 /** `file:line` of a node, for the summary. */
 export function place(node: ts.Node): { file: string; line: number } {
-  const sf = node.getSourceFile();
-  return { file: sf.fileName, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1 };
+  return { file: node.getSourceFile().fileName, line: lineOf(node) };
 }
