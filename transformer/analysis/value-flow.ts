@@ -197,6 +197,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const privateMaps = new Map<ts.Node, PrivateMap | null>();
   /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
   const privateOwners = new Map<ts.Node, number>();
+  /** What any name holds, with the containers' elements there: made on first use (`reachableFrom`). */
+  let anyNameReach: Set<FlowValue> | undefined;
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
   let derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;
 
@@ -619,28 +621,32 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   };
 
   /**
-   * The functions code made at run time may call, given these values: the functions among them,
-   * in the containers among them, and — when it gets anything but primitives (`given`: those),
-   * whose properties it may read — whatever any name holds (fields are per name, not per object).
+   * The functions code made at run time may call, given these values (`given`: the non-primitive
+   * ones): the functions among them, in the containers among them, and — since it may read their
+   * properties — whatever any name holds (fields are per name, not per object). That last part is
+   * the same for every call: collected once (`anyNameReach`).
    */
-  function reachableFrom(given: Array<Location | undefined>, anyObject = false): Set<FlowValue> {
+  function reachableFrom(given: Array<Location | undefined>, always = false): Set<FlowValue> {
+    if (!given.length && !always) return new Set();
+    anyNameReach ??= functionsWithin([anyRead]);
+    const out = functionsWithin(given);
+    for (const v of anyNameReach) out.add(v);
+    return out;
+  }
+
+  /** The functions at these locations and among the elements of the containers there, however deep. */
+  function functionsWithin(from: Array<Location | undefined>): Set<FlowValue> {
     const out = new Set<FlowValue>();
     const seen = new Set<Location>();
     const walk = (l: Location): void => {
       if (seen.has(l)) return;
       seen.add(l);
       for (const v of valuesFor(l)) {
-        if (v instanceof Container) {
-          anyObject = true;
-          walk(v.elements);
-        } else if (!(v instanceof Ref)) out.add(v);
+        if (v instanceof Container) walk(v.elements);
+        else if (!(v instanceof Ref)) out.add(v);
       }
     };
-    for (const l of given) {
-      anyObject = true;
-      if (l) walk(l);
-    }
-    if (anyObject) walk(anyRead);
+    for (const l of from) if (l) walk(l);
     return out;
   }
 
