@@ -20,8 +20,10 @@
  * | return of f         | what `f` returns                                                  |
  * | an expression       | what it evaluates to                                              |
  *
- * Types prune in one place: a location typed as a primitive holds no function (see
- * `primitiveTyped`), and a container typed to hold none is not followed.
+ * Types prune in two places: a location typed as a primitive holds no function (see
+ * `primitiveTyped`), and a container typed to hold none is not followed; and a call of a member
+ * the program declares (`o.m(x)`) reads only the functions of `.m` that can be `m` by what they
+ * return (`memberCallee`, return-fit.ts).
  *
  * ```ts
  * const loadFlags = synchronize(async () => ['beta']);   // SUSPENDS ⊆ loadFlags
@@ -43,6 +45,7 @@ import ts from 'typescript';
 import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+import { returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
 import {
@@ -126,6 +129,8 @@ class Location {
   escapes = false;
   /** Typed as a primitive (see `primitiveTyped`): holds no function, whatever flows in. */
   constructor(readonly closed = false) {}
+  /** A member a call reads (`memberCallee`): the functions it can hold (return-fit.ts); undefined: any. */
+  admits?: (f: FunctionNode) => boolean;
 }
 
 /** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
@@ -173,6 +178,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const primitiveTypes = new Map<ts.Type, boolean>();
   /** Never written to: what a read that cannot carry a function reads. */
   const nothing = new Location(true);
+  const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
+  /** Per field, per member type: the callee location of calls of a program-declared member (`memberCallee`). */
+  const members = new Map<Location, Map<ts.Type, Location>>();
   /** Functions whose body reads `arguments`: every argument they get is also in that container. */
   const readsArguments = new Set<FunctionNode>();
   const brandedTypes = new Map<ts.Type, boolean>();
@@ -258,8 +266,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       }
     };
     collect(l);
+    if (l.admits) for (const v of out) if (!admitted(l, v)) out.delete(v);
     return out;
   }
+  const admitted = (l: Location, v: Value): boolean => !l.admits || !isFunction(v) || l.admits(v);
   const isUsed = (l: Location): boolean =>
     !!l.summary ||
     l.givenOutside ||
@@ -541,7 +551,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     while (work.length) {
       if (++steps > budget) throw BUDGET;
       const [l, v] = work.pop()!;
-      if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l)) continue;
+      if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l) || !admitted(l, v)) continue;
       l.values.add(v);
       if (l.to) for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
       if (isUsed(l)) arrive(l, v);
@@ -552,6 +562,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** What a value arriving at `l` does there: the constraints `l`'s uses made. */
   function arrive(l: Location, v: Value, via?: Location): void {
     if (v instanceof Ref) return subscribe(l, v.of, true);
+    if (!admitted(l, v)) return;
     if (v instanceof Container) {
       for (const r of l.elementReaders ?? []) elementsInto(v, r);
       for (const r of l.patternReaders ?? []) elementsInto(v, r);
@@ -936,7 +947,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const branded = isBranded(checker.getTypeAtLocation(e));
       if (!declared && !branded) return located(e, field(nameKey(e.name)));
       const l = nodeLocation(e);
-      edge(field(nameKey(e.name)), l);
+      // a module's namespace object holds its exports and nothing the program writes (`ns.f = g` throws)
+      if (!declared || !isModuleNamespace(e.expression)) edge(field(nameKey(e.name)), l);
       if (declared) edge(declared, l);
       if (branded) add(l, SUSPENDS);
       return l;
@@ -1145,7 +1157,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const via = viaCallOrApply(checker, e);
     if (via) {
       // `f.call(t, ...a)` / `f.apply(t, arr)`: a call of `f`; the site's callee values are `f`'s
-      const target = valueOf(via.fn, fn);
+      const target = memberCallee(via.fn, fn);
       callees.set(e, target);
       if (via.how === 'call') addCall(target, args.slice(1), argValues.slice(1), here);
       else {
@@ -1159,7 +1171,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return;
     }
     const callee = ts.isCallExpression(e) ? e.expression : e.tag;
-    const target = valueOf(callee, fn);
+    const target = memberCallee(callee, fn);
     // `console.error(e)`, `cache.get(k)`: the library's own member, not every `.error` or `.get`
     // of the program (call-graph.ts takes none of them either)
     const libraryOwner = libraryMemberOwners(callee);
@@ -1350,6 +1362,32 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         readPattern(items, c.elements);
       }
     } else if (decl && decl.getSourceFile().isDeclarationFile) outsideCall(e, decl, args, argValues, nodeLocation(e));
+  }
+
+  /**
+   * The callee of `o.m(x)` where `o`'s type declares `m` in the program: a location fed by the
+   * field `.m` that holds only the functions that can be `m` by what they return (return-fit.ts),
+   * one per name and member type (`ZodString['min']`), shared by the calls of that member with
+   * their call summary. So a hook's arguments no longer reach a builder of the same name, nor the
+   * builder's callers the hook.
+   */
+  function memberCallee(callee: ts.Expression, fn: FunctionNode | undefined): Location {
+    const l = valueOf(callee, fn);
+    const e = skipParens(callee);
+    if (!ts.isPropertyAccessExpression(e) || l !== fields.get(nameKey(e.name))) return l;
+    if (checker.getTypeAtLocation(e.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return l;
+    const decls = checker.getSymbolAtLocation(e.name)?.declarations;
+    if (!decls?.length || decls.some((d) => d.getSourceFile().isDeclarationFile)) return l;
+    const type = checker.getTypeAtLocation(e);
+    let byType = members.get(l);
+    if (!byType) members.set(l, (byType = new Map()));
+    let member = byType.get(type);
+    if (!member) {
+      byType.set(type, (member = new Location()));
+      member.admits = (f) => !fit.cannotBe(f, type);
+      edge(l, member);
+    }
+    return member;
   }
 
   /** `new Function(…)`: a function the program never sees, followed to the calls that run it. */
@@ -1737,6 +1775,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (branded === undefined)
       brandedTypes.set(t, (branded = !(t.flags & ts.TypeFlags.Any) && hasSynchronizedBrand(checker, t)));
     return branded;
+  }
+
+  /** `ns` of `import * as ns from './m'`: a module file's namespace object. */
+  function isModuleNamespace(e: ts.Expression): boolean {
+    return !!symbolOf(skipParens(e))?.valueDeclaration && ts.isSourceFile(symbolOf(skipParens(e))!.valueDeclaration!);
   }
 
   function symbolOf(id: ts.Node): ts.Symbol | undefined {
