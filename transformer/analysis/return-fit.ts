@@ -24,41 +24,72 @@ import ts from 'typescript';
 import type { FunctionNode } from './inventory';
 
 export interface ReturnFit {
-  /** `fn` cannot be a value of a member declared with type `member` (`Schema['transform']`). */
-  cannotBe(fn: FunctionNode, member: ts.Type): boolean;
+  /**
+   * What a member declared with type `member` (`Schema['transform']`) requires of what it returns,
+   * one object per distinct requirement (members that require the same share it); undefined
+   * when it can rule nothing out (it may return `void`, `any`, a primitive, a type parameter).
+   */
+  requirementOf(member: ts.Type): Requirement | undefined;
+  /** `fn` cannot return what the requirement asks for. */
+  cannotMeet(fn: FunctionNode, req: Requirement): boolean;
+}
+
+/** Per call signature, per part of its return type: the property names that part requires. */
+export interface Requirement {
+  readonly signatures: string[][][];
 }
 
 /** `strictNullChecks`, on by itself or through `strict`: without it `undefined` fits any return type. */
 export const strictNullChecks = (o: ts.CompilerOptions): boolean => o.strictNullChecks ?? !!o.strict;
 
 export function returnFit(checker: ts.TypeChecker, strictNulls: boolean): ReturnFit {
-  /** Per function, per member type: whether it is ruled out. */
-  const memo = new Map<FunctionNode, Map<ts.Type, boolean>>();
+  const byMember = new Map<ts.Type, Requirement | undefined>();
+  const byKey = new Map<string, Requirement>();
+  const memo = new Map<Requirement, Map<FunctionNode, boolean>>();
   /** The property names each declared return type requires (undefined: it says nothing). */
   const required = new Map<ts.Type, string[][] | undefined>();
   const returns = new Map<FunctionNode, ts.Type[] | undefined>();
 
   return {
-    cannotBe(fn, member) {
-      let byMember = memo.get(fn);
-      if (!byMember) memo.set(fn, (byMember = new Map()));
-      let out = byMember.get(member);
-      if (out === undefined) byMember.set(member, (out = ruledOut(fn, member)));
+    requirementOf(member) {
+      if (byMember.has(member)) return byMember.get(member);
+      const req = requirement(member);
+      byMember.set(member, req);
+      return req;
+    },
+    cannotMeet(fn, req) {
+      let byFn = memo.get(req);
+      if (!byFn) memo.set(req, (byFn = new Map()));
+      let out = byFn.get(fn);
+      if (out === undefined) byFn.set(fn, (out = ruledOut(fn, req)));
       return out;
     },
   };
 
-  function ruledOut(fn: FunctionNode, member: ts.Type): boolean {
-    if (member.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
-    const signatures = checker.getNonNullableType(member).getCallSignatures();
-    if (!signatures.length) return false;
+  function requirement(member: ts.Type): Requirement | undefined {
+    if (member.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    const signatures: string[][][] = [];
+    for (const sig of checker.getNonNullableType(member).getCallSignatures()) {
+      const names = requiredOf(sig.getReturnType());
+      if (!names) return undefined;
+      signatures.push(names);
+    }
+    if (!signatures.length) return undefined;
+    const key = JSON.stringify(signatures);
+    let req = byKey.get(key);
+    if (!req) byKey.set(key, (req = { signatures }));
+    return req;
+  }
+
+  function ruledOut(fn: FunctionNode, req: Requirement): boolean {
     const sources = returnTypesOf(fn);
-    if (!sources) return false;
-    return signatures.every((sig) => {
-      const target = requiredOf(sig.getReturnType());
-      // each way the member may return (a union's parts) needs a name every source lacks
-      return !!target && target.every((names) => sources.every((s) => names.some((n) => !hasProperty(s, n))));
-    });
+    // each way the member may return (a signature, a union's part) needs a name every source lacks
+    return (
+      !!sources &&
+      req.signatures.every((target) =>
+        target.every((names) => sources.every((s) => names.some((n) => !hasProperty(s, n)))),
+      )
+    );
   }
 
   /** The parts of what `fn` returns, or undefined if one of them could have any property. */
@@ -88,6 +119,7 @@ export function returnFit(checker: ts.TypeChecker, strictNulls: boolean): Return
               .getPropertiesOfType(part)
               .filter((p) => !(p.flags & ts.SymbolFlags.Optional))
               .map((p) => p.name)
+              .sort()
           : [];
       if (!names.length) {
         required.set(t, undefined);

@@ -45,7 +45,7 @@ import ts from 'typescript';
 import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
-import { returnFit, strictNullChecks } from './return-fit';
+import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
 import {
@@ -179,8 +179,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** Never written to: what a read that cannot carry a function reads. */
   const nothing = new Location(true);
   const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
-  /** Per field, per member type: the callee location of calls of a program-declared member (`memberCallee`). */
-  const members = new Map<Location, Map<ts.Type, Location>>();
+  /** Per field, per what the member must return: the callee location of calls of a program-declared member (`memberCallee`). */
+  const members = new Map<Location, Map<Requirement, Location>>();
   /** Functions whose body reads `arguments`: every argument they get is also in that container. */
   const readsArguments = new Set<FunctionNode>();
   const brandedTypes = new Map<ts.Type, boolean>();
@@ -1367,8 +1367,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /**
    * The callee of `o.m(x)` where `o`'s type declares `m` in the program: a location fed by the
    * field `.m` that holds only the functions that can be `m` by what they return (return-fit.ts),
-   * one per name and member type (`ZodString['min']`), shared by the calls of that member with
-   * their call summary. So a hook's arguments no longer reach a builder of the same name, nor the
+   * one per name and requirement (every `min` declared to return a schema shares one), with its
+   * call summary. So a hook's arguments no longer reach a builder of the same name, nor the
    * builder's callers the hook.
    */
   function memberCallee(callee: ts.Expression, fn: FunctionNode | undefined): Location {
@@ -1378,13 +1378,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (checker.getTypeAtLocation(e.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return l;
     const decls = checker.getSymbolAtLocation(e.name)?.declarations;
     if (!decls?.length || decls.some((d) => d.getSourceFile().isDeclarationFile)) return l;
-    const type = checker.getTypeAtLocation(e);
-    let byType = members.get(l);
-    if (!byType) members.set(l, (byType = new Map()));
-    let member = byType.get(type);
+    const req = fit.requirementOf(checker.getTypeAtLocation(e));
+    if (!req) return l;
+    let byReq = members.get(l);
+    if (!byReq) members.set(l, (byReq = new Map()));
+    let member = byReq.get(req);
     if (!member) {
-      byType.set(type, (member = new Location()));
-      member.admits = (f) => !fit.cannotBe(f, type);
+      byReq.set(req, (member = new Location()));
+      member.admits = (f) => !fit.cannotMeet(f, req);
       edge(l, member);
     }
     return member;
