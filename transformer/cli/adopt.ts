@@ -3,11 +3,13 @@
  * over the named leaves (`transformer/adopt/`), rewritten in place or shown as a diff.
  *
  * ```text
- * ts-greenlet adopt: 2 of 11 files changed, 1 leaf wrapped with synchronize, 4 functions made sync; rewritten in place.
+ * ts-greenlet adopt: 2 of 11 files changed, 1 leaf wrapped with synchronize, 4 functions and 4 Koa handlers made sync; rewritten in place.
  * Made sync: src/async-app.ts:20 listNotesAsync, …
+ * Koa routers made GreenletRouters: src/async-app.ts:55
+ * Koa route handlers made sync: src/async-app.ts:56, …
  * Exported, and made sync on the callers this program has (…): listNotesAsync, …
- * Kept async (and why):
- *   src/async-app.ts:56: an anonymous async function stays async: it is a function value passed to router.get, …
+ * Kept as written (and why):
+ *   src/async-app.ts:46: errors (app.use) stays async: it waits at line 48 inside try/catch: …
  * ```
  *
  * Exit status 1 when a leaf name matches no async function (nothing is written then).
@@ -44,10 +46,17 @@ export function adoptCommand(
     const p = place(n);
     return `${displayPath(p.file)}:${p.line}`;
   };
+  const { routers, handlers, middleware } = result.koa;
+  const koa = handlers.length + middleware.length;
+  const made = `${count(result.adopted.length, 'function')}${koa ? ` and ${count(koa, 'Koa handler')}` : ''} made sync`;
+  const outcome = options.dryRun ? 'nothing written (--dry-run)' : 'rewritten in place';
   out(
-    `ts-greenlet adopt: ${changed.length} of ${count(files.length, 'file')} changed, ${`${result.leaves.length} ${result.leaves.length === 1 ? 'leaf' : 'leaves'}`} wrapped with synchronize, ${count(result.adopted.length, 'function')} made sync; ${options.dryRun ? 'nothing written (--dry-run)' : 'rewritten in place'}.`,
+    `ts-greenlet adopt: ${changed.length} of ${count(files.length, 'file')} changed, ${`${result.leaves.length} ${result.leaves.length === 1 ? 'leaf' : 'leaves'}`} wrapped with synchronize, ${made}; ${outcome}.`,
   );
   if (result.adopted.length) out(`Made sync: ${result.adopted.map((t) => `${at(t.fn)} ${t.name.text}`).join(', ')}`);
+  if (routers.length) out(`Koa routers made GreenletRouters: ${routers.map(at).join(', ')}`);
+  if (handlers.length) out(`Koa route handlers made sync: ${handlers.map(at).join(', ')}`);
+  if (middleware.length) out(`Koa middleware made sync, wrapped with greenlet: ${middleware.map(at).join(', ')}`);
   const exported = result.adopted.filter((t) => isExported(t.fn)).map((t) => t.name.text);
   if (exported.length)
     out(
