@@ -24,6 +24,7 @@
  * |               | (`koa-sites.ts`: what it sees, `koa-verdict.ts`: which can be) |
  * | `rewrite.ts`  | `async`, `await` and `Promise<T>` dropped                      |
  * | `imports.ts`  | `synchronize`, `ts-greenlet/koa` imported; `@koa/router` not   |
+ * | `check.ts`    | the result type-checked in memory before the CLI writes it     |
  */
 import ts from 'typescript';
 import { applyEdits } from '../eject/apply';
