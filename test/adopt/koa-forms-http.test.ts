@@ -1,7 +1,8 @@
 /**
  * Koa forms adopted with the CLI answer over HTTP as their async originals do: a router made a
- * GreenletRouter with sync handlers (one with a synchronized `next`) and async ones it still
- * awaits, and `app.use` middleware made `greenlet(…)`. Real Koa, real requests.
+ * GreenletRouter with sync handlers (one with a synchronized `next`, one that throws after its
+ * wait) and async ones it still awaits (one catching around `await next()`), and `app.use`
+ * middleware made `greenlet(…)`. Real Koa, real requests.
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -27,9 +28,21 @@ app.use(async (ctx, next) => {
   ctx.set('X-After', String(ctx.body));
 });
 const router = new Router();
+router.use(async (ctx, next) => {
+  try {
+    await next();
+  } catch {
+    ctx.status = 500;
+    ctx.body = 'caught';
+  }
+});
 router.use(async (ctx, next: Next) => {
   await next();
   ctx.set('X-Router', 'yes');
+});
+router.get('/fails', async (ctx) => {
+  ctx.body = (await q(-1)).n;
+  throw new Error('after the wait');
 });
 router.get('/one/:id', async (ctx) => {
   ctx.body = (await q(Number(ctx.params.id))).n;
@@ -78,12 +91,13 @@ describe('adopt: Koa forms over HTTP, async originals against adopted', function
     expect(text).to.include("app.use(greenlet((ctx, next) => {\n  ctx.set('X-Before'");
     expect(text).to.include("router.use((ctx, next: SyncNext) => {\n  next();\n  ctx.set('X-Router', 'yes');");
     expect(text).to.include("router.get('/both', async (ctx) => {"); // kept: it races promises
-    expect(adopted.summary).to.match(/1 leaf wrapped with synchronize, 0 functions and 3 Koa handlers made sync/);
-    expect(adopted.summary).to.match(/built .*: 3 functions coloured in 1 file\./);
+    expect(text).to.include('router.use(async (ctx, next) => {\n  try {\n    await next();'); // kept: try/catch
+    expect(adopted.summary).to.match(/1 leaf wrapped with synchronize, 0 functions and 4 Koa handlers made sync/);
+    expect(adopted.summary).to.match(/built .*: 4 functions coloured in 1 file\./);
 
     const servers = [await serve(original.dir), await serve(adopted.dir)];
     try {
-      for (const url of ['/one/4', '/slow', '/both', '/nowhere']) {
+      for (const url of ['/one/4', '/slow', '/both', '/fails', '/nowhere']) {
         const [a, b] = await Promise.all(
           servers.map(async ({ base }) => {
             const res = await fetch(base + url);
@@ -93,6 +107,8 @@ describe('adopt: Koa forms over HTTP, async originals against adopted', function
         );
         expect(b, url).to.deep.equal(a);
         if (url === '/one/4') expect(a).to.deep.equal({ status: 200, body: '8', headers: ['true', '8', 'yes'] });
+        if (url === '/fails')
+          expect(a).to.deep.equal({ status: 500, body: 'caught', headers: ['true', 'caught', null] });
       }
     } finally {
       await Promise.all(servers.map(({ server }) => new Promise((r) => server.close(r))));
