@@ -1,4 +1,7 @@
-/** `ts-greenlet adopt`: in place, `--dry-run` as a diff with nothing written, and its usage errors. */
+/**
+ * `ts-greenlet adopt`: in place, `--dry-run` as a diff with nothing written, nothing written when
+ * the result would not type-check (unless `--force`), and its usage errors.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -79,5 +82,35 @@ describe('adopt: CLI', function () {
     const lines: string[] = [];
     expect(main(['eject', '--leaf', 'q'], (l) => lines.push(l))).to.equal(1);
     expect(lines.join('\n')).to.equal('ts-greenlet: --leaf is for adopt.');
+    lines.length = 0;
+    expect(main(['build', '--force'], (l) => lines.push(l))).to.equal(1);
+    expect(lines.join('\n')).to.equal('ts-greenlet: --force is for adopt.');
+  });
+
+  it('writes nothing when the result has type errors the source has not (an error already there is no bar); --force writes', () => {
+    // `Num` names a promise type, which adopt does not rewrite: `f` made sync no longer returns one
+    const source = `${SOURCE}
+type Num = Promise<number>;
+export async function f(): Num {
+  return (await first('select 1')).length;
+}
+export const before: string = 1;
+`;
+    fs.writeFileSync(file, source);
+    const blocked = run('--leaf', 'query');
+    expect(blocked.status).to.equal(1);
+    expect(blocked.text).to.include(
+      '1 of 1 file changed, 1 leaf wrapped with synchronize, 2 functions made sync; nothing written: the result has new errors (below).',
+    );
+    expect(blocked.text).to.match(
+      /\nThe adopted program has 1 new error; fix them, or adopt with --force to write it anyway:\n {2}\S*db\.ts:19:3 - error TS2322: Type 'number' is not assignable to type 'Num'\.$/,
+    );
+    expect(fs.readFileSync(file, 'utf8')).to.equal(source);
+
+    const forced = run('--leaf', 'query', '--force');
+    expect(forced.status).to.equal(0);
+    expect(forced.text).to.include('2 functions made sync; rewritten in place.');
+    expect(forced.text).to.include('The adopted program has 1 new error (written anyway: --force):');
+    expect(fs.readFileSync(file, 'utf8')).to.include("export function f(): Num {\n  return first('select 1').length;");
   });
 });

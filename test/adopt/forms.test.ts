@@ -187,3 +187,101 @@ export const typed: (id: number) => Promise<number> = async (id) => (await q(id)
     ]);
   });
 });
+
+describe('adopt: forms, Koa', function () {
+  this.timeout(30_000);
+
+  it('makes a router a GreenletRouter, its handlers that wait only on adopted calls or next() sync, and middleware greenlet(…)', () => {
+    const { text, result, kept } = adoptSource(`import Router from '@koa/router';
+import Koa, { type Next } from 'koa';
+
+${LEAF}
+async function guarded(id: number): Promise<number> {
+  try {
+    return (await q(id)).n;
+  } catch {
+    return 0;
+  }
+}
+
+const app = new Koa();
+app.use(async (ctx, next) => {
+  const start = Date.now();
+  await next();
+  ctx.set('X-Time', String(Date.now() - start));
+});
+const router = new Router();
+router.get('/one/:id', async (ctx) => {
+  ctx.body = (await q(Number(ctx.params.id))).n;
+});
+router.use(async (ctx, next: Next): Promise<void> => {
+  await next();
+  ctx.set('X-Router', 'yes');
+});
+router.get('/slow', async (ctx) => {
+  await new Promise((r) => setTimeout(r, 1));
+  ctx.body = (await q(1)).n;
+});
+router.get('/both', async (ctx) => {
+  const [a, b] = await Promise.all([q(1), q(2)]);
+  ctx.body = a.n + b.n;
+});
+router.get('/guarded', async (ctx) => {
+  ctx.body = await guarded(1);
+});
+router
+  .get('/chained', async (ctx) => {
+    ctx.body = (await q(2)).n;
+  })
+  .post('/chained', async (ctx) => {
+    await new Promise((r) => setTimeout(r, 1));
+    ctx.body = (await q(3)).n;
+  });
+app.use(router.routes());
+`);
+    expect(text).to.include(
+      "import { GreenletRouter, greenlet, type SyncNext } from 'ts-greenlet/koa';\nimport Koa from 'koa';\nimport { synchronize } from 'ts-greenlet';\n",
+    );
+    expect(text).to.include(
+      "app.use(greenlet((ctx, next) => {\n  const start = Date.now();\n  next();\n  ctx.set('X-Time', String(Date.now() - start));\n}));",
+    );
+    expect(text).to.include('const router = new GreenletRouter();');
+    expect(text).to.include("router.get('/one/:id', (ctx) => {\n  ctx.body = q(Number(ctx.params.id)).n;\n});");
+    expect(text).to.include("router.use((ctx, next: SyncNext): void => {\n  next();\n  ctx.set('X-Router', 'yes');");
+    expect(text).to.include("router.get('/slow', async (ctx) => {\n  await new Promise"); // kept as written
+    expect(text).to.include(
+      "  .get('/chained', (ctx) => {\n    ctx.body = q(2).n;\n  })\n  .post('/chained', async (ctx) => {",
+    );
+    expect(result.koa.handlers).to.have.length(3);
+    expect(result.koa.middleware).to.have.length(1);
+    const cancel = 'run as a greenlet, a client that disconnects would throw GreenletExit into that catch';
+    expect(kept).to.deep.equal([
+      "30: the router.get('/slow') handler stays async: it awaits new Promise((r) => setTimeout(r, 1)), not a call of an adopted function",
+      "34: the router.get('/both') handler stays async: it awaits Promise.all(…) (promises run side by side)",
+      '35: q(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet',
+      '35: q(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet',
+      `38: the router.get('/guarded') handler stays async: it calls guarded(…), which waits inside try/catch at input.ts:10: ${cancel}`,
+      "45: the router.post('/chained') handler stays async: it awaits new Promise((r) => setTimeout(r, 1)), not a call of an adopted function",
+    ]);
+  });
+
+  it('keeps a router whose plain handler uses next (on a GreenletRouter it would wait), and @koa/router imported', () => {
+    const { text, result, kept } = adoptSource(`import Router from '@koa/router';
+${LEAF}
+export const router = new Router();
+router.use((ctx, next) => {
+  ctx.set('X-Plain', '1');
+  return next();
+});
+router.get('/one', async (ctx) => {
+  ctx.body = (await q(1)).n;
+});
+`);
+    expect(text).to.include("import Router from '@koa/router';\nimport { synchronize } from 'ts-greenlet';\n");
+    expect(text).to.include("router.get('/one', async (ctx) => {\n  ctx.body = (await q(1)).n;");
+    expect(result.koa).to.deep.equal({ routers: [], handlers: [], middleware: [] });
+    expect(kept).to.deep.equal([
+      "11: the router.get('/one') handler stays async: its router (input.ts:6) stays a @koa/router Router: the plain handler at input.ts:7 uses next, which on a GreenletRouter would wait for downstream",
+    ]);
+  });
+});

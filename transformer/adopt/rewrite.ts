@@ -1,5 +1,5 @@
 /**
- * An adopted function made sync: `async` dropped, each `await` (all on calls of adopted
+ * An adopted function (or Koa handler) made sync: `async` dropped, each `await` (all on calls of adopted
  * functions, `decide.ts` made sure) dropped, a `Promise<T>` return type made `T`.
  *
  * ```ts
@@ -11,10 +11,10 @@
  */
 import ts from 'typescript';
 import type { EditSet } from '../eject/edits';
-import { ownNodes, type Target } from './targets';
+import { ownNodes, type TargetFn } from './targets';
 
-export function makeSync(edits: EditSet, target: Target): void {
-  const fn = target.fn;
+/** `fn`: an adopted function, or a Koa handler (`koa.ts`). */
+export function makeSync(edits: EditSet, fn: TargetFn): void {
   const file = fn.getSourceFile();
   const asyncMod = ts.getModifiers(fn)!.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword)!;
   let end = asyncMod.getEnd();

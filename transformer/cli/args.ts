@@ -1,5 +1,5 @@
 /**
- * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [--in-place] [--dry-run] [--leaf <names>] [names...]`.
+ * Command-line arguments: `ts-greenlet <command> [-p <tsconfig>] [--outDir <dir>] [--json] [--in-place] [--dry-run] [--leaf <names>] [--force] [names...]`.
  * Parsed by `node:util`'s `parseArgs`; unknown flags are errors that name the flag and list the ones
  * the command takes.
  */
@@ -22,6 +22,8 @@ export interface Args {
   dryRun: boolean;
   /** `adopt --leaf a,b --leaf c`: the leaf functions, split at commas. */
   leaves: string[];
+  /** `adopt --force`: write the result even if it has new type errors. */
+  force: boolean;
   /** Positional arguments after the command (`explain` takes function names). */
   names: string[];
 }
@@ -35,6 +37,7 @@ const OPTIONS = {
   'in-place': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   leaf: { type: 'string', multiple: true },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -59,6 +62,7 @@ export function parseArgs(argv: readonly string[]): Args {
       .flatMap((l) => l.split(','))
       .map((l) => l.trim())
       .filter(Boolean),
+    force: !!values.force,
     names,
   };
 }
@@ -69,7 +73,7 @@ function usageError(e: unknown): unknown {
   if (err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /Unknown option '([^']+)'/.exec(err.message)?.[1] ?? '';
     return new CliError(
-      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate, eject), --json (explain), --in-place (eject), --dry-run (eject, adopt), --leaf <names> (adopt), --help.`,
+      `Unknown option ${flag}. Options: -p <tsconfig>, --outDir <dir> (generate, eject), --json (explain), --in-place (eject), --dry-run (eject, adopt), --leaf <names> and --force (adopt), --help.`,
     );
   }
   if (err?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

@@ -22,9 +22,11 @@ Commands:
   eject [--outDir d | --in-place] [--dry-run]
                          rewrite the project as plain async/await TypeScript that needs no ts-greenlet
                          (default: to ejected/ beside the tsconfig); --dry-run prints a unified diff
-  adopt --leaf <name>[,<name>...] [--dry-run]
+  adopt --leaf <name>[,<name>...] [--dry-run] [--force]
                          the reverse, in place: wrap the named async leaves with synchronize and make
-                         sync the async functions that only await them; --dry-run prints a unified diff
+                         sync the async functions and Koa handlers that only await them; --dry-run
+                         prints a unified diff; nothing is written if the result has new type errors
+                         (unless --force)
 
 -p defaults to the tsconfig.json in the working directory.`;
 
@@ -43,6 +45,7 @@ export function main(argv: readonly string[], out: (line: string) => void = cons
     if (args.dryRun && args.command !== 'eject' && args.command !== 'adopt')
       throw new CliError(`--dry-run is for eject and adopt.`);
     if (args.leaves.length && args.command !== 'adopt') throw new CliError(`--leaf is for adopt.`);
+    if (args.force && args.command !== 'adopt') throw new CliError(`--force is for adopt.`);
     if (args.inPlace && args.outDir !== undefined)
       throw new CliError(`eject writes either to --outDir or over the sources (--in-place), not both.`);
     if (args.names.length && args.command !== 'explain')
