@@ -59,7 +59,7 @@ spawnGreenlet(g, Promise.resolve(1)).then(console.log);
 spawnGreenlet(plain, 2).then(console.log);
 spawnGreenlet(() => g(Promise.resolve(3)));
 `);
-    expect(text).to.include('return await p + await p.then((x) => x || 1) + await (p || p);');
+    expect(text).to.include('return (await p) + (await p.then((x) => x || 1)) + (await (p || p));');
     expect(text).to.include('g(Promise.resolve(1)).then(console.log);');
     expect(text).to.include('(async () => plain(2))().then(console.log);');
     expect(text).to.include('(async () => await g(Promise.resolve(3)))();');
@@ -86,7 +86,7 @@ export class Repo {
     expect(text).to.not.include('@synchronize');
     expect(text).to.include('find(id: number): Promise<number>;\n  find(id: string): Promise<number>;');
     expect(text).to.include('async find(id: number | string): Promise<number> {');
-    expect(text).to.include('return await this.fetch(Number(id)) + await this.raw(1);');
+    expect(text).to.include('return (await this.fetch(Number(id))) + (await this.raw(1));');
   });
 
   it('lists a suspending getter and the accesses of it, and keeps them as written', () => {

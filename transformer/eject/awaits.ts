@@ -1,12 +1,13 @@
 /**
  * Every call whose plan waits gets `await`, in parentheses where the call is an operand that
- * binds tighter than `await` does.
+ * binds tighter than `await` does, or where Prettier would put them.
  *
  * ```ts
  * // source                        // ejected
  * const rows = query(sql);         const rows = await query(sql);
  * return find(id).name;            return (await find(id)).name;
- * render(load(id), 2 ** depth());  await render(await load(id), 2 ** await depth());
+ * render(load(id), 2 ** depth());  await render(await load(id), 2 ** (await depth()));
+ * if (!remove(id)) ...             if (!(await remove(id))) ...
  * ```
  *
  * Which calls wait is the analysis's plan, never decided here: `direct`, `dispatch`, `wait`,
@@ -72,8 +73,30 @@ export function addAwait(state: EjectState, e: ts.Expression): void {
     if (dot) state.edits.replace(e.getSourceFile(), dot.getStart(), dot.getEnd(), '?.');
     return;
   }
-  if (needsParens(e)) state.edits.wrap(e, '(await ', ')');
+  if (needsParens(e) || readsBetterInParens(e)) state.edits.wrap(e, '(await ', ')');
   else state.edits.before(e, 'await ');
+}
+
+/**
+ * Where Prettier would add them, though the grammar needs none: an operand of a unary or
+ * binary operator, a condition, a spread (`!(await f())`, `(await f()) ?? d`,
+ * `[...(await f())]`), so that an ejected file reads as one formatted by hand.
+ */
+function readsBetterInParens(e: ts.Expression): boolean {
+  const p = e.parent;
+  if (ts.isBinaryExpression(p))
+    return !(
+      p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    );
+  if (ts.isConditionalExpression(p)) return p.condition === e;
+  return (
+    ts.isPrefixUnaryExpression(p) ||
+    ts.isTypeOfExpression(p) ||
+    ts.isVoidExpression(p) ||
+    ts.isDeleteExpression(p) ||
+    ts.isSpreadElement(p) ||
+    ts.isSpreadAssignment(p)
+  );
 }
 
 /** True when `e` is an operand that binds tighter than a unary `await` (so `await` needs parentheses). */

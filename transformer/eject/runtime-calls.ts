@@ -7,7 +7,7 @@
  * @synchronize async load() {…}               async load() {…}
  * spawnGreenlet(main, 1).then(print);         main(1).then(print);
  * spawnGreenlet(plain, 1)                     (async () => plain(1))()     (plain: not coloured)
- * awaitSync(p) + 1                            await p + 1
+ * awaitSync(p) + 1                            (await p) + 1
  * let f: Synchronized<F>;                     let f: F;
  * ```
  *
