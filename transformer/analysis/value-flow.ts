@@ -6,19 +6,7 @@
  * not tracked, so nothing is lost where an object comes from code the analysis cannot see, and
  * `{ ...o }`, `Object.assign` and destructuring need no model: they read and write names.
  *
- * Values are the program's functions, `SUSPENDS` (any value whose type carries the
- * `Synchronized` brand, or an `@synchronize` method) and containers (an array, Map or Set the
- * program makes, with elements of its own; see value-flow-builtins.ts). Locations:
- *
- * | location            | holds                                                             |
- * |---------------------|-------------------------------------------------------------------|
- * | a symbol            | a variable, parameter, binding element, function declaration     |
- * | `.name`             | every property `name` of every object (writes, literals, methods) |
- * | `.*`, `.*read`      | written under a key that cannot be bounded; read under one        |
- * | `.[]`               | what code outside the program was given (the `outside` container) |
- * | elements of c       | what container `c` holds                                          |
- * | return of f         | what `f` returns                                                  |
- * | an expression       | what it evaluates to                                              |
+ * Values and locations are described in value-flow-model.ts.
  *
  * Types prune in two places: a location typed as a primitive holds no function (see
  * `primitiveTyped`), and a container typed to hold none is not followed; and a call of a member
@@ -48,6 +36,7 @@ import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-point
 import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
+import { CallSummary, Container, FlowValue, isFunction, Location, Ref, SUSPENDS, Value } from './value-flow-model';
 import {
   arrayConstructorMethod,
   containerMethod,
@@ -57,9 +46,8 @@ import {
   objectConstructorMethod,
 } from './value-flow-builtins';
 
-/** A value whose calls suspend: a synchronized function, however it got here. */
-export const SUSPENDS = 'suspends' as const;
-export type FlowValue = FunctionNode | typeof SUSPENDS;
+export { SUSPENDS };
+export type { FlowValue };
 
 export interface ValueFlow {
   /**
@@ -84,55 +72,6 @@ const ELEMENTS = '[]';
 const ANY_KEY = '*';
 const ANY_READ = '*read';
 
-/**
- * "Whatever `of` holds", as one value. Two locations are read all over a program: every name's
- * values (`o[k]` with `k: string`, `Object.values(o)` of a generic `o`) and what code outside
- * holds (a library call's result, a callback's parameters, `catch (e)`). Copying their values
- * into each reader, and on from there through generic helpers, cost most of the solver's steps
- * on large programs; a `Ref` travels instead, and only a location that uses what it holds
- * (calls, iterates, destructures or hands it on) takes the values themselves (`subscribe`).
- */
-class Ref {
-  constructor(readonly of: Location) {}
-}
-
-/** An array, Map or Set the program makes (at `site`), or a rest parameter's or `arguments`' array. */
-class Container {
-  constructor(
-    readonly site: ts.Node | undefined,
-    readonly elements = new Location(),
-  ) {}
-}
-type Value = FlowValue | Container | Ref;
-
-class Location {
-  readonly values = new Set<Value>();
-  /** Where what arrives here flows on to (made on the first edge: most locations have none). */
-  to?: Set<Location>;
-  /**
-   * The calls through this location, merged: every call through one location has the same
-   * targets, so its arguments go to one place per position and its result comes from one, and a
-   * function arriving here is bound once (not once per call: calls × functions edges blew up).
-   */
-  summary?: CallSummary;
-  /** Handed to code outside the program as a callback: what arrives is called there with `.[]`. */
-  givenOutside = false;
-  /** Where the elements of containers arriving here are read into (`for (x of here)`, `here.get()`). */
-  elementReaders?: Location[];
-  /** What is stored into the containers arriving here (`here.push(v)`). */
-  elementWriters?: Location[];
-  /** Array patterns over what arrives here: a container gives its elements, a function itself (a Map entry). */
-  patternReaders?: Location[];
-  /** Functions arriving here are called back by a container method (`xs.forEach(here)`). */
-  callbacks?: Array<(f: FunctionNode) => void>;
-  /** Handed to code outside the program as data: a container arriving here is shared with it. */
-  escapes = false;
-  /** Typed as a primitive (see `primitiveTyped`): holds no function, whatever flows in. */
-  constructor(readonly closed = false) {}
-  /** A member a call reads (`memberCallee`): the functions it can hold (return-fit.ts); undefined: any. */
-  admits?: (f: FunctionNode) => boolean;
-}
-
 /** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
 interface PrivateMap {
   /** Everything written into it: what a read under any key gets. */
@@ -140,21 +79,6 @@ interface PrivateMap {
   /** Written under keys that cannot be bounded: a read under any name gets it too. */
   unbounded: Location;
   field(name: string): Location;
-}
-
-interface CallSummary {
-  args: Location[];
-  /** Positions from here on may get any element (a spread argument, `apply`, a partial `bind`). */
-  spreadFrom: number;
-  /** The elements spread into those positions. */
-  spread: Location;
-  /** Every argument may reach every parameter (calls of a partially bound function). */
-  scatter?: boolean;
-  result: Location;
-  /** Each position's argument expressions, for the keys of key parameters (value-flow-keys.ts). */
-  argExprs: ts.Expression[][];
-  /** The keys passed in each position, made when a function with a key parameter there binds. */
-  keyAt: KeySet[];
 }
 
 /**
@@ -1821,10 +1745,6 @@ function argumentsOwner(id: ts.Identifier): FunctionNode | undefined {
     if (isFunctionNode(n) && !ts.isArrowFunction(n)) return n;
   }
   return undefined;
-}
-
-function isFunction(v: Value): v is FunctionNode {
-  return v !== SUSPENDS && !(v instanceof Ref) && !(v instanceof Container);
 }
 
 function templateArguments(t: ts.TemplateLiteral): ts.Expression[] {
