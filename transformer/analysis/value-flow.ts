@@ -32,10 +32,11 @@
 import ts from 'typescript';
 import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
-import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
+import { isSynchronizeDecorated } from './suspension-points';
 import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
+import { FlowTypes } from './value-flow-types';
 import { CallSummary, Container, FlowValue, isFunction, Location, Ref, SUSPENDS, Value } from './value-flow-model';
 import {
   arrayConstructorMethod,
@@ -91,6 +92,7 @@ const BUDGET = new Error('value-flow budget');
 
 export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET): ValueFlow {
   const checker = program.getTypeChecker();
+  const types = new FlowTypes(checker);
   const bySymbol = new Map<ts.Symbol, Location>();
   const byNode = new Map<ts.Node, Location>();
   const fields = new Map<string, Location>();
@@ -98,8 +100,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** The callee's values of each call (apart from the call's own value, what it returns). */
   const callees = new Map<ts.Node, Location>();
   const defined = new Set<FunctionNode>();
-  const brandedSymbols = new Map<ts.Symbol, boolean>();
-  const primitiveTypes = new Map<ts.Type, boolean>();
   /** Never written to: what a read that cannot carry a function reads. */
   const nothing = new Location(true);
   const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
@@ -107,7 +107,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const members = new Map<Location, Map<Requirement, Location>>();
   /** Functions whose body reads `arguments`: every argument they get is also in that container. */
   const readsArguments = new Set<FunctionNode>();
-  const brandedTypes = new Map<ts.Type, boolean>();
   const work: Array<[Location, Value]> = [];
   const containers = new Map<ts.Node, Container>();
   const unbounded: Array<{ node: ts.Node; at: Location }> = [];
@@ -207,7 +206,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const OUTSIDE_HELD = refTo(outside.elements);
   const symbolLocation = (sym: ts.Symbol): Location => {
     let l = bySymbol.get(sym);
-    if (!l) bySymbol.set(sym, (l = new Location(isPrimitiveSymbol(sym))));
+    if (!l) bySymbol.set(sym, (l = new Location(types.isPrimitiveSymbol(sym))));
     return l;
   };
   const located = (n: ts.Node, l: Location): Location => {
@@ -221,7 +220,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   };
   const returnOf = (fn: FunctionNode): Location => {
     let l = returns.get(fn);
-    if (!l) returns.set(fn, (l = new Location(returnsPrimitive(fn))));
+    if (!l) returns.set(fn, (l = new Location(types.returnsPrimitive(fn))));
     return l;
   };
 
@@ -360,7 +359,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * container read what code outside holds; a program container's readers do not.
    */
   function fromOutside(at: ts.Node, to: Location): void {
-    if (primitiveTyped(at) || isOutsideFunctionType(at)) return;
+    if (types.primitiveTyped(at) || types.isOutsideFunctionType(at)) return;
     add(to, OUTSIDE_HELD);
     add(to, outside);
   }
@@ -538,7 +537,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         const makers = runtimeCallees.get(at);
         if (!makers) continue;
         const args = ts.isCallExpression(call) ? call.arguments : [];
-        const values = reachableFrom(args.filter((a) => !primitiveTyped(a)).map((a) => byNode.get(skipParens(a))));
+        const values = reachableFrom(
+          args.filter((a) => !types.primitiveTyped(a)).map((a) => byNode.get(skipParens(a))),
+        );
         for (const made of makers) {
           const entry = byMaker.get(made) ?? byMaker.set(made, { made, calls: [], values: new Set() }).get(made)!;
           entry.calls.push(call);
@@ -619,7 +620,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isVariableDeclaration(node)) {
       if (node.initializer) bindTo(node.name, valueOf(node.initializer, fn), fn);
-      else if (ts.isIdentifier(node.name)) symbolLocation(symbolOf(node.name)!);
+      else if (ts.isIdentifier(node.name)) symbolLocation(types.symbolOf(node.name)!);
       return;
     }
     if (ts.isReturnStatement(node)) {
@@ -631,7 +632,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const target = ts.isVariableDeclarationList(node.initializer)
         ? node.initializer.declarations[0]?.name
         : node.initializer;
-      if (target && !primitiveTyped(target)) {
+      if (target && !types.primitiveTyped(target)) {
         const each = new Location();
         readElements(iterated, each);
         bindTo(target as ts.BindingName | ts.Expression, each, fn);
@@ -655,8 +656,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A function's own facts: where its value is stored, what its parameters default to. */
   function defineFunction(f: FunctionNode): void {
-    if (ts.isFunctionDeclaration(f) && f.name) add(symbolLocation(symbolOf(f.name)!), f);
-    if (ts.isFunctionExpression(f) && f.name) add(symbolLocation(symbolOf(f.name)!), f);
+    if (ts.isFunctionDeclaration(f) && f.name) add(symbolLocation(types.symbolOf(f.name)!), f);
+    if (ts.isFunctionExpression(f) && f.name) add(symbolLocation(types.symbolOf(f.name)!), f);
     if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) add(nodeLocation(f), f);
     if (ts.isMethodDeclaration(f) && (ts.isClassLike(f.parent) || ts.isObjectLiteralExpression(f.parent))) {
       const own = new Location();
@@ -684,7 +685,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** The location of a parameter's value: its symbol, or the declaration for a pattern. */
   function parameterLocation(p: ts.ParameterDeclaration): Location {
     if (ts.isIdentifier(p.name)) {
-      const sym = symbolOf(p.name);
+      const sym = types.symbolOf(p.name);
       if (sym) return symbolLocation(sym);
     }
     return nodeLocation(p);
@@ -697,7 +698,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function bindTo(target: ts.BindingName | ts.Expression, from: Location, fn: FunctionNode | undefined): void {
     target = ts.isIdentifier(target) ? target : ts.isBindingName(target) ? target : skipParens(target as ts.Expression);
     if (ts.isIdentifier(target)) {
-      const sym = symbolOf(target);
+      const sym = types.symbolOf(target);
       if (sym) edge(from, symbolLocation(sym));
       return;
     }
@@ -724,7 +725,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         if (ts.isShorthandPropertyAssignment(p)) {
           const src = field(p.name.text);
           if (p.objectAssignmentInitializer)
-            edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(symbolOf(p.name)!));
+            edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(types.symbolOf(p.name)!));
           bindTo(p.name, src, fn);
         } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyReadLocation(keysOfName(p.name, fn)), fn);
       }
@@ -747,7 +748,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** One element of an array pattern over `from`. */
   function patternElement(from: Location, at: ts.Node): Location {
-    if (primitiveTyped(at)) return nothing;
+    if (types.primitiveTyped(at)) return nothing;
     const l = new Location();
     readPattern(from, l);
     return l;
@@ -767,7 +768,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function locationOfTarget(target: ts.Expression, fn: FunctionNode | undefined): Location {
     target = skipParens(target);
     if (ts.isIdentifier(target)) {
-      const sym = symbolOf(target);
+      const sym = types.symbolOf(target);
       return sym ? symbolLocation(sym) : new Location();
     }
     if (ts.isPropertyAccessExpression(target)) {
@@ -844,7 +845,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     // Names and property reads are their location itself (shared by every use), so that every
     // call through one location binds once: see CallSummary.
     if (ts.isIdentifier(e)) {
-      const sym = symbolOf(e);
+      const sym = types.symbolOf(e);
       // `arguments` resolves to the checker's one `arguments` symbol (no declaration), shared by every function
       if (!sym || (e.text === 'arguments' && !sym.declarations?.length)) {
         const owner = e.text === 'arguments' ? argumentsOwner(e) : undefined;
@@ -854,25 +855,23 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         return l;
       }
       const l = symbolLocation(sym);
-      let branded = brandedSymbols.get(sym);
-      if (branded === undefined) brandedSymbols.set(sym, (branded = isBranded(checker.getTypeAtLocation(e))));
-      if (branded) add(l, SUSPENDS);
+      if (types.isBrandedSymbol(sym, e)) add(l, SUSPENDS);
       return located(e, l);
     }
     if (ts.isPropertyAccessExpression(e)) {
       valueOf(e.expression, fn);
       // `ns.f` of a namespace import: the declaration's own symbol
-      const sym = symbolOf(e.name);
+      const sym = types.symbolOf(e.name);
       const declared =
         sym?.valueDeclaration &&
         (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration))
           ? symbolLocation(sym)
           : undefined;
-      const branded = isBranded(checker.getTypeAtLocation(e));
+      const branded = types.isBranded(checker.getTypeAtLocation(e));
       if (!declared && !branded) return located(e, field(nameKey(e.name)));
       const l = nodeLocation(e);
       // a module's namespace object holds its exports and nothing the program writes (`ns.f = g` throws)
-      if (!declared || !isModuleNamespace(e.expression)) edge(field(nameKey(e.name)), l);
+      if (!declared || !types.isModuleNamespace(e.expression)) edge(field(nameKey(e.name)), l);
       if (declared) edge(declared, l);
       if (branded) add(l, SUSPENDS);
       return l;
@@ -906,7 +905,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       }
       const read = keyReadLocation(keys);
       const indexed = keys.includes(ELEMENTS) || keys.includes(ANY_KEY);
-      const branded = isBranded(checker.getTypeAtLocation(e));
+      const branded = types.isBranded(checker.getTypeAtLocation(e));
       if (!indexed && !branded) return located(e, read);
       const l = nodeLocation(e);
       edge(read, l);
@@ -979,7 +978,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         } else if (ts.isShorthandPropertyAssignment(p)) {
           const sym = checker.getShorthandAssignmentValueSymbol(p);
           const v = nodeLocation(p);
-          if (sym) edge(symbolLocation(resolveAlias(sym)), v);
+          if (sym) edge(symbolLocation(types.resolveAlias(sym)), v);
           seedIfBranded(p.name, v);
           edge(v, field(p.name.text));
         } else if (ts.isSpreadAssignment(p)) {
@@ -993,7 +992,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isArrayLiteralExpression(e)) {
       const c = containerOf(e);
-      if (holdsFunctions(e)) add(here, c);
+      if (types.holdsFunctions(e)) add(here, c);
       for (const el of e.elements) {
         if (ts.isSpreadElement(el)) readElements(valueOf(el.expression, fn), c.elements);
         else if (!ts.isOmittedExpression(el)) edge(valueOf(el, fn), c.elements);
@@ -1037,13 +1036,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const bound = possiblyBoundFunction(checker, source);
     if (bound) source = bound;
     if (!ts.isElementAccessExpression(source) || !ts.isIdentifier(source.argumentExpression)) return false;
-    const key = symbolOf(target.argumentExpression);
-    return !!key && key === symbolOf(source.argumentExpression);
+    const key = types.symbolOf(target.argumentExpression);
+    return !!key && key === types.symbolOf(source.argumentExpression);
   }
 
   /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
   function call(e: ts.CallExpression | ts.TaggedTemplateExpression, fn: FunctionNode | undefined): void {
-    const here = primitiveTyped(e) ? nothing : nodeLocation(e);
+    const here = types.primitiveTyped(e) ? nothing : nodeLocation(e);
     const runtime = runtimeCodeKind(checker, e);
     if (runtime === 'function') makesAtRunTime(e, here);
     else if (runtime === 'eval') evals.push(e as ts.CallExpression);
@@ -1200,7 +1199,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     here: Location,
   ): void {
     const c = containerOf(e);
-    if (holdsFunctions(e)) add(here, c);
+    if (types.holdsFunctions(e)) add(here, c);
     if (m === 'of') {
       args.forEach((a, i) =>
         ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements),
@@ -1251,10 +1250,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         ? undefined
         : checker
             .getPropertiesOfType(t!)
-            .filter((p) => mayHoldFunctions(checker.getTypeOfSymbolAtLocation(p, arg), 0))
+            .filter((p) => types.mayHoldFunctions(checker.getTypeOfSymbolAtLocation(p, arg), 0))
             .map((p) => p.name);
     if (names && names.length === 0) return;
-    if (!open && t && checker.getIndexInfosOfType(t).some((i) => !mayHoldFunctions(i.type, 0))) return;
+    if (!open && t && checker.getIndexInfosOfType(t).some((i) => !types.mayHoldFunctions(i.type, 0))) return;
     const c = containerOf(e);
     add(here, c);
     edge(names ? keyReadLocation(names) : readAnyName(), c.elements);
@@ -1278,7 +1277,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     } else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
       // `new Map(entries)`: the entries' pairs are flattened, a Map holds its values as elements
       const c = containerOf(e);
-      if (holdsFunctions(e)) add(nodeLocation(e), c);
+      if (types.holdsFunctions(e)) add(nodeLocation(e), c);
       if (ctor === 'Array') argValues.forEach((a) => edge(a, c.elements));
       else if (argValues[0]) {
         const items = new Location();
@@ -1324,7 +1323,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** Whether `e` names a class itself (`new Action(...)`), not a value that may hold a subclass. */
   function isClassName(e: ts.Expression): boolean {
-    const sym = ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? symbolOf(e) : undefined;
+    const sym = ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? types.symbolOf(e) : undefined;
     return !!sym && !!(sym.flags & ts.SymbolFlags.Class);
   }
 
@@ -1334,7 +1333,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       derived = new Map();
       const note = (c: ts.ClassLikeDeclaration): void => {
         const ext = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-        const sym = ext && symbolOf(ext.expression);
+        const sym = ext && types.symbolOf(ext.expression);
         for (const d of sym?.declarations ?? [])
           if (ts.isClassLike(d)) (derived!.get(d) ?? derived!.set(d, []).get(d)!).push(c);
       };
@@ -1471,7 +1470,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * A package's functions and objects may keep anything.
    */
   function mayKeep(at: ts.Expression, decl: ts.Declaration): boolean {
-    if (!isLibFile(decl.getSourceFile()) || !primitiveTyped(at)) return true;
+    if (!isLibFile(decl.getSourceFile()) || !types.primitiveTyped(at)) return true;
     if (!ts.isCallExpression(at)) return true;
     const callee = skipParens(at.expression);
     if (ts.isIdentifier(callee)) return false;
@@ -1608,129 +1607,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return `${name.text}@${id}`;
   }
 
-  /**
-   * A parameter typed as a function type that code outside declares (`resolve` in `new Promise((resolve) => ...)`,
-   * typed `(value: T) => void` by lib.d.ts): code outside hands its own function there, not one of ours.
-   */
-  function isOutsideFunctionType(at: ts.Node): boolean {
-    const t = checker.getNonNullableType(checker.getTypeAtLocation(at));
-    const sigs = t.getCallSignatures();
-    return sigs.length > 0 && sigs.every((sg) => !!sg.declaration && sg.declaration.getSourceFile().isDeclarationFile);
-  }
-
-  /**
-   * Types prune in one place: a variable, parameter, return or call result typed as a primitive
-   * (`number`, `string`, `boolean`, a union of them, ...) holds no function. Without that, one
-   * imprecise merge (a helper that returns what it is given, called with functions and numbers)
-   * carries every function into every number, and from there under every unknown key. A function
-   * can only arrive there through `any` or a double cast (`f as unknown as number`), which is
-   * not followed.
-   */
-  function primitiveTyped(at: ts.Node): boolean {
-    return isPrimitiveType(checker.getTypeAtLocation(at));
-  }
-
-  function isPrimitiveType(t: ts.Type): boolean {
-    let primitive = primitiveTypes.get(t);
-    if (primitive === undefined) primitiveTypes.set(t, (primitive = isPrimitive(t)));
-    return primitive;
-  }
-
-  function isPrimitiveSymbol(sym: ts.Symbol): boolean {
-    if (!(sym.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Property))) return false;
-    const d = sym.valueDeclaration;
-    if (!d || !(ts.isVariableDeclaration(d) || ts.isParameter(d) || ts.isBindingElement(d))) return false;
-    return isPrimitiveType(checker.getTypeOfSymbol(sym));
-  }
-
-  function returnsPrimitive(f: FunctionNode): boolean {
-    if (ts.isConstructorDeclaration(f) || ts.isSetAccessorDeclaration(f)) return false;
-    const sig = checker.getSignatureFromDeclaration(f);
-    return !!sig && isPrimitiveType(checker.getReturnTypeOfSignature(sig));
-  }
-
-  /**
-   * Whether a container made at `e` may hold functions (or containers of them): a `number[]`, a
-   * `Map<string, Order>` need not be followed (objects are fields, not values, here).
-   */
-  function holdsFunctions(e: ts.Node): boolean {
-    // `private walkers: Array<() => void> = []`: the literal alone is a `never[]`
-    const t = (ts.isExpression(e) && checker.getContextualType(e)) || checker.getTypeAtLocation(e);
-    const args =
-      t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference
-        ? checker.getTypeArguments(t as ts.TypeReference)
-        : undefined;
-    return !args || args.length === 0 || args.some((a) => a.flags & ts.TypeFlags.Never || mayHoldFunctions(a, 0));
-  }
-
-  function mayHoldFunctions(t: ts.Type, depth: number): boolean {
-    if (depth > 3) return true;
-    if (
-      t.flags &
-      (ts.TypeFlags.Any |
-        ts.TypeFlags.Unknown |
-        ts.TypeFlags.TypeParameter |
-        ts.TypeFlags.NonPrimitive |
-        ts.TypeFlags.Index |
-        ts.TypeFlags.IndexedAccess |
-        ts.TypeFlags.Conditional |
-        ts.TypeFlags.Substitution)
-    )
-      return true;
-    if (isPrimitiveType(t)) return false;
-    if (t.isUnionOrIntersection()) return t.types.some((u) => mayHoldFunctions(u, depth + 1));
-    if (t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0) return true;
-    const sym = t.getSymbol();
-    if (sym && (sym.name === 'Function' || sym.name === 'Object')) return true;
-    if (t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
-      const args = checker.getTypeArguments(t as ts.TypeReference);
-      if (args.length) return args.some((a) => mayHoldFunctions(a, depth + 1));
-    }
-    // an object type: a function is not one of its values here (its properties are fields);
-    // `{}` with no properties accepts a function, though
-    return checker.getPropertiesOfType(t).length === 0 && checker.getIndexInfosOfType(t).length === 0;
-  }
-
   function seedIfBranded(e: ts.Node, l: Location): void {
-    if (isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
+    if (types.isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
   }
-
-  function isBranded(t: ts.Type): boolean {
-    let branded = brandedTypes.get(t);
-    if (branded === undefined)
-      brandedTypes.set(t, (branded = !(t.flags & ts.TypeFlags.Any) && hasSynchronizedBrand(checker, t)));
-    return branded;
-  }
-
-  /** `ns` of `import * as ns from './m'`: a module file's namespace object. */
-  function isModuleNamespace(e: ts.Expression): boolean {
-    return !!symbolOf(skipParens(e))?.valueDeclaration && ts.isSourceFile(symbolOf(skipParens(e))!.valueDeclaration!);
-  }
-
-  function symbolOf(id: ts.Node): ts.Symbol | undefined {
-    const sym = checker.getSymbolAtLocation(id);
-    return sym && resolveAlias(sym);
-  }
-
-  function resolveAlias(sym: ts.Symbol): ts.Symbol {
-    return sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
-  }
-}
-
-const PRIMITIVE =
-  ts.TypeFlags.NumberLike |
-  ts.TypeFlags.StringLike |
-  ts.TypeFlags.BooleanLike |
-  ts.TypeFlags.BigIntLike |
-  ts.TypeFlags.ESSymbolLike |
-  ts.TypeFlags.Void |
-  ts.TypeFlags.Undefined |
-  ts.TypeFlags.Null |
-  ts.TypeFlags.Never |
-  ts.TypeFlags.EnumLike;
-function isPrimitive(t: ts.Type): boolean {
-  if (t.isUnion()) return t.types.every(isPrimitive);
-  return (t.flags & PRIMITIVE) !== 0;
 }
 
 /** A function's parameters as calls fill them: without a TypeScript `this` parameter. */
