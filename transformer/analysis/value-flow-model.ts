@@ -16,7 +16,7 @@
  */
 import ts from 'typescript';
 import type { FunctionNode } from './inventory';
-import type { KeySet } from './value-flow-keys';
+import type { KeyedCall } from './value-flow-keys';
 
 /** A value whose calls suspend: a synchronized function, however it got here. */
 export const SUSPENDS = 'suspends' as const;
@@ -71,19 +71,12 @@ export class Location {
   admits?: (f: FunctionNode) => boolean;
 }
 
-export interface CallSummary {
+/** The calls through one location, merged (see `Location.summary`); keys read `KeyedCall`'s part. */
+export interface CallSummary extends KeyedCall {
   args: Location[];
-  /** Positions from here on may get any element (a spread argument, `apply`, a partial `bind`). */
-  spreadFrom: number;
-  /** The elements spread into those positions. */
+  /** The elements spread into the positions from `spreadFrom` on. */
   spread: Location;
-  /** Every argument may reach every parameter (calls of a partially bound function). */
-  scatter?: boolean;
   result: Location;
-  /** Each position's argument expressions, for the keys of key parameters (value-flow-keys.ts). */
-  argExprs: ts.Expression[][];
-  /** The keys passed in each position, made when a function with a key parameter there binds. */
-  keyAt: KeySet[];
 }
 
 export function isFunction(v: Value): v is FunctionNode {

@@ -31,11 +31,11 @@
  */
 import ts from 'typescript';
 import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
-import { FunctionNode, isFunctionNode, propertyNameText, skipParens } from './inventory';
+import { FunctionNode, isFunctionNode, parametersOf, propertyNameText, skipParens } from './inventory';
 import { isSynchronizeDecorated } from './suspension-points';
 import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
-import { addKey, keyEdge, keyParameter, KeySet, onKey } from './value-flow-keys';
+import { ANY_KEY, ELEMENTS, KeyParameters, onKey, typeKeys } from './value-flow-keys';
 import { FlowTypes } from './value-flow-types';
 import { CallSummary, Container, FlowValue, isFunction, Location, Ref, SUSPENDS, Value } from './value-flow-model';
 import {
@@ -69,8 +69,6 @@ export interface ValueFlow {
   runtimeCode(): Array<{ made: ts.Node; calls: ts.Node[]; values: ReadonlySet<FlowValue> }>;
 }
 
-const ELEMENTS = '[]';
-const ANY_KEY = '*';
 const ANY_READ = '*read';
 
 /** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
@@ -113,10 +111,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** Writes into containers at a receiver: if none arrives there, the receiver came from outside. */
   const pendingWrites: Array<[Location, Location]> = [];
   /** Parameters used as property keys (`o[k]`), with the keys their callers pass. */
-  const keyParams = new Map<ts.ParameterDeclaration, KeySet>();
-  /** The call summaries each function was bound to, and functions called with any arguments. */
-  const bindings = new Map<FunctionNode, Set<CallSummary>>();
-  const calledWithAnything = new Set<FunctionNode>();
+  const keyParams = new KeyParameters(checker);
   /** Calls of members declared only in `.d.ts` files, bound only if the program extends their owner. */
   const libraryCalls: Array<{ owners: ts.Symbol[]; call: () => void }> = [];
   const libraryHeritage = new Set<ts.Symbol>();
@@ -260,7 +255,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         edge(argValues[i], s.args[i]);
         if (s.scatter) edge(argValues[i], s.spread);
         (s.argExprs[i] ??= []).push(arg);
-        if (s.keyAt[i]) passKeys(arg, s.keyAt[i]);
+        if (s.keyAt[i]) keyParams.passKeys(arg, s.keyAt[i]);
       }
     });
     if (result) edge(s.result, result);
@@ -276,13 +271,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function bindSummary(f: FunctionNode, s: CallSummary): void {
     edge(returnOf(f), s.result);
     const params = parametersOf(f);
-    let summaries = bindings.get(f);
-    if (!summaries) bindings.set(f, (summaries = new Set()));
-    summaries.add(s);
-    params.forEach((p, i) => {
-      const keys = keyParams.get(p);
-      if (keys) bindKeys(s, i, keys);
-    });
+    keyParams.bound(f, params, s);
     const args = readsArguments.has(f) ? containerOf(f).elements : undefined;
     s.args.forEach((a, i) => {
       if (args) edge(a, args);
@@ -300,57 +289,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A function called by code outside the program: its parameters get what that code holds. */
   function calledOutside(f: FunctionNode): void {
-    calledWithAnyKeys(f);
+    keyParams.calledWithAnyKeys(f);
     for (const p of parametersOf(f)) fromOutside(p, parameterLocation(p));
     edge(returnOf(f), field(ELEMENTS));
-  }
-
-  /** A function called where the analysis cannot see the arguments: its key parameters take any key. */
-  function calledWithAnyKeys(f: FunctionNode): void {
-    if (calledWithAnything.has(f)) return;
-    calledWithAnything.add(f);
-    for (const p of parametersOf(f)) {
-      const keys = keyParams.get(p);
-      if (keys) addKey(keys, ANY_KEY);
-    }
-  }
-
-  /** The keys a key parameter gets: from the calls its function is bound to (now and later). */
-  function keySetOf(p: ts.ParameterDeclaration): KeySet {
-    let keys = keyParams.get(p);
-    if (keys) return keys;
-    keyParams.set(p, (keys = new KeySet()));
-    const f = p.parent as FunctionNode;
-    if (calledWithAnything.has(f)) addKey(keys, ANY_KEY);
-    const i = parametersOf(f).indexOf(p);
-    for (const s of bindings.get(f) ?? []) bindKeys(s, i, keys);
-    return keys;
-  }
-
-  /** The keys of position `i` of the calls `s` into a key parameter (spread or scattered: any). */
-  function bindKeys(s: CallSummary, i: number, to: KeySet): void {
-    if (i >= s.spreadFrom || s.scatter) return addKey(to, ANY_KEY);
-    let at = s.keyAt[i];
-    if (!at) {
-      s.keyAt[i] = at = new KeySet();
-      for (const arg of s.argExprs[i] ?? []) passKeys(arg, at);
-    }
-    keyEdge(at, to);
-  }
-
-  /** An argument's keys: its type's, or, for an unbounded parameter passed on, that parameter's. */
-  function passKeys(arg: ts.Expression, to: KeySet): void {
-    const keys = typeKeys(checker.getTypeAtLocation(arg));
-    const p = keys.includes(ANY_KEY) ? keyParameter(checker, skipParens(arg)) : undefined;
-    if (p) keyEdge(keySetOf(p), to);
-    else for (const k of keys) addKey(to, k);
-  }
-
-  /** A key whose type cannot be bounded (`keys`: its type's) but which is a parameter: the keys its callers pass. */
-  function parameterKeys(key: ts.Expression, keys: string[]): KeySet | undefined {
-    if (!keys.includes(ANY_KEY)) return undefined;
-    const p = keyParameter(checker, skipParens(key));
-    return p && keySetOf(p);
   }
 
   /**
@@ -444,19 +385,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         edge(value, field(ELEMENTS));
         changed = true;
       }
-      // A method no call reaches may still be called by code outside, through an object it was
-      // given (`new Proxy(t, handler)` with `handler` built elsewhere): its key parameters take any key.
-      for (const [p, keys] of keyParams) {
-        const f = p.parent;
-        if (
-          keys.names.has(ANY_KEY) ||
-          bindings.has(f as FunctionNode) ||
-          !(ts.isMethodDeclaration(f) || ts.isGetAccessorDeclaration(f) || ts.isSetAccessorDeclaration(f))
-        )
-          continue;
-        addKey(keys, ANY_KEY);
-        changed = true;
-      }
+      if (keyParams.unreachedMethodsTakeAnyKey()) changed = true;
       solve();
     }
   } catch (e) {
@@ -602,7 +531,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isDecorator(node)) {
       // called by the decorator helpers with a member's name: its key parameters take any key
       const decorator = valueOf(node.expression, fn);
-      onFunction(decorator, calledWithAnyKeys);
+      onFunction(decorator, (f) => keyParams.calledWithAnyKeys(f));
       // `@traced m() {}`: `traced(m, context)`, and what it returns replaces `m` under its name
       const member = node.parent;
       if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) {
@@ -666,7 +595,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       writeNamed(f.name, keysOfName(f.name, undefined), own);
     }
     if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
-    if (ts.isSetAccessorDeclaration(f)) calledWithAnyKeys(f);
+    if (ts.isSetAccessorDeclaration(f)) keyParams.calledWithAnyKeys(f);
     if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0])
       for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(parametersOf(f)[0]));
     if (f.body && !ts.isBlock(f.body)) edge(valueOf(f.body, f), returnOf(f));
@@ -778,7 +707,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isElementAccessExpression(target)) {
       const object = valueOf(target.expression, fn);
       const keys = keysOf(target.argumentExpression, fn);
-      const passed = parameterKeys(target.argumentExpression, keys);
+      const passed = keyParams.parameterKeys(target.argumentExpression, keys);
       const map = privateMapOf(target.expression);
       if (map) {
         const l = new Location();
@@ -879,7 +808,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isElementAccessExpression(e)) {
       const object = valueOf(e.expression, fn);
       const keys = keysOf(e.argumentExpression, fn);
-      const passed = parameterKeys(e.argumentExpression, keys);
+      const passed = keyParams.parameterKeys(e.argumentExpression, keys);
       const map = privateMapOf(e.expression);
       if (map) {
         const l = nodeLocation(e);
@@ -1177,7 +1106,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const returnsTo = m.callback.returns === 'result' ? here : m.callback.returns === 'elements' ? undefined : null;
       args.forEach((_, i) =>
         onFunction(argValues[i], (f) => {
-          calledWithAnyKeys(f);
+          keyParams.calledWithAnyKeys(f);
           for (const p of parametersOf(f)) readElements(receiver, parameterLocation(p));
           if (returnsTo === undefined) writeElements(receiver, returnOf(f));
           if (returnsTo) {
@@ -1210,7 +1139,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     readElements(argValues[0], c.elements);
     if (argValues[1])
       onFunction(argValues[1], (f) => {
-        calledWithAnyKeys(f);
+        keyParams.calledWithAnyKeys(f);
         for (const p of parametersOf(f)) readElements(argValues[0], parameterLocation(p));
         edge(returnOf(f), c.elements);
       });
@@ -1494,19 +1423,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     return typeKeys(checker.getTypeAtLocation(key));
   }
 
-  /** The property names a key of type `t` may be (`[]`: an element, `*`: any name). */
-  function typeKeys(t: ts.Type): string[] {
-    const parts = t.isUnion() ? t.types : [t];
-    const out: string[] = [];
-    for (const p of parts) {
-      if (p.isStringLiteral()) out.push(p.value);
-      else if (p.flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) out.push(ELEMENTS);
-      else if (p.flags & ts.TypeFlags.UniqueESSymbol) out.push(String((p as ts.UniqueESSymbolType).escapedName));
-      else return [ANY_KEY];
-    }
-    return out.length ? [...new Set(out)] : [ANY_KEY];
-  }
-
   /** A read under these keys (each of them); an unbounded key reads every name. */
   function keyReadLocation(names: string[]): Location {
     if (names.includes(ANY_KEY)) return readAnyName();
@@ -1610,12 +1526,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function seedIfBranded(e: ts.Node, l: Location): void {
     if (types.isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
   }
-}
-
-/** A function's parameters as calls fill them: without a TypeScript `this` parameter. */
-function parametersOf(f: ts.SignatureDeclaration): readonly ts.ParameterDeclaration[] {
-  const first = f.parameters[0];
-  return first && ts.isIdentifier(first.name) && first.name.text === 'this' ? f.parameters.slice(1) : f.parameters;
 }
 
 /** The function whose `arguments` an identifier reads (arrows have none of their own). */
