@@ -36,8 +36,9 @@ import { isSynchronizeDecorated } from './suspension-points';
 import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import { ANY_KEY, ELEMENTS, KeyParameters, onKey, typeKeys } from './value-flow-keys';
+import { FlowSolver } from './value-flow-solver';
 import { FlowTypes } from './value-flow-types';
-import { CallSummary, Container, FlowValue, isFunction, Location, Ref, SUSPENDS, Value } from './value-flow-model';
+import { Container, FlowValue, Location, Ref, SUSPENDS } from './value-flow-model';
 import {
   arrayConstructorMethod,
   containerMethod,
@@ -69,8 +70,6 @@ export interface ValueFlow {
   runtimeCode(): Array<{ made: ts.Node; calls: ts.Node[]; values: ReadonlySet<FlowValue> }>;
 }
 
-const ANY_READ = '*read';
-
 /** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
 interface PrivateMap {
   /** Everything written into it: what a read under any key gets. */
@@ -86,38 +85,23 @@ interface PrivateMap {
  * far more today (~90 s unbudgeted; see the README's limits).
  */
 export const VALUE_FLOW_BUDGET = 5_000_000;
-const BUDGET = new Error('value-flow budget');
 
 export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET): ValueFlow {
   const checker = program.getTypeChecker();
   const types = new FlowTypes(checker);
-  const bySymbol = new Map<ts.Symbol, Location>();
-  const byNode = new Map<ts.Node, Location>();
-  const fields = new Map<string, Location>();
-  const returns = new Map<FunctionNode, Location>();
+  const keyParams = new KeyParameters(checker);
+  const solver = new FlowSolver(types, keyParams, budget);
   /** The callee's values of each call (apart from the call's own value, what it returns). */
   const callees = new Map<ts.Node, Location>();
   const defined = new Set<FunctionNode>();
-  /** Never written to: what a read that cannot carry a function reads. */
-  const nothing = new Location(true);
   const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
   /** Per field, per what the member must return: the callee location of calls of a program-declared member (`memberCallee`). */
   const members = new Map<Location, Map<Requirement, Location>>();
-  /** Functions whose body reads `arguments`: every argument they get is also in that container. */
-  const readsArguments = new Set<FunctionNode>();
-  const work: Array<[Location, Value]> = [];
-  const containers = new Map<ts.Node, Container>();
   const unbounded: Array<{ node: ts.Node; at: Location }> = [];
-  /** Writes into containers at a receiver: if none arrives there, the receiver came from outside. */
-  const pendingWrites: Array<[Location, Location]> = [];
-  /** Parameters used as property keys (`o[k]`), with the keys their callers pass. */
-  const keyParams = new KeyParameters(checker);
   /** Calls of members declared only in `.d.ts` files, bound only if the program extends their owner. */
   const libraryCalls: Array<{ owners: ts.Symbol[]; call: () => void }> = [];
   const libraryHeritage = new Set<ts.Symbol>();
-  /** What each `new Function(…)` makes (a container only as a marker), the callees it reaches, `eval`s. */
-  const madeAtRunTime = new Map<Container, ts.Node>();
-  const runtimeCallees = new Map<Location, Set<ts.Node>>();
+  /** Each direct `eval` (see runtime-code.ts). */
   const evals: ts.CallExpression[] = [];
   /** Private fields that hold a map of their class's own (`privateMapOf`), by declaration. */
   const privateMaps = new Map<ts.Node, PrivateMap | null>();
@@ -128,244 +112,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
   let derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;
 
-  /** Every name's values: read only through `ANY_NAME` (see `Ref`). */
-  const anyRead = new Location();
-  fields.set(ANY_READ, anyRead);
-  const refs = new Map<Location, Ref>();
-  const refTo = (l: Location): Ref => {
-    let r = refs.get(l);
-    if (!r) refs.set(l, (r = new Ref(l)));
-    return r;
-  };
-  const ANY_NAME = refTo(anyRead);
-  const field = (name: string): Location => {
-    let l = fields.get(name);
-    if (!l) {
-      fields.set(name, (l = new Location()));
-      edge(l, anyRead);
-    }
-    return l;
-  };
-  /** A read under any name (`ANY_NAME`), made at each site so that only its uses take the values. */
-  const readAnyName = (): Location => {
-    const l = new Location();
-    add(l, ANY_NAME);
-    return l;
-  };
-  /** The used locations that hold a `Ref` to a location: what arrives there arrives at them too. */
-  const refUsers = new Map<Location, Set<Location>>();
-  /** A location's first use: it takes what the locations it refers to hold (without copying it). */
-  const use = (l: Location): void => {
-    for (const v of l.values) if (v instanceof Ref) subscribe(l, v.of, false);
-  };
-  function subscribe(user: Location, of: Location, arriveNow: boolean): void {
-    let users = refUsers.get(of);
-    if (!users) refUsers.set(of, (users = new Set()));
-    if (users.has(user)) return;
-    users.add(user);
-    for (const v of of.values) {
-      if (v instanceof Ref) subscribe(user, v.of, arriveNow);
-      else if (arriveNow) arrive(user, v, of);
-    }
-  }
-  /** What a location holds, with what its `Ref`s hold. */
-  function valuesFor(l: Location): Iterable<Value> {
-    let refs = false;
-    for (const v of l.values) if (v instanceof Ref) refs = true;
-    if (!refs) return l.values;
-    const out = new Set<Value>();
-    const seen = new Set<Location>();
-    const collect = (at: Location): void => {
-      if (seen.has(at)) return;
-      seen.add(at);
-      for (const v of at.values) {
-        if (v instanceof Ref) collect(v.of);
-        else out.add(v);
-      }
-    };
-    collect(l);
-    if (l.admits) for (const v of out) if (!admitted(l, v)) out.delete(v);
-    return out;
-  }
-  const admitted = (l: Location, v: Value): boolean => !l.admits || !isFunction(v) || l.admits(v);
-  const isUsed = (l: Location): boolean =>
-    !!l.summary ||
-    l.givenOutside ||
-    l.escapes ||
-    !!l.callbacks ||
-    !!l.elementReaders ||
-    !!l.patternReaders ||
-    !!l.elementWriters;
-  /** The containers code outside the program makes: their elements are all it was given. */
-  const outside = new Container(undefined, field(ELEMENTS));
-  const OUTSIDE_HELD = refTo(outside.elements);
-  const symbolLocation = (sym: ts.Symbol): Location => {
-    let l = bySymbol.get(sym);
-    if (!l) bySymbol.set(sym, (l = new Location(types.isPrimitiveSymbol(sym))));
-    return l;
-  };
-  const located = (n: ts.Node, l: Location): Location => {
-    byNode.set(n, l);
-    return l;
-  };
-  const nodeLocation = (n: ts.Node): Location => {
-    let l = byNode.get(n);
-    if (!l) byNode.set(n, (l = new Location()));
-    return l;
-  };
-  const returnOf = (fn: FunctionNode): Location => {
-    let l = returns.get(fn);
-    if (!l) returns.set(fn, (l = new Location(types.returnsPrimitive(fn))));
-    return l;
-  };
-
-  function edge(from: Location, to: Location): void {
-    if (from === to || to.closed || from.to?.has(to)) return;
-    (from.to ??= new Set()).add(to);
-    for (const v of from.values) if (!to.values.has(v)) work.push([to, v]);
-  }
-
-  /** The merged calls through `l` (made on first use; functions already there are bound now). */
-  function summaryOf(l: Location): CallSummary {
-    if (!l.summary) {
-      l.summary = {
-        args: [],
-        spreadFrom: Infinity,
-        spread: new Location(),
-        result: new Location(),
-        argExprs: [],
-        keyAt: [],
-      };
-      use(l);
-      for (const v of valuesFor(l)) if (isFunction(v)) bindSummary(v, l.summary);
-    }
-    return l.summary;
-  }
-
-  /** A call through `callee` with these arguments; its value comes from `result`. */
-  function addCall(callee: Location, args: ts.Expression[], argValues: Location[], result: Location | undefined): void {
-    const s = summaryOf(callee);
-    const before = [s.args.length, s.spreadFrom];
-    args.forEach((arg, i) => {
-      if (ts.isSpreadElement(arg)) {
-        s.spreadFrom = Math.min(s.spreadFrom, i);
-        readElements(argValues[i], s.spread);
-      } else {
-        while (s.args.length <= i) s.args.push(new Location());
-        edge(argValues[i], s.args[i]);
-        if (s.scatter) edge(argValues[i], s.spread);
-        (s.argExprs[i] ??= []).push(arg);
-        if (s.keyAt[i]) keyParams.passKeys(arg, s.keyAt[i]);
-      }
-    });
-    if (result) edge(s.result, result);
-    if (s.args.length !== before[0] || s.spreadFrom !== before[1]) rebind(callee);
-  }
-
-  /** A summary changed shape (more positions, an earlier spread): bind what is there again. */
-  function rebind(l: Location): void {
-    for (const v of valuesFor(l)) if (isFunction(v)) bindSummary(v, l.summary!);
-  }
-
-  /** Arguments into parameters (rest parameters and spread arguments through `.[]`), returns out. */
-  function bindSummary(f: FunctionNode, s: CallSummary): void {
-    edge(returnOf(f), s.result);
-    const params = parametersOf(f);
-    keyParams.bound(f, params, s);
-    const args = readsArguments.has(f) ? containerOf(f).elements : undefined;
-    s.args.forEach((a, i) => {
-      if (args) edge(a, args);
-      const p = i < params.length ? params[i] : params[params.length - 1];
-      if (!p) return;
-      if (p.dotDotDotToken) edge(a, containerOf(p).elements);
-      else if (i < params.length) edge(a, parameterLocation(p));
-    });
-    if (s.spreadFrom === Infinity) return;
-    if (args) edge(s.spread, args);
-    for (let j = Math.min(s.spreadFrom, params.length); j < params.length; j++) {
-      edge(s.spread, params[j].dotDotDotToken ? containerOf(params[j]).elements : parameterLocation(params[j]));
-    }
-  }
-
-  /** A function called by code outside the program: its parameters get what that code holds. */
-  function calledOutside(f: FunctionNode): void {
-    keyParams.calledWithAnyKeys(f);
-    for (const p of parametersOf(f)) fromOutside(p, parameterLocation(p));
-    edge(returnOf(f), field(ELEMENTS));
-  }
-
-  /**
-   * A value code outside hands to the program at `at`: one of the functions it was given, or a
-   * container of its own (`outside`, whose elements are what it was given). Only reads of such a
-   * container read what code outside holds; a program container's readers do not.
-   */
-  function fromOutside(at: ts.Node, to: Location): void {
-    if (types.primitiveTyped(at) || types.isOutsideFunctionType(at)) return;
-    add(to, OUTSIDE_HELD);
-    add(to, outside);
-  }
-  function add(l: Location, v: Value): void {
-    work.push([l, v]);
-  }
-
-  /** The container of a rest parameter, of a function's `arguments`, or made at an expression. */
-  function containerOf(site: ts.Node): Container {
-    let c = containers.get(site);
-    if (!c) containers.set(site, (c = new Container(site)));
-    return c;
-  }
-
-  /** Elements of the containers that reach `from` (the `outside` one: what code outside holds) into `to`. */
-  function readElements(from: Location, to: Location): void {
-    if (to.closed) return;
-    (from.elementReaders ??= []).push(to);
-    use(from);
-    for (const v of valuesFor(from)) if (v instanceof Container) elementsInto(v, to);
-  }
-
-  /** A container's elements into `to`; the `outside` one's as a `Ref` (it holds a lot). */
-  function elementsInto(c: Container, to: Location): void {
-    if (c === outside) add(to, OUTSIDE_HELD);
-    else edge(c.elements, to);
-  }
-
-  function writeElements(into: Location, value: Location): void {
-    (into.elementWriters ??= []).push(value);
-    use(into);
-    for (const v of valuesFor(into)) if (v instanceof Container) edge(value, v.elements);
-    pendingWrites.push([into, value]);
-  }
-
-  /** An array pattern's elements: a container's, or a function itself (a Map entry `[k, f]`). */
-  function readPattern(from: Location, to: Location): void {
-    if (to.closed) return;
-    (from.patternReaders ??= []).push(to);
-    use(from);
-    for (const v of from.values) if (!(v instanceof Container)) add(to, v);
-    for (const v of valuesFor(from)) if (v instanceof Container) elementsInto(v, to);
-  }
-
-  /** A callback a container method calls: on each function arriving at `at`. */
-  function onFunction(at: Location, bind: (f: FunctionNode) => void): void {
-    (at.callbacks ??= []).push(bind);
-    use(at);
-    for (const v of valuesFor(at)) if (isFunction(v)) bind(v);
-  }
-
-  /** Data handed to code outside: its containers are shared with that code. */
-  function escape(l: Location): void {
-    if (l.escapes) return;
-    l.escapes = true;
-    use(l);
-    edge(l, field(ELEMENTS));
-    for (const v of valuesFor(l)) if (v instanceof Container) shareWithOutside(v);
-  }
-
-  function shareWithOutside(c: Container): void {
-    edge(c.elements, field(ELEMENTS));
-    add(c.elements, OUTSIDE_HELD);
-  }
-
   const files = program
     .getSourceFiles()
     .filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
@@ -374,22 +120,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   for (const c of libraryCalls) if (c.owners.some((o) => libraryHeritage.has(o))) c.call();
   // Reads under a key the analysis cannot bound (`o[k]` with `k: string`) read every name.
 
-  let steps = 0;
-  try {
-    solve();
-    // A write into a receiver no program container reaches: the receiver came from outside.
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const [into, value] of pendingWrites) {
-        if ([...valuesFor(into)].some((v) => v instanceof Container) || value.to?.has(field(ELEMENTS))) continue;
-        edge(value, field(ELEMENTS));
-        changed = true;
-      }
-      if (keyParams.unreachedMethodsTakeAnyKey()) changed = true;
-      solve();
-    }
-  } catch (e) {
-    if (e !== BUDGET) throw e;
+  if (!solver.solveToFixedPoint()) {
     return {
       exhausted: true,
       calleeValues: () => undefined,
@@ -398,44 +129,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       runtimeCode: () => [],
     };
   }
-
-  function solve(): void {
-    while (work.length) {
-      if (++steps > budget) throw BUDGET;
-      const [l, v] = work.pop()!;
-      if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l) || !admitted(l, v)) continue;
-      l.values.add(v);
-      if (l.to) for (const to of l.to) if (!to.values.has(v)) work.push([to, v]);
-      if (isUsed(l)) arrive(l, v);
-      for (const u of refUsers.get(l) ?? []) arrive(u, v, l);
-    }
-  }
-
-  /** What a value arriving at `l` does there: the constraints `l`'s uses made. */
-  function arrive(l: Location, v: Value, via?: Location): void {
-    if (v instanceof Ref) return subscribe(l, v.of, true);
-    if (!admitted(l, v)) return;
-    if (v instanceof Container) {
-      for (const r of l.elementReaders ?? []) elementsInto(v, r);
-      for (const r of l.patternReaders ?? []) elementsInto(v, r);
-      for (const w of l.elementWriters ?? []) edge(w, v.elements);
-      if (l.escapes) shareWithOutside(v);
-      // called here; what it returns was made at run time too (zod's factory returns its parser)
-      const made = l.summary && madeAtRunTime.get(v);
-      if (made) {
-        (runtimeCallees.get(l) ?? runtimeCallees.set(l, new Set()).get(l)!).add(made);
-        add(l.summary!.result, v);
-      }
-      return;
-    }
-    // a function in an array pattern's place stands for itself (a Map entry): one from a `Ref` goes on as that `Ref`
-    for (const r of l.patternReaders ?? []) add(r, via ? refTo(via) : v);
-    if (v === SUSPENDS) return;
-    if (l.summary) bindSummary(v, l.summary);
-    if (l.givenOutside) calledOutside(v);
-    for (const bind of l.callbacks ?? []) bind(v);
-  }
-
   /** Asked after solving, once per call site by call-graph.ts: a `Ref` to `.[]` expands to thousands. */
   const functionsCache = new Map<Location, ReadonlySet<FlowValue>>();
   function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
@@ -444,7 +137,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!out)
       functionsCache.set(
         l,
-        (out = new Set([...valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)))),
+        (out = new Set([...solver.valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)))),
       );
     return out;
   }
@@ -455,7 +148,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return functionsAt(callees.get(call));
     },
     valuesOf(e) {
-      return functionsAt(byNode.get(skipParens(e)));
+      return functionsAt(solver.byNode.get(skipParens(e)));
     },
     unboundedWrites() {
       return unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)! }));
@@ -463,11 +156,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     runtimeCode() {
       const byMaker = new Map<ts.Node, { made: ts.Node; calls: ts.Node[]; values: Set<FlowValue> }>();
       for (const [call, at] of callees) {
-        const makers = runtimeCallees.get(at);
+        const makers = solver.runtimeCallees.get(at);
         if (!makers) continue;
         const args = ts.isCallExpression(call) ? call.arguments : [];
         const values = reachableFrom(
-          args.filter((a) => !types.primitiveTyped(a)).map((a) => byNode.get(skipParens(a))),
+          args.filter((a) => !types.primitiveTyped(a)).map((a) => solver.byNode.get(skipParens(a))),
         );
         for (const made of makers) {
           const entry = byMaker.get(made) ?? byMaker.set(made, { made, calls: [], values: new Set() }).get(made)!;
@@ -476,7 +169,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         }
       }
       for (const e of evals) {
-        const inScope = checker.getSymbolsInScope(e, ts.SymbolFlags.Value).map((s) => bySymbol.get(s));
+        const inScope = checker.getSymbolsInScope(e, ts.SymbolFlags.Value).map((s) => solver.bySymbol.get(s));
         // a direct eval in a class body may also index its `#private` maps
         const maps = [...privateMaps.values()].flatMap((m) => (m ? [m.all] : []));
         byMaker.set(e, { made: e, calls: [e], values: reachableFrom([...inScope, ...maps], true) });
@@ -493,7 +186,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    */
   function reachableFrom(given: Array<Location | undefined>, always = false): Set<FlowValue> {
     if (!given.length && !always) return new Set();
-    anyNameReach ??= functionsWithin([anyRead]);
+    anyNameReach ??= functionsWithin([solver.anyRead]);
     const out = functionsWithin(given);
     for (const v of anyNameReach) out.add(v);
     return out;
@@ -506,7 +199,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const walk = (l: Location): void => {
       if (seen.has(l)) return;
       seen.add(l);
-      for (const v of valuesFor(l)) {
+      for (const v of solver.valuesFor(l)) {
         if (v instanceof Container) walk(v.elements);
         else if (!(v instanceof Ref)) out.add(v);
       }
@@ -531,14 +224,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isDecorator(node)) {
       // called by the decorator helpers with a member's name: its key parameters take any key
       const decorator = valueOf(node.expression, fn);
-      onFunction(decorator, (f) => keyParams.calledWithAnyKeys(f));
+      solver.onFunction(decorator, (f) => keyParams.calledWithAnyKeys(f));
       // `@traced m() {}`: `traced(m, context)`, and what it returns replaces `m` under its name
       const member = node.parent;
       if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) {
         const given = new Location();
-        add(given, member);
+        solver.add(given, member);
         const replaced = new Location();
-        addCall(decorator, [member.name as ts.Expression], [given], replaced);
+        solver.addCall(decorator, [member.name as ts.Expression], [given], replaced);
         writeNamed(member.name, keysOfName(member.name, undefined), replaced);
       }
       return;
@@ -549,11 +242,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isVariableDeclaration(node)) {
       if (node.initializer) bindTo(node.name, valueOf(node.initializer, fn), fn);
-      else if (ts.isIdentifier(node.name)) symbolLocation(types.symbolOf(node.name)!);
+      else if (ts.isIdentifier(node.name)) solver.symbolLocation(types.symbolOf(node.name)!);
       return;
     }
     if (ts.isReturnStatement(node)) {
-      if (node.expression && fn) edge(valueOf(node.expression, fn), returnOf(fn));
+      if (node.expression && fn) solver.edge(valueOf(node.expression, fn), solver.returnOf(fn));
       return;
     }
     if (ts.isForOfStatement(node)) {
@@ -563,7 +256,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         : node.initializer;
       if (target && !types.primitiveTyped(target)) {
         const each = new Location();
-        readElements(iterated, each);
+        solver.readElements(iterated, each);
         bindTo(target as ts.BindingName | ts.Expression, each, fn);
       }
       visit(node.statement, fn);
@@ -577,7 +270,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isExportAssignment(node)) {
       const sym = (node as unknown as { symbol?: ts.Symbol }).symbol;
       const v = valueOf(node.expression, fn);
-      if (sym) edge(v, symbolLocation(sym));
+      if (sym) solver.edge(v, solver.symbolLocation(sym));
       return;
     }
     ts.forEachChild(node, (c) => visit(c, fn));
@@ -585,39 +278,33 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A function's own facts: where its value is stored, what its parameters default to. */
   function defineFunction(f: FunctionNode): void {
-    if (ts.isFunctionDeclaration(f) && f.name) add(symbolLocation(types.symbolOf(f.name)!), f);
-    if (ts.isFunctionExpression(f) && f.name) add(symbolLocation(types.symbolOf(f.name)!), f);
-    if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) add(nodeLocation(f), f);
+    if (ts.isFunctionDeclaration(f) && f.name) solver.add(solver.symbolLocation(types.symbolOf(f.name)!), f);
+    if (ts.isFunctionExpression(f) && f.name) solver.add(solver.symbolLocation(types.symbolOf(f.name)!), f);
+    if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) solver.add(solver.nodeLocation(f), f);
     if (ts.isMethodDeclaration(f) && (ts.isClassLike(f.parent) || ts.isObjectLiteralExpression(f.parent))) {
       const own = new Location();
-      add(own, f);
-      if (isSynchronizeDecorated(checker, f)) add(own, SUSPENDS);
+      solver.add(own, f);
+      if (isSynchronizeDecorated(checker, f)) solver.add(own, SUSPENDS);
       writeNamed(f.name, keysOfName(f.name, undefined), own);
     }
-    if (ts.isGetAccessorDeclaration(f)) for (const n of keysOfName(f.name, undefined)) edge(returnOf(f), field(n));
+    if (ts.isGetAccessorDeclaration(f))
+      for (const n of keysOfName(f.name, undefined)) solver.edge(solver.returnOf(f), solver.field(n));
     if (ts.isSetAccessorDeclaration(f)) keyParams.calledWithAnyKeys(f);
     if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0])
-      for (const n of keysOfName(f.name, undefined)) edge(field(n), parameterLocation(parametersOf(f)[0]));
-    if (f.body && !ts.isBlock(f.body)) edge(valueOf(f.body, f), returnOf(f));
-    if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) edge(returnOf(f), field(ELEMENTS)); // awaited: `.[]`
+      for (const n of keysOfName(f.name, undefined))
+        solver.edge(solver.field(n), solver.parameterLocation(parametersOf(f)[0]));
+    if (f.body && !ts.isBlock(f.body)) solver.edge(valueOf(f.body, f), solver.returnOf(f));
+    if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
+      solver.edge(solver.returnOf(f), solver.field(ELEMENTS)); // awaited: `.[]`
     for (const p of f.parameters) {
-      if (p.dotDotDotToken) add(parameterLocation(p), containerOf(p));
+      if (p.dotDotDotToken) solver.add(solver.parameterLocation(p), solver.containerOf(p));
       // `constructor(private load: () => T)`: the parameter is also the field
       if (ts.isConstructorDeclaration(f) && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length)
-        edge(parameterLocation(p), field(p.name.text));
-      if (p.initializer) edge(valueOf(p.initializer, f), parameterLocation(p));
-      if (!ts.isIdentifier(p.name)) bindTo(p.name, parameterLocation(p), f);
+        solver.edge(solver.parameterLocation(p), solver.field(p.name.text));
+      if (p.initializer) solver.edge(valueOf(p.initializer, f), solver.parameterLocation(p));
+      if (!ts.isIdentifier(p.name)) bindTo(p.name, solver.parameterLocation(p), f);
     }
-    if (usesArguments(f)) readsArguments.add(f);
-  }
-
-  /** The location of a parameter's value: its symbol, or the declaration for a pattern. */
-  function parameterLocation(p: ts.ParameterDeclaration): Location {
-    if (ts.isIdentifier(p.name)) {
-      const sym = types.symbolOf(p.name);
-      if (sym) return symbolLocation(sym);
-    }
-    return nodeLocation(p);
+    if (usesArguments(f)) solver.readsArguments.add(f);
   }
 
   /**
@@ -628,14 +315,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     target = ts.isIdentifier(target) ? target : ts.isBindingName(target) ? target : skipParens(target as ts.Expression);
     if (ts.isIdentifier(target)) {
       const sym = types.symbolOf(target);
-      if (sym) edge(from, symbolLocation(sym));
+      if (sym) solver.edge(from, solver.symbolLocation(sym));
       return;
     }
     if (ts.isObjectBindingPattern(target)) {
       for (const el of target.elements) {
         if (el.dotDotDotToken) continue; // the rest object: its names are the same fields
         const key = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
-        const src = key ? keyReadLocation(keysOfName(key, fn)) : readAnyName();
+        const src = key ? keyReadLocation(keysOfName(key, fn)) : solver.readAnyName();
         bindElement(el, src, fn);
       }
       return;
@@ -652,9 +339,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isObjectLiteralExpression(target)) {
       for (const p of target.properties) {
         if (ts.isShorthandPropertyAssignment(p)) {
-          const src = field(p.name.text);
+          const src = solver.field(p.name.text);
           if (p.objectAssignmentInitializer)
-            edge(valueOf(p.objectAssignmentInitializer, fn), symbolLocation(types.symbolOf(p.name)!));
+            solver.edge(valueOf(p.objectAssignmentInitializer, fn), solver.symbolLocation(types.symbolOf(p.name)!));
           bindTo(p.name, src, fn);
         } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyReadLocation(keysOfName(p.name, fn)), fn);
       }
@@ -668,26 +355,26 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return;
     }
     if (ts.isBinaryExpression(target) && target.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      edge(valueOf(target.right, fn), locationOfTarget(target.left, fn));
+      solver.edge(valueOf(target.right, fn), locationOfTarget(target.left, fn));
       bindTo(target.left, from, fn);
       return;
     }
-    edge(from, locationOfTarget(target as ts.Expression, fn));
+    solver.edge(from, locationOfTarget(target as ts.Expression, fn));
   }
 
   /** One element of an array pattern over `from`. */
   function patternElement(from: Location, at: ts.Node): Location {
-    if (types.primitiveTyped(at)) return nothing;
+    if (types.primitiveTyped(at)) return solver.nothing;
     const l = new Location();
-    readPattern(from, l);
+    solver.readPattern(from, l);
     return l;
   }
 
   function bindElement(el: ts.BindingElement, src: Location, fn: FunctionNode | undefined): void {
     if (el.initializer) {
       const joined = new Location();
-      edge(src, joined);
-      edge(valueOf(el.initializer, fn), joined);
+      solver.edge(src, joined);
+      solver.edge(valueOf(el.initializer, fn), joined);
       src = joined;
     }
     bindTo(el.name, src, fn);
@@ -698,11 +385,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     target = skipParens(target);
     if (ts.isIdentifier(target)) {
       const sym = types.symbolOf(target);
-      return sym ? symbolLocation(sym) : new Location();
+      return sym ? solver.symbolLocation(sym) : new Location();
     }
     if (ts.isPropertyAccessExpression(target)) {
       valueOf(target.expression, fn);
-      return field(nameKey(target.name));
+      return solver.field(nameKey(target.name));
     }
     if (ts.isElementAccessExpression(target)) {
       const object = valueOf(target.expression, fn);
@@ -711,7 +398,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const map = privateMapOf(target.expression);
       if (map) {
         const l = new Location();
-        const write = (k: string) => edge(l, k === ELEMENTS || k === ANY_KEY ? map.unbounded : map.field(k));
+        const write = (k: string) => solver.edge(l, k === ELEMENTS || k === ANY_KEY ? map.unbounded : map.field(k));
         if (passed) onKey(passed, write);
         else keys.forEach(write);
         return l;
@@ -719,17 +406,17 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       if (passed) {
         const l = new Location();
         onKey(passed, (k) => {
-          if (k === ELEMENTS || k === ANY_KEY) writeElements(object, l);
+          if (k === ELEMENTS || k === ANY_KEY) solver.writeElements(object, l);
           if (k === ANY_KEY) writeUnbounded(target, l);
-          else if (k !== ELEMENTS) edge(l, field(k));
+          else if (k !== ELEMENTS) solver.edge(l, solver.field(k));
         });
         return l;
       }
       if (!keys.includes(ELEMENTS) && !keys.includes(ANY_KEY)) return keyWriteLocation(keys);
       // `xs[i] = v`: into the containers `xs` holds (or, if none, what code outside holds)
       const l = new Location();
-      writeElements(object, l);
-      edge(l, keyWriteLocation(keys.filter((k) => k !== ELEMENTS && k !== ANY_KEY)));
+      solver.writeElements(object, l);
+      solver.edge(l, keyWriteLocation(keys.filter((k) => k !== ELEMENTS && k !== ANY_KEY)));
       if (keys.includes(ANY_KEY)) writeUnbounded(target, l);
       return l;
     }
@@ -738,7 +425,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A write under property names; an unbounded one (`{ [k]: v }`) is recorded for checks.ts. */
   function writeNamed(at: ts.Node, names: string[], v: Location): void {
-    for (const n of names) if (n !== ANY_KEY) edge(v, field(n));
+    for (const n of names) if (n !== ANY_KEY) solver.edge(v, solver.field(n));
     if (names.includes(ANY_KEY)) writeUnbounded(at, v);
   }
 
@@ -749,15 +436,15 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
    * that may suspend written here is reported instead (checks.ts: it could be called by a name).
    */
   function writeUnbounded(at: ts.Node, v: Location): void {
-    edge(v, field(ANY_KEY));
+    solver.edge(v, solver.field(ANY_KEY));
     unbounded.push({ node: at, at: v });
   }
 
   /** One location that writes to each of `names` (`o[k] = v` with `k: 'a' | 'b'`). */
   function keyWriteLocation(names: string[]): Location {
-    if (names.length === 1) return field(names[0]);
+    if (names.length === 1) return solver.field(names[0]);
     const l = new Location();
-    for (const n of names) edge(l, field(n));
+    for (const n of names) solver.edge(l, solver.field(n));
     return l;
   }
 
@@ -766,10 +453,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const inner = skipParens(e);
     if (inner !== e) {
       const l = valueOf(inner, fn);
-      byNode.set(e, l);
+      solver.byNode.set(e, l);
       return l;
     }
-    const existing = byNode.get(e);
+    const existing = solver.byNode.get(e);
     if (existing && !ts.isArrowFunction(e) && !ts.isFunctionExpression(e)) return existing;
     // Names and property reads are their location itself (shared by every use), so that every
     // call through one location binds once: see CallSummary.
@@ -778,14 +465,14 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       // `arguments` resolves to the checker's one `arguments` symbol (no declaration), shared by every function
       if (!sym || (e.text === 'arguments' && !sym.declarations?.length)) {
         const owner = e.text === 'arguments' ? argumentsOwner(e) : undefined;
-        if (!owner) return located(e, new Location());
-        const l = nodeLocation(e);
-        add(l, containerOf(owner));
+        if (!owner) return solver.located(e, new Location());
+        const l = solver.nodeLocation(e);
+        solver.add(l, solver.containerOf(owner));
         return l;
       }
-      const l = symbolLocation(sym);
-      if (types.isBrandedSymbol(sym, e)) add(l, SUSPENDS);
-      return located(e, l);
+      const l = solver.symbolLocation(sym);
+      if (types.isBrandedSymbol(sym, e)) solver.add(l, SUSPENDS);
+      return solver.located(e, l);
     }
     if (ts.isPropertyAccessExpression(e)) {
       valueOf(e.expression, fn);
@@ -794,15 +481,15 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const declared =
         sym?.valueDeclaration &&
         (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration))
-          ? symbolLocation(sym)
+          ? solver.symbolLocation(sym)
           : undefined;
       const branded = types.isBranded(checker.getTypeAtLocation(e));
-      if (!declared && !branded) return located(e, field(nameKey(e.name)));
-      const l = nodeLocation(e);
+      if (!declared && !branded) return solver.located(e, solver.field(nameKey(e.name)));
+      const l = solver.nodeLocation(e);
       // a module's namespace object holds its exports and nothing the program writes (`ns.f = g` throws)
-      if (!declared || !types.isModuleNamespace(e.expression)) edge(field(nameKey(e.name)), l);
-      if (declared) edge(declared, l);
-      if (branded) add(l, SUSPENDS);
+      if (!declared || !types.isModuleNamespace(e.expression)) solver.edge(solver.field(nameKey(e.name)), l);
+      if (declared) solver.edge(declared, l);
+      if (branded) solver.add(l, SUSPENDS);
       return l;
     }
     if (ts.isElementAccessExpression(e)) {
@@ -811,10 +498,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const passed = keyParams.parameterKeys(e.argumentExpression, keys);
       const map = privateMapOf(e.expression);
       if (map) {
-        const l = nodeLocation(e);
+        const l = solver.nodeLocation(e);
         const read = (k: string) => {
-          edge(k === ELEMENTS || k === ANY_KEY ? map.all : map.field(k), l);
-          edge(map.unbounded, l);
+          solver.edge(k === ELEMENTS || k === ANY_KEY ? map.all : map.field(k), l);
+          solver.edge(map.unbounded, l);
         };
         if (passed) onKey(passed, read);
         else keys.forEach(read);
@@ -822,27 +509,27 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       }
       if (passed) {
         // `o[k]` with `k` a parameter: the names its callers pass (see value-flow-keys.ts)
-        const l = nodeLocation(e);
+        const l = solver.nodeLocation(e);
         onKey(passed, (k) => {
-          if (k === ELEMENTS || k === ANY_KEY) readElements(object, l);
-          if (k === ANY_KEY) add(l, ANY_NAME);
-          else if (k === ELEMENTS) add(l, OUTSIDE_HELD);
-          else edge(field(k), l);
+          if (k === ELEMENTS || k === ANY_KEY) solver.readElements(object, l);
+          if (k === ANY_KEY) solver.add(l, solver.anyName);
+          else if (k === ELEMENTS) solver.add(l, solver.outsideHeld);
+          else solver.edge(solver.field(k), l);
         });
-        seedIfBranded(e, l);
+        solver.seedIfBranded(e, l);
         return l;
       }
       const read = keyReadLocation(keys);
       const indexed = keys.includes(ELEMENTS) || keys.includes(ANY_KEY);
       const branded = types.isBranded(checker.getTypeAtLocation(e));
-      if (!indexed && !branded) return located(e, read);
-      const l = nodeLocation(e);
-      edge(read, l);
-      if (indexed) readElements(object, l); // `xs[i]`: the elements of the containers `xs` holds
-      if (branded) add(l, SUSPENDS);
+      if (!indexed && !branded) return solver.located(e, read);
+      const l = solver.nodeLocation(e);
+      solver.edge(read, l);
+      if (indexed) solver.readElements(object, l); // `xs[i]`: the elements of the containers `xs` holds
+      if (branded) solver.add(l, SUSPENDS);
       return l;
     }
-    const here = nodeLocation(e);
+    const here = solver.nodeLocation(e);
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
       visit(e, fn);
       return here;
@@ -854,7 +541,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isCallExpression(e) || ts.isTaggedTemplateExpression(e)) {
       call(e, fn);
-      seedIfBranded(e, here);
+      solver.seedIfBranded(e, here);
       return here;
     }
     if (ts.isNewExpression(e)) {
@@ -863,8 +550,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if (ts.isConditionalExpression(e)) {
       valueOf(e.condition, fn);
-      edge(valueOf(e.whenTrue, fn), here);
-      edge(valueOf(e.whenFalse, fn), here);
+      solver.edge(valueOf(e.whenTrue, fn), here);
+      solver.edge(valueOf(e.whenFalse, fn), here);
       return here;
     }
     if (ts.isBinaryExpression(e)) {
@@ -873,7 +560,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         const v = valueOf(e.right, fn);
         if (isSameKeyCopy(e.left, e.right)) valueOf((skipParens(e.left) as ts.ElementAccessExpression).expression, fn);
         else bindTo(e.left, v, fn);
-        edge(v, here);
+        solver.edge(v, here);
         return here;
       }
       const logical =
@@ -886,16 +573,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         op === ts.SyntaxKind.QuestionQuestionEqualsToken;
       if (logicalAssign) {
         // `a ??= b`: the value is `a` as read, or `b`, which is also written to `a`
-        edge(valueOf(e.left, fn), here);
+        solver.edge(valueOf(e.left, fn), here);
         const v = valueOf(e.right, fn);
-        edge(v, locationOfTarget(e.left, fn));
-        edge(v, here);
+        solver.edge(v, locationOfTarget(e.left, fn));
+        solver.edge(v, here);
         return here;
       }
       const l = valueOf(e.left, fn);
       const r = valueOf(e.right, fn);
-      if (logical) edge(l, here);
-      if (logical || op === ts.SyntaxKind.CommaToken) edge(r, here);
+      if (logical) solver.edge(l, here);
+      if (logical || op === ts.SyntaxKind.CommaToken) solver.edge(r, here);
       return here;
     }
     if (ts.isObjectLiteralExpression(e)) {
@@ -906,10 +593,10 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
           writeNamed(p.name, keysOfName(p.name, fn), v);
         } else if (ts.isShorthandPropertyAssignment(p)) {
           const sym = checker.getShorthandAssignmentValueSymbol(p);
-          const v = nodeLocation(p);
-          if (sym) edge(symbolLocation(types.resolveAlias(sym)), v);
-          seedIfBranded(p.name, v);
-          edge(v, field(p.name.text));
+          const v = solver.nodeLocation(p);
+          if (sym) solver.edge(solver.symbolLocation(types.resolveAlias(sym)), v);
+          solver.seedIfBranded(p.name, v);
+          solver.edge(v, solver.field(p.name.text));
         } else if (ts.isSpreadAssignment(p)) {
           valueOf(p.expression, fn); // per-name fields: a spread copies nothing new
         } else {
@@ -920,20 +607,20 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return here;
     }
     if (ts.isArrayLiteralExpression(e)) {
-      const c = containerOf(e);
-      if (types.holdsFunctions(e)) add(here, c);
+      const c = solver.containerOf(e);
+      if (types.holdsFunctions(e)) solver.add(here, c);
       for (const el of e.elements) {
-        if (ts.isSpreadElement(el)) readElements(valueOf(el.expression, fn), c.elements);
-        else if (!ts.isOmittedExpression(el)) edge(valueOf(el, fn), c.elements);
+        if (ts.isSpreadElement(el)) solver.readElements(valueOf(el.expression, fn), c.elements);
+        else if (!ts.isOmittedExpression(el)) solver.edge(valueOf(el, fn), c.elements);
       }
       return here;
     }
     if (ts.isAwaitExpression(e)) {
-      edge(valueOf(e.expression, fn), here);
-      fromOutside(e, here); // a promise's value: what async functions return, and code outside
+      solver.edge(valueOf(e.expression, fn), here);
+      solver.fromOutside(e, here); // a promise's value: what async functions return, and code outside
       return here;
     }
-    if (ts.isSpreadElement(e)) return located(e, valueOf(e.expression, fn));
+    if (ts.isSpreadElement(e)) return solver.located(e, valueOf(e.expression, fn));
     if (ts.isYieldExpression(e)) {
       if (e.expression) valueOf(e.expression, fn);
       return here;
@@ -971,9 +658,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
   function call(e: ts.CallExpression | ts.TaggedTemplateExpression, fn: FunctionNode | undefined): void {
-    const here = types.primitiveTyped(e) ? nothing : nodeLocation(e);
+    const here = types.primitiveTyped(e) ? solver.nothing : solver.nodeLocation(e);
     const runtime = runtimeCodeKind(checker, e);
-    if (runtime === 'function') makesAtRunTime(e, here);
+    if (runtime === 'function') solver.makesAtRunTime(e, here);
     else if (runtime === 'eval') evals.push(e as ts.CallExpression);
     const args: ts.Expression[] = ts.isCallExpression(e) ? [...e.arguments] : templateArguments(e.template);
     const argValues = args.map((a) => valueOf(a, fn));
@@ -982,7 +669,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword) {
       const decl = checker.getResolvedSignature(e)?.getDeclaration();
       if (decl && ts.isConstructorDeclaration(decl) && decl.body)
-        addCall(constructorLocation(decl), args, argValues, undefined);
+        solver.addCall(constructorLocation(decl), args, argValues, undefined);
       return;
     }
     // `_bind.call(f, t, ...a)`, Function.prototype.bind read as a value: `f.bind(t, ...a)`
@@ -992,17 +679,17 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       // `f.bind(t, ...a)`: the same functions (bindTwin keeps the twin). With arguments `a`, the
       // positions of later calls shift: any argument may then reach any parameter.
       const target = valueOf(bound, fn);
-      edge(target, here);
+      solver.edge(target, here);
       const bindArgs = boundByCall ? argValues.slice(1) : argValues;
       if (bindArgs.length > 1) {
-        const s = summaryOf(target);
-        for (const a of bindArgs.slice(1)) edge(a, s.spread);
+        const s = solver.summaryOf(target);
+        for (const a of bindArgs.slice(1)) solver.edge(a, s.spread);
         s.spreadFrom = 0;
-        rebind(target);
-        const later = summaryOf(here);
+        solver.rebind(target);
+        const later = solver.summaryOf(here);
         later.scatter = true;
         later.spreadFrom = 0;
-        for (const a of later.args) edge(a, later.spread);
+        for (const a of later.args) solver.edge(a, later.spread);
       }
       return;
     }
@@ -1011,13 +698,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       // `f.call(t, ...a)` / `f.apply(t, arr)`: a call of `f`; the site's callee values are `f`'s
       const target = memberCallee(via.fn, fn);
       callees.set(e, target);
-      if (via.how === 'call') addCall(target, args.slice(1), argValues.slice(1), here);
+      if (via.how === 'call') solver.addCall(target, args.slice(1), argValues.slice(1), here);
       else {
-        addCall(target, [], [], here);
-        if (argValues[1]) readElements(argValues[1], target.summary!.spread);
+        solver.addCall(target, [], [], here);
+        if (argValues[1]) solver.readElements(argValues[1], target.summary!.spread);
         if (target.summary!.spreadFrom > 0) {
           target.summary!.spreadFrom = 0;
-          rebind(target);
+          solver.rebind(target);
         }
       }
       return;
@@ -1027,12 +714,12 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     // `console.error(e)`, `cache.get(k)`: the library's own member, not every `.error` or `.get`
     // of the program (call-graph.ts takes none of them either)
     const libraryOwner = libraryMemberOwners(callee);
-    callees.set(e, libraryOwner ? nothing : target);
-    if (!libraryOwner) addCall(target, args, argValues, here);
+    callees.set(e, libraryOwner ? solver.nothing : target);
+    if (!libraryOwner) solver.addCall(target, args, argValues, here);
     else
       libraryCalls.push({
         owners: libraryOwner,
-        call: () => (callees.set(e, target), addCall(target, args, argValues, here)),
+        call: () => (callees.set(e, target), solver.addCall(target, args, argValues, here)),
       });
     if (!libraryOwner && ts.isCallExpression(e)) memberCallOrApply(e, fn, args, argValues, here);
     const declaration = checker.getResolvedSignature(e)?.getDeclaration();
@@ -1068,16 +755,16 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'call' && callee.name.text !== 'apply')) return;
     const receiver = valueOf(callee.expression, fn);
     const both = new Location();
-    edge(callees.get(e)!, both);
-    edge(receiver, both);
+    solver.edge(callees.get(e)!, both);
+    solver.edge(receiver, both);
     callees.set(e, both);
-    if (callee.name.text === 'call') addCall(receiver, args.slice(1), argValues.slice(1), here);
+    if (callee.name.text === 'call') solver.addCall(receiver, args.slice(1), argValues.slice(1), here);
     else {
-      addCall(receiver, [], [], here);
-      if (argValues[1]) readElements(argValues[1], receiver.summary!.spread);
+      solver.addCall(receiver, [], [], here);
+      if (argValues[1]) solver.readElements(argValues[1], receiver.summary!.spread);
       if (receiver.summary!.spreadFrom > 0) {
         receiver.summary!.spreadFrom = 0;
-        rebind(receiver);
+        solver.rebind(receiver);
       }
     }
   }
@@ -1096,23 +783,23 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       if (!stored) return;
       if (ts.isSpreadElement(arg)) {
         const items = new Location();
-        readElements(argValues[i], items);
-        writeElements(receiver, items);
-      } else writeElements(receiver, argValues[i]);
+        solver.readElements(argValues[i], items);
+        solver.writeElements(receiver, items);
+      } else solver.writeElements(receiver, argValues[i]);
     });
-    if (m.element) readElements(receiver, here);
-    if (m.alias) edge(receiver, here);
+    if (m.element) solver.readElements(receiver, here);
+    if (m.alias) solver.edge(receiver, here);
     if (m.callback) {
       const returnsTo = m.callback.returns === 'result' ? here : m.callback.returns === 'elements' ? undefined : null;
       args.forEach((_, i) =>
-        onFunction(argValues[i], (f) => {
+        solver.onFunction(argValues[i], (f) => {
           keyParams.calledWithAnyKeys(f);
-          for (const p of parametersOf(f)) readElements(receiver, parameterLocation(p));
-          if (returnsTo === undefined) writeElements(receiver, returnOf(f));
+          for (const p of parametersOf(f)) solver.readElements(receiver, solver.parameterLocation(p));
+          if (returnsTo === undefined) solver.writeElements(receiver, solver.returnOf(f));
           if (returnsTo) {
-            edge(returnOf(f), returnsTo);
-            for (const p of parametersOf(f)) edge(returnOf(f), parameterLocation(p)); // reduce's accumulator
-            if (argValues[1]) for (const p of parametersOf(f)) edge(argValues[1], parameterLocation(p));
+            solver.edge(solver.returnOf(f), returnsTo);
+            for (const p of parametersOf(f)) solver.edge(solver.returnOf(f), solver.parameterLocation(p)); // reduce's accumulator
+            if (argValues[1]) for (const p of parametersOf(f)) solver.edge(argValues[1], solver.parameterLocation(p));
           }
         }),
       );
@@ -1127,21 +814,21 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     argValues: Location[],
     here: Location,
   ): void {
-    const c = containerOf(e);
-    if (types.holdsFunctions(e)) add(here, c);
+    const c = solver.containerOf(e);
+    if (types.holdsFunctions(e)) solver.add(here, c);
     if (m === 'of') {
       args.forEach((a, i) =>
-        ts.isSpreadElement(a) ? readElements(argValues[i], c.elements) : edge(argValues[i], c.elements),
+        ts.isSpreadElement(a) ? solver.readElements(argValues[i], c.elements) : solver.edge(argValues[i], c.elements),
       );
       return;
     }
     if (!argValues[0]) return;
-    readElements(argValues[0], c.elements);
+    solver.readElements(argValues[0], c.elements);
     if (argValues[1])
-      onFunction(argValues[1], (f) => {
+      solver.onFunction(argValues[1], (f) => {
         keyParams.calledWithAnyKeys(f);
-        for (const p of parametersOf(f)) readElements(argValues[0], parameterLocation(p));
-        edge(returnOf(f), c.elements);
+        for (const p of parametersOf(f)) solver.readElements(argValues[0], solver.parameterLocation(p));
+        solver.edge(solver.returnOf(f), c.elements);
       });
   }
 
@@ -1154,15 +841,15 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   ): void {
     if (m === 'none') return;
     if (m === 'first') {
-      if (argValues[0]) edge(argValues[0], here);
+      if (argValues[0]) solver.edge(argValues[0], here);
       return;
     }
     if (m === 'fromEntries') {
       if (!argValues[0]) return;
       const pairs = new Location();
-      readElements(argValues[0], pairs);
+      solver.readElements(argValues[0], pairs);
       const values = new Location();
-      readPattern(pairs, values);
+      solver.readPattern(pairs, values);
       writeUnbounded(e, values);
       return;
     }
@@ -1183,37 +870,38 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
             .map((p) => p.name);
     if (names && names.length === 0) return;
     if (!open && t && checker.getIndexInfosOfType(t).some((i) => !types.mayHoldFunctions(i.type, 0))) return;
-    const c = containerOf(e);
-    add(here, c);
-    edge(names ? keyReadLocation(names) : readAnyName(), c.elements);
+    const c = solver.containerOf(e);
+    solver.add(here, c);
+    solver.edge(names ? keyReadLocation(names) : solver.readAnyName(), c.elements);
   }
 
   /** `new C(...)`: a program constructor gets the arguments; one outside the program is a container. */
   function construct(e: ts.NewExpression, fn: FunctionNode | undefined): void {
     valueOf(e.expression, fn);
-    if (runtimeCodeKind(checker, e) === 'function') makesAtRunTime(e, nodeLocation(e));
+    if (runtimeCodeKind(checker, e) === 'function') solver.makesAtRunTime(e, solver.nodeLocation(e));
     const args = [...(e.arguments ?? [])];
     const argValues = args.map((a) => valueOf(a, fn));
     const decl = checker.getResolvedSignature(e)?.getDeclaration();
     const ctor = ts.isIdentifier(e.expression) ? e.expression.text : undefined;
     if (decl && ts.isConstructorDeclaration(decl) && decl.body && !decl.getSourceFile().isDeclarationFile) {
-      addCall(constructorLocation(decl), args, argValues, undefined);
+      solver.addCall(constructorLocation(decl), args, argValues, undefined);
       // `new this.actionCtor(this, work)` with `actionCtor: typeof Action`: the value may be any
       // subclass (rxjs's QueueAction), whose constructor may keep `work` as a field
       if (!isClassName(e.expression))
         for (const sub of subclassConstructors(decl.parent))
-          addCall(constructorLocation(sub), args, argValues, undefined);
+          solver.addCall(constructorLocation(sub), args, argValues, undefined);
     } else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile())) {
       // `new Map(entries)`: the entries' pairs are flattened, a Map holds its values as elements
-      const c = containerOf(e);
-      if (types.holdsFunctions(e)) add(nodeLocation(e), c);
-      if (ctor === 'Array') argValues.forEach((a) => edge(a, c.elements));
+      const c = solver.containerOf(e);
+      if (types.holdsFunctions(e)) solver.add(solver.nodeLocation(e), c);
+      if (ctor === 'Array') argValues.forEach((a) => solver.edge(a, c.elements));
       else if (argValues[0]) {
         const items = new Location();
-        readElements(argValues[0], items);
-        readPattern(items, c.elements);
+        solver.readElements(argValues[0], items);
+        solver.readPattern(items, c.elements);
       }
-    } else if (decl && decl.getSourceFile().isDeclarationFile) outsideCall(e, decl, args, argValues, nodeLocation(e));
+    } else if (decl && decl.getSourceFile().isDeclarationFile)
+      outsideCall(e, decl, args, argValues, solver.nodeLocation(e));
   }
 
   /**
@@ -1226,7 +914,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function memberCallee(callee: ts.Expression, fn: FunctionNode | undefined): Location {
     const l = valueOf(callee, fn);
     const e = skipParens(callee);
-    if (!ts.isPropertyAccessExpression(e) || l !== fields.get(nameKey(e.name))) return l;
+    if (!ts.isPropertyAccessExpression(e) || !solver.isField(l, nameKey(e.name))) return l;
     if (checker.getTypeAtLocation(e.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return l;
     const decls = checker.getSymbolAtLocation(e.name)?.declarations;
     if (!decls?.length || decls.some((d) => d.getSourceFile().isDeclarationFile)) return l;
@@ -1238,16 +926,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!member) {
       byReq.set(req, (member = new Location()));
       member.admits = (f) => !fit.cannotMeet(f, req);
-      edge(l, member);
+      solver.edge(l, member);
     }
     return member;
-  }
-
-  /** `new Function(…)`: a function the program never sees, followed to the calls that run it. */
-  function makesAtRunTime(e: ts.Node, here: Location): void {
-    const made = new Container(e);
-    madeAtRunTime.set(made, e);
-    add(here, made);
   }
 
   /** Whether `e` names a class itself (`new Action(...)`), not a value that may hold a subclass. */
@@ -1290,8 +971,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   }
 
   function constructorLocation(decl: ts.ConstructorDeclaration): Location {
-    const l = nodeLocation(decl);
-    add(l, decl);
+    const l = solver.nodeLocation(decl);
+    solver.add(l, decl);
     return l;
   }
 
@@ -1379,17 +1060,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     argValues: Location[],
     here: Location,
   ): void {
-    fromOutside(at, here);
+    solver.fromOutside(at, here);
     const keeps = mayKeep(at, decl);
     args.forEach((arg, i) => {
       if (!declaresCallback(decl, i)) {
-        if (keeps) escape(argValues[i]);
-        handlerMembers(arg).forEach(calledOutside);
-      } else if (!argValues[i].givenOutside) {
-        argValues[i].givenOutside = true;
-        use(argValues[i]);
-        for (const v of valuesFor(argValues[i])) if (isFunction(v)) calledOutside(v);
-      }
+        if (keeps) solver.escape(argValues[i]);
+        handlerMembers(arg).forEach((f) => solver.calledOutside(f));
+      } else solver.giveOutside(argValues[i]);
     });
   }
 
@@ -1425,13 +1102,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
 
   /** A read under these keys (each of them); an unbounded key reads every name. */
   function keyReadLocation(names: string[]): Location {
-    if (names.includes(ANY_KEY)) return readAnyName();
-    if (names.length === 1 && names[0] !== ELEMENTS) return field(names[0]);
+    if (names.includes(ANY_KEY)) return solver.readAnyName();
+    if (names.length === 1 && names[0] !== ELEMENTS) return solver.field(names[0]);
     const l = new Location();
     for (const n of names) {
       if (n === ELEMENTS)
-        add(l, OUTSIDE_HELD); // `.[]`: a `Ref`
-      else edge(field(n), l);
+        solver.add(l, solver.outsideHeld); // `.[]`: a `Ref`
+      else solver.edge(solver.field(n), l);
     }
     return l;
   }
@@ -1494,7 +1171,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function newPrivateMap(): PrivateMap {
     const all = new Location();
     const unbounded = new Location();
-    edge(unbounded, all);
+    solver.edge(unbounded, all);
     const fields = new Map<string, Location>();
     return {
       all,
@@ -1503,7 +1180,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         let l = fields.get(k);
         if (!l) {
           fields.set(k, (l = new Location()));
-          edge(l, all);
+          solver.edge(l, all);
         }
         return l;
       },
@@ -1521,10 +1198,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     let id = privateOwners.get(owner);
     if (id === undefined) privateOwners.set(owner, (id = privateOwners.size));
     return `${name.text}@${id}`;
-  }
-
-  function seedIfBranded(e: ts.Node, l: Location): void {
-    if (types.isBranded(checker.getTypeAtLocation(e))) add(l, SUSPENDS);
   }
 }
 
