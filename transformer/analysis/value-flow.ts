@@ -36,9 +36,10 @@ import { isSynchronizeDecorated } from './suspension-points';
 import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import { ANY_KEY, ELEMENTS, KeyParameters, onKey, typeKeys } from './value-flow-keys';
+import { FlowValue, Location, SUSPENDS } from './value-flow-model';
+import { exhaustedValueFlow, solvedValueFlow, ValueFlow } from './value-flow-queries';
 import { FlowSolver } from './value-flow-solver';
 import { FlowTypes } from './value-flow-types';
-import { Container, FlowValue, Location, Ref, SUSPENDS } from './value-flow-model';
 import {
   arrayConstructorMethod,
   containerMethod,
@@ -49,26 +50,7 @@ import {
 } from './value-flow-builtins';
 
 export { SUSPENDS };
-export type { FlowValue };
-
-export interface ValueFlow {
-  /**
-   * The solver stopped at its step budget (the program's functions merge through generic helpers
-   * faster than it can follow): nothing below is known, and checks.ts says so with a warning.
-   */
-  exhausted: boolean;
-  /** What may be called at a call's callee (`f` of `f(x)`, `f.call(t)`, `o.m()`), or undefined if nothing is known. */
-  calleeValues(call: ts.CallExpression | ts.TaggedTemplateExpression): ReadonlySet<FlowValue> | undefined;
-  /** What an expression may evaluate to. */
-  valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
-  /** Writes under keys the analysis cannot bound, with what they may write. */
-  unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue> }>;
-  /**
-   * Each `new Function` (`made`) with the calls that may run what it makes, and each direct
-   * `eval` (its own call), with the functions that code may reach and call: see runtime-code.ts.
-   */
-  runtimeCode(): Array<{ made: ts.Node; calls: ts.Node[]; values: ReadonlySet<FlowValue> }>;
-}
+export type { FlowValue, ValueFlow };
 
 /** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
 interface PrivateMap {
@@ -107,8 +89,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const privateMaps = new Map<ts.Node, PrivateMap | null>();
   /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
   const privateOwners = new Map<ts.Node, number>();
-  /** What any name holds, with the containers' elements there: made on first use (`reachableFrom`). */
-  let anyNameReach: Set<FlowValue> | undefined;
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
   let derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;
 
@@ -120,93 +100,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   for (const c of libraryCalls) if (c.owners.some((o) => libraryHeritage.has(o))) c.call();
   // Reads under a key the analysis cannot bound (`o[k]` with `k: string`) read every name.
 
-  if (!solver.solveToFixedPoint()) {
-    return {
-      exhausted: true,
-      calleeValues: () => undefined,
-      valuesOf: () => undefined,
-      unboundedWrites: () => [],
-      runtimeCode: () => [],
-    };
-  }
-  /** Asked after solving, once per call site by call-graph.ts: a `Ref` to `.[]` expands to thousands. */
-  const functionsCache = new Map<Location, ReadonlySet<FlowValue>>();
-  function functionsAt(l: Location | undefined): ReadonlySet<FlowValue> | undefined {
-    if (!l) return undefined;
-    let out = functionsCache.get(l);
-    if (!out)
-      functionsCache.set(
-        l,
-        (out = new Set([...solver.valuesFor(l)].filter((v): v is FlowValue => !(v instanceof Container)))),
-      );
-    return out;
-  }
-
-  return {
-    exhausted: false,
-    calleeValues(call) {
-      return functionsAt(callees.get(call));
-    },
-    valuesOf(e) {
-      return functionsAt(solver.byNode.get(skipParens(e)));
-    },
-    unboundedWrites() {
-      return unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)! }));
-    },
-    runtimeCode() {
-      const byMaker = new Map<ts.Node, { made: ts.Node; calls: ts.Node[]; values: Set<FlowValue> }>();
-      for (const [call, at] of callees) {
-        const makers = solver.runtimeCallees.get(at);
-        if (!makers) continue;
-        const args = ts.isCallExpression(call) ? call.arguments : [];
-        const values = reachableFrom(
-          args.filter((a) => !types.primitiveTyped(a)).map((a) => solver.byNode.get(skipParens(a))),
-        );
-        for (const made of makers) {
-          const entry = byMaker.get(made) ?? byMaker.set(made, { made, calls: [], values: new Set() }).get(made)!;
-          entry.calls.push(call);
-          for (const v of values) entry.values.add(v);
-        }
-      }
-      for (const e of evals) {
-        const inScope = checker.getSymbolsInScope(e, ts.SymbolFlags.Value).map((s) => solver.bySymbol.get(s));
-        // a direct eval in a class body may also index its `#private` maps
-        const maps = [...privateMaps.values()].flatMap((m) => (m ? [m.all] : []));
-        byMaker.set(e, { made: e, calls: [e], values: reachableFrom([...inScope, ...maps], true) });
-      }
-      return [...byMaker.values()];
-    },
-  };
-
-  /**
-   * The functions code made at run time may call, given these values (`given`: the non-primitive
-   * ones): the functions among them, in the containers among them, and — since it may read their
-   * properties — whatever any name holds (fields are per name, not per object). That last part is
-   * the same for every call: collected once (`anyNameReach`).
-   */
-  function reachableFrom(given: Array<Location | undefined>, always = false): Set<FlowValue> {
-    if (!given.length && !always) return new Set();
-    anyNameReach ??= functionsWithin([solver.anyRead]);
-    const out = functionsWithin(given);
-    for (const v of anyNameReach) out.add(v);
-    return out;
-  }
-
-  /** The functions at these locations and among the elements of the containers there, however deep. */
-  function functionsWithin(from: Array<Location | undefined>): Set<FlowValue> {
-    const out = new Set<FlowValue>();
-    const seen = new Set<Location>();
-    const walk = (l: Location): void => {
-      if (seen.has(l)) return;
-      seen.add(l);
-      for (const v of solver.valuesFor(l)) {
-        if (v instanceof Container) walk(v.elements);
-        else if (!(v instanceof Ref)) out.add(v);
-      }
-    };
-    for (const l of from) if (l) walk(l);
-    return out;
-  }
+  if (!solver.solveToFixedPoint()) return exhaustedValueFlow();
+  return solvedValueFlow(solver, types, {
+    callees,
+    unbounded,
+    evals,
+    privateMapContents: () => [...privateMaps.values()].flatMap((m) => (m ? [m.all] : [])),
+  });
 
   // ---- constraints ----------------------------------------------------------------------------
 
