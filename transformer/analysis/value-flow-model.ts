@@ -82,3 +82,14 @@ export interface CallSummary extends KeyedCall {
 export function isFunction(v: Value): v is FunctionNode {
   return v !== SUSPENDS && !(v instanceof Ref) && !(v instanceof Container);
 }
+
+/**
+ * What the models of property access and of calls ask of the syntax walk that builds them
+ * (value-flow.ts): they import only this, so they and the walk form no cycle.
+ */
+export interface FlowWalker {
+  /** The value of an expression (its location), with the constraints of its parts; `fn` is the innermost function. */
+  valueOf(e: ts.Expression, fn: FunctionNode | undefined): Location;
+  /** Walks statements and declarations. */
+  visit(node: ts.Node, fn: FunctionNode | undefined): void;
+}

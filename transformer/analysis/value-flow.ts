@@ -31,12 +31,13 @@
  */
 import ts from 'typescript';
 import { bindThroughCall, declaredArgumentType, possiblyBoundFunction, viaCallOrApply } from './call-targets';
-import { FunctionNode, isFunctionNode, parametersOf, propertyNameText, skipParens } from './inventory';
+import { FunctionNode, isFunctionNode, parametersOf, skipParens } from './inventory';
 import { isSynchronizeDecorated } from './suspension-points';
 import { Requirement, returnFit, strictNullChecks } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
-import { ANY_KEY, ELEMENTS, KeyParameters, onKey, typeKeys } from './value-flow-keys';
-import { FlowValue, Location, SUSPENDS } from './value-flow-model';
+import { ELEMENTS, KeyParameters } from './value-flow-keys';
+import { FlowValue, FlowWalker, Location, SUSPENDS } from './value-flow-model';
+import { Fields } from './value-flow-fields';
 import { exhaustedValueFlow, solvedValueFlow, ValueFlow } from './value-flow-queries';
 import { FlowSolver } from './value-flow-solver';
 import { FlowTypes } from './value-flow-types';
@@ -52,15 +53,6 @@ import {
 export { SUSPENDS };
 export type { FlowValue, ValueFlow };
 
-/** An object only ever indexed, held by a private field (`privateMapOf`): its own fields, and what any key reads. */
-interface PrivateMap {
-  /** Everything written into it: what a read under any key gets. */
-  all: Location;
-  /** Written under keys that cannot be bounded: a read under any name gets it too. */
-  unbounded: Location;
-  field(name: string): Location;
-}
-
 /**
  * Steps (a value arriving at a location) the solver may take. The fuzzer's 40-program batches
  * take ~0.4 M, this repository's fixtures far fewer; bench/compile's 1,000-file project needs
@@ -73,22 +65,19 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   const types = new FlowTypes(checker);
   const keyParams = new KeyParameters(checker);
   const solver = new FlowSolver(types, keyParams, budget);
+  const walker: FlowWalker = { valueOf, visit };
+  const fields = new Fields(solver, types, keyParams, walker);
   /** The callee's values of each call (apart from the call's own value, what it returns). */
   const callees = new Map<ts.Node, Location>();
   const defined = new Set<FunctionNode>();
   const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
   /** Per field, per what the member must return: the callee location of calls of a program-declared member (`memberCallee`). */
   const members = new Map<Location, Map<Requirement, Location>>();
-  const unbounded: Array<{ node: ts.Node; at: Location }> = [];
   /** Calls of members declared only in `.d.ts` files, bound only if the program extends their owner. */
   const libraryCalls: Array<{ owners: ts.Symbol[]; call: () => void }> = [];
   const libraryHeritage = new Set<ts.Symbol>();
   /** Each direct `eval` (see runtime-code.ts). */
   const evals: ts.CallExpression[] = [];
-  /** Private fields that hold a map of their class's own (`privateMapOf`), by declaration. */
-  const privateMaps = new Map<ts.Node, PrivateMap | null>();
-  /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
-  const privateOwners = new Map<ts.Node, number>();
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
   let derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;
 
@@ -103,9 +92,9 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   if (!solver.solveToFixedPoint()) return exhaustedValueFlow();
   return solvedValueFlow(solver, types, {
     callees,
-    unbounded,
+    unbounded: fields.unbounded,
     evals,
-    privateMapContents: () => [...privateMaps.values()].flatMap((m) => (m ? [m.all] : [])),
+    privateMapContents: () => fields.privateMaps.contents(),
   });
 
   // ---- constraints ----------------------------------------------------------------------------
@@ -132,7 +121,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         solver.add(given, member);
         const replaced = new Location();
         solver.addCall(decorator, [member.name as ts.Expression], [given], replaced);
-        writeNamed(member.name, keysOfName(member.name, undefined), replaced);
+        fields.writeNamed(member.name, fields.keysOfName(member.name, undefined), replaced);
       }
       return;
     }
@@ -164,7 +153,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     if ((ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer) {
       const v = valueOf(node.initializer, fn);
-      writeNamed(node.name, keysOfName(node.name, fn), v);
+      fields.writeNamed(node.name, fields.keysOfName(node.name, fn), v);
       return;
     }
     if (ts.isExportAssignment(node)) {
@@ -185,13 +174,13 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const own = new Location();
       solver.add(own, f);
       if (isSynchronizeDecorated(checker, f)) solver.add(own, SUSPENDS);
-      writeNamed(f.name, keysOfName(f.name, undefined), own);
+      fields.writeNamed(f.name, fields.keysOfName(f.name, undefined), own);
     }
     if (ts.isGetAccessorDeclaration(f))
-      for (const n of keysOfName(f.name, undefined)) solver.edge(solver.returnOf(f), solver.field(n));
+      for (const n of fields.keysOfName(f.name, undefined)) solver.edge(solver.returnOf(f), solver.field(n));
     if (ts.isSetAccessorDeclaration(f)) keyParams.calledWithAnyKeys(f);
     if (ts.isSetAccessorDeclaration(f) && parametersOf(f)[0])
-      for (const n of keysOfName(f.name, undefined))
+      for (const n of fields.keysOfName(f.name, undefined))
         solver.edge(solver.field(n), solver.parameterLocation(parametersOf(f)[0]));
     if (f.body && !ts.isBlock(f.body)) solver.edge(valueOf(f.body, f), solver.returnOf(f));
     if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
@@ -222,7 +211,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       for (const el of target.elements) {
         if (el.dotDotDotToken) continue; // the rest object: its names are the same fields
         const key = el.propertyName ?? (ts.isIdentifier(el.name) ? el.name : undefined);
-        const src = key ? keyReadLocation(keysOfName(key, fn)) : solver.readAnyName();
+        const src = key ? fields.keyReadLocation(fields.keysOfName(key, fn)) : solver.readAnyName();
         bindElement(el, src, fn);
       }
       return;
@@ -243,7 +232,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
           if (p.objectAssignmentInitializer)
             solver.edge(valueOf(p.objectAssignmentInitializer, fn), solver.symbolLocation(types.symbolOf(p.name)!));
           bindTo(p.name, src, fn);
-        } else if (ts.isPropertyAssignment(p)) bindTo(p.initializer, keyReadLocation(keysOfName(p.name, fn)), fn);
+        } else if (ts.isPropertyAssignment(p))
+          bindTo(p.initializer, fields.keyReadLocation(fields.keysOfName(p.name, fn)), fn);
       }
       return;
     }
@@ -255,11 +245,11 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       return;
     }
     if (ts.isBinaryExpression(target) && target.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      solver.edge(valueOf(target.right, fn), locationOfTarget(target.left, fn));
+      solver.edge(valueOf(target.right, fn), fields.locationOfTarget(target.left, fn));
       bindTo(target.left, from, fn);
       return;
     }
-    solver.edge(from, locationOfTarget(target as ts.Expression, fn));
+    solver.edge(from, fields.locationOfTarget(target as ts.Expression, fn));
   }
 
   /** One element of an array pattern over `from`. */
@@ -278,74 +268,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       src = joined;
     }
     bindTo(el.name, src, fn);
-  }
-
-  /** Where a write to `target` goes: a variable, or the fields an access names. */
-  function locationOfTarget(target: ts.Expression, fn: FunctionNode | undefined): Location {
-    target = skipParens(target);
-    if (ts.isIdentifier(target)) {
-      const sym = types.symbolOf(target);
-      return sym ? solver.symbolLocation(sym) : new Location();
-    }
-    if (ts.isPropertyAccessExpression(target)) {
-      valueOf(target.expression, fn);
-      return solver.field(nameKey(target.name));
-    }
-    if (ts.isElementAccessExpression(target)) {
-      const object = valueOf(target.expression, fn);
-      const keys = keysOf(target.argumentExpression, fn);
-      const passed = keyParams.parameterKeys(target.argumentExpression, keys);
-      const map = privateMapOf(target.expression);
-      if (map) {
-        const l = new Location();
-        const write = (k: string) => solver.edge(l, k === ELEMENTS || k === ANY_KEY ? map.unbounded : map.field(k));
-        if (passed) onKey(passed, write);
-        else keys.forEach(write);
-        return l;
-      }
-      if (passed) {
-        const l = new Location();
-        onKey(passed, (k) => {
-          if (k === ELEMENTS || k === ANY_KEY) solver.writeElements(object, l);
-          if (k === ANY_KEY) writeUnbounded(target, l);
-          else if (k !== ELEMENTS) solver.edge(l, solver.field(k));
-        });
-        return l;
-      }
-      if (!keys.includes(ELEMENTS) && !keys.includes(ANY_KEY)) return keyWriteLocation(keys);
-      // `xs[i] = v`: into the containers `xs` holds (or, if none, what code outside holds)
-      const l = new Location();
-      solver.writeElements(object, l);
-      solver.edge(l, keyWriteLocation(keys.filter((k) => k !== ELEMENTS && k !== ANY_KEY)));
-      if (keys.includes(ANY_KEY)) writeUnbounded(target, l);
-      return l;
-    }
-    return new Location();
-  }
-
-  /** A write under property names; an unbounded one (`{ [k]: v }`) is recorded for checks.ts. */
-  function writeNamed(at: ts.Node, names: string[], v: Location): void {
-    for (const n of names) if (n !== ANY_KEY) solver.edge(v, solver.field(n));
-    if (names.includes(ANY_KEY)) writeUnbounded(at, v);
-  }
-
-  /**
-   * A write under a key the analysis cannot bound (`o[k] = v` with `k: string`). It is read by
-   * reads under such keys and by `Object.values`, not by reads of a name: were it, one
-   * `out[k] = f(v)` in a generic helper would put every function under every name. A function
-   * that may suspend written here is reported instead (checks.ts: it could be called by a name).
-   */
-  function writeUnbounded(at: ts.Node, v: Location): void {
-    solver.edge(v, solver.field(ANY_KEY));
-    unbounded.push({ node: at, at: v });
-  }
-
-  /** One location that writes to each of `names` (`o[k] = v` with `k: 'a' | 'b'`). */
-  function keyWriteLocation(names: string[]): Location {
-    if (names.length === 1) return solver.field(names[0]);
-    const l = new Location();
-    for (const n of names) solver.edge(l, solver.field(n));
-    return l;
   }
 
   /** The value of an expression (its location), with the constraints of its parts. */
@@ -374,61 +296,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       if (types.isBrandedSymbol(sym, e)) solver.add(l, SUSPENDS);
       return solver.located(e, l);
     }
-    if (ts.isPropertyAccessExpression(e)) {
-      valueOf(e.expression, fn);
-      // `ns.f` of a namespace import: the declaration's own symbol
-      const sym = types.symbolOf(e.name);
-      const declared =
-        sym?.valueDeclaration &&
-        (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration))
-          ? solver.symbolLocation(sym)
-          : undefined;
-      const branded = types.isBranded(checker.getTypeAtLocation(e));
-      if (!declared && !branded) return solver.located(e, solver.field(nameKey(e.name)));
-      const l = solver.nodeLocation(e);
-      // a module's namespace object holds its exports and nothing the program writes (`ns.f = g` throws)
-      if (!declared || !types.isModuleNamespace(e.expression)) solver.edge(solver.field(nameKey(e.name)), l);
-      if (declared) solver.edge(declared, l);
-      if (branded) solver.add(l, SUSPENDS);
-      return l;
-    }
-    if (ts.isElementAccessExpression(e)) {
-      const object = valueOf(e.expression, fn);
-      const keys = keysOf(e.argumentExpression, fn);
-      const passed = keyParams.parameterKeys(e.argumentExpression, keys);
-      const map = privateMapOf(e.expression);
-      if (map) {
-        const l = solver.nodeLocation(e);
-        const read = (k: string) => {
-          solver.edge(k === ELEMENTS || k === ANY_KEY ? map.all : map.field(k), l);
-          solver.edge(map.unbounded, l);
-        };
-        if (passed) onKey(passed, read);
-        else keys.forEach(read);
-        return l;
-      }
-      if (passed) {
-        // `o[k]` with `k` a parameter: the names its callers pass (see value-flow-keys.ts)
-        const l = solver.nodeLocation(e);
-        onKey(passed, (k) => {
-          if (k === ELEMENTS || k === ANY_KEY) solver.readElements(object, l);
-          if (k === ANY_KEY) solver.add(l, solver.anyName);
-          else if (k === ELEMENTS) solver.add(l, solver.outsideHeld);
-          else solver.edge(solver.field(k), l);
-        });
-        solver.seedIfBranded(e, l);
-        return l;
-      }
-      const read = keyReadLocation(keys);
-      const indexed = keys.includes(ELEMENTS) || keys.includes(ANY_KEY);
-      const branded = types.isBranded(checker.getTypeAtLocation(e));
-      if (!indexed && !branded) return solver.located(e, read);
-      const l = solver.nodeLocation(e);
-      solver.edge(read, l);
-      if (indexed) solver.readElements(object, l); // `xs[i]`: the elements of the containers `xs` holds
-      if (branded) solver.add(l, SUSPENDS);
-      return l;
-    }
+    if (ts.isPropertyAccessExpression(e)) return fields.readProperty(e, fn);
+    if (ts.isElementAccessExpression(e)) return fields.readElement(e, fn);
     const here = solver.nodeLocation(e);
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
       visit(e, fn);
@@ -458,7 +327,8 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.EqualsToken) {
         const v = valueOf(e.right, fn);
-        if (isSameKeyCopy(e.left, e.right)) valueOf((skipParens(e.left) as ts.ElementAccessExpression).expression, fn);
+        if (fields.isSameKeyCopy(e.left, e.right))
+          valueOf((skipParens(e.left) as ts.ElementAccessExpression).expression, fn);
         else bindTo(e.left, v, fn);
         solver.edge(v, here);
         return here;
@@ -475,7 +345,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
         // `a ??= b`: the value is `a` as read, or `b`, which is also written to `a`
         solver.edge(valueOf(e.left, fn), here);
         const v = valueOf(e.right, fn);
-        solver.edge(v, locationOfTarget(e.left, fn));
+        solver.edge(v, fields.locationOfTarget(e.left, fn));
         solver.edge(v, here);
         return here;
       }
@@ -490,7 +360,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       for (const p of e.properties) {
         if (ts.isPropertyAssignment(p)) {
           const v = valueOf(p.initializer, fn);
-          writeNamed(p.name, keysOfName(p.name, fn), v);
+          fields.writeNamed(p.name, fields.keysOfName(p.name, fn), v);
         } else if (ts.isShorthandPropertyAssignment(p)) {
           const sym = checker.getShorthandAssignmentValueSymbol(p);
           const v = solver.nodeLocation(p);
@@ -537,23 +407,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     }
     ts.forEachChild(e, (c) => visit(c, fn));
     return here;
-  }
-
-  /**
-   * `dst[k] = src[k]` or `this[k] = this[k].bind(this)` with one unbounded key `k`: what is read
-   * under each name goes back under the same name, which per-name fields already hold. Taken as
-   * a write under every name, it would put every function under every name (Sridharan et al.,
-   * "Correlation Tracking for Points-To Analysis of JavaScript", ECOOP 2012, name this pattern).
-   */
-  function isSameKeyCopy(left: ts.Expression, right: ts.Expression): boolean {
-    const target = skipParens(left);
-    if (!ts.isElementAccessExpression(target) || !ts.isIdentifier(target.argumentExpression)) return false;
-    let source = skipParens(right);
-    const bound = possiblyBoundFunction(checker, source);
-    if (bound) source = bound;
-    if (!ts.isElementAccessExpression(source) || !ts.isIdentifier(source.argumentExpression)) return false;
-    const key = types.symbolOf(target.argumentExpression);
-    return !!key && key === types.symbolOf(source.argumentExpression);
   }
 
   /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
@@ -750,7 +603,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
       solver.readElements(argValues[0], pairs);
       const values = new Location();
       solver.readPattern(pairs, values);
-      writeUnbounded(e, values);
+      fields.writeUnbounded(e, values);
       return;
     }
     // the properties the argument's type names, where it has no index signature and is not generic
@@ -772,7 +625,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     if (!open && t && checker.getIndexInfosOfType(t).some((i) => !types.mayHoldFunctions(i.type, 0))) return;
     const c = solver.containerOf(e);
     solver.add(here, c);
-    solver.edge(names ? keyReadLocation(names) : solver.readAnyName(), c.elements);
+    solver.edge(names ? fields.keyReadLocation(names) : solver.readAnyName(), c.elements);
   }
 
   /** `new C(...)`: a program constructor gets the arguments; one outside the program is a container. */
@@ -814,7 +667,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   function memberCallee(callee: ts.Expression, fn: FunctionNode | undefined): Location {
     const l = valueOf(callee, fn);
     const e = skipParens(callee);
-    if (!ts.isPropertyAccessExpression(e) || !solver.isField(l, nameKey(e.name))) return l;
+    if (!ts.isPropertyAccessExpression(e) || !solver.isField(l, fields.nameKey(e.name))) return l;
     if (checker.getTypeAtLocation(e.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return l;
     const decls = checker.getSymbolAtLocation(e.name)?.declarations;
     if (!decls?.length || decls.some((d) => d.getSourceFile().isDeclarationFile)) return l;
@@ -993,111 +846,6 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     const t = checker.getNonNullableType(type);
     const callable = (x: ts.Type) => x.getCallSignatures().length > 0 || x.symbol?.name === 'Function';
     return t.isUnion() ? t.types.every(callable) : callable(t);
-  }
-
-  function keysOf(key: ts.Expression, fn: FunctionNode | undefined): string[] {
-    valueOf(key, fn);
-    return typeKeys(checker.getTypeAtLocation(key));
-  }
-
-  /** A read under these keys (each of them); an unbounded key reads every name. */
-  function keyReadLocation(names: string[]): Location {
-    if (names.includes(ANY_KEY)) return solver.readAnyName();
-    if (names.length === 1 && names[0] !== ELEMENTS) return solver.field(names[0]);
-    const l = new Location();
-    for (const n of names) {
-      if (n === ELEMENTS)
-        solver.add(l, solver.outsideHeld); // `.[]`: a `Ref`
-      else solver.edge(solver.field(n), l);
-    }
-    return l;
-  }
-
-  function keysOfName(name: ts.PropertyName, fn: FunctionNode | undefined): string[] {
-    if (ts.isComputedPropertyName(name)) {
-      const text = propertyNameText(name);
-      return text !== undefined ? [text] : keysOf(name.expression, fn);
-    }
-    if (ts.isNumericLiteral(name)) return [ELEMENTS];
-    if (ts.isPrivateIdentifier(name)) return [nameKey(name)];
-    const text = propertyNameText(name);
-    return text === undefined ? [ANY_KEY] : [text];
-  }
-
-  /**
-   * `this.#handlers[event]` where `#handlers = {}` is only ever indexed (never read whole, passed
-   * on or reassigned): an object no other code can reach, so its keys are its own fields, not the
-   * program's fields of those names. Read under any key, it gives what was written into it, not
-   * every field of the program (an exported `emit` no call reaches takes any event name).
-   */
-  function privateMapOf(e: ts.Expression): PrivateMap | undefined {
-    e = skipParens(e);
-    if (!ts.isPropertyAccessExpression(e) || !ts.isPrivateIdentifier(e.name)) return undefined;
-    const sym = checker.getSymbolAtLocation(e.name);
-    const decl = sym?.valueDeclaration;
-    if (!sym || !decl || !ts.isPropertyDeclaration(decl)) return undefined;
-    let map = privateMaps.get(decl);
-    if (map === undefined) {
-      map = isPrivateMap(sym, decl) ? newPrivateMap() : null;
-      privateMaps.set(decl, map);
-    }
-    return map ?? undefined;
-  }
-
-  function isPrivateMap(sym: ts.Symbol, decl: ts.PropertyDeclaration): boolean {
-    let init = decl.initializer && skipParens(decl.initializer);
-    while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = skipParens(init.expression);
-    if (!init || !ts.isObjectLiteralExpression(init) || init.properties.length) return false;
-    let indexedOnly = true;
-    const walk = (n: ts.Node): void => {
-      if (!indexedOnly) return;
-      if (ts.isPrivateIdentifier(n) && n !== decl.name && checker.getSymbolAtLocation(n) === sym) {
-        const access = n.parent;
-        let use: ts.Node = access;
-        while (ts.isParenthesizedExpression(use.parent)) use = use.parent;
-        if (
-          !ts.isPropertyAccessExpression(access) ||
-          !ts.isElementAccessExpression(use.parent) ||
-          use.parent.expression !== use
-        )
-          indexedOnly = false;
-      }
-      ts.forEachChild(n, walk);
-    };
-    walk(decl.parent);
-    return indexedOnly;
-  }
-
-  function newPrivateMap(): PrivateMap {
-    const all = new Location();
-    const unbounded = new Location();
-    solver.edge(unbounded, all);
-    const fields = new Map<string, Location>();
-    return {
-      all,
-      unbounded,
-      field(k) {
-        let l = fields.get(k);
-        if (!l) {
-          fields.set(k, (l = new Location()));
-          solver.edge(l, all);
-        }
-        return l;
-      },
-    };
-  }
-
-  /**
-   * A member name's field. `#x` belongs to its class: fifty classes' `#handlers` are fifty fields,
-   * not one (merged, every event bus's `emit` called every other's handlers).
-   */
-  function nameKey(name: ts.MemberName): string {
-    if (!ts.isPrivateIdentifier(name)) return name.text;
-    const owner = checker.getSymbolAtLocation(name)?.valueDeclaration?.parent;
-    if (!owner) return name.text;
-    let id = privateOwners.get(owner);
-    if (id === undefined) privateOwners.set(owner, (id = privateOwners.size));
-    return `${name.text}@${id}`;
   }
 }
 
