@@ -39,7 +39,10 @@ export class Calls {
   readonly callees = new Map<ts.Node, Location>();
   /** Each direct `eval` (see runtime-code.ts). */
   readonly evals: ts.CallExpression[] = [];
-  /** Per field, per what the member must return: the callee location of calls of a program-declared member (`memberCallee`). */
+  /**
+   * Per field, per what the member must return: the callee location of calls of a
+   * program-declared member (`memberCallee`).
+   */
   private readonly members = new Map<Location, Map<Requirement, Location>>();
   /** Each program class's direct subclasses, made on first use (`subclassConstructors`). */
   private derived: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]> | undefined;

@@ -52,7 +52,8 @@ export class ContainerCalls {
           if (returnsTo === undefined) solver.writeElements(receiver, solver.returnOf(f));
           if (returnsTo) {
             solver.edge(solver.returnOf(f), returnsTo);
-            for (const p of parametersOf(f)) solver.edge(solver.returnOf(f), solver.parameterLocation(p)); // reduce's accumulator
+            // reduce's accumulator
+            for (const p of parametersOf(f)) solver.edge(solver.returnOf(f), solver.parameterLocation(p));
             if (argValues[1]) for (const p of parametersOf(f)) solver.edge(argValues[1], solver.parameterLocation(p));
           }
         }),

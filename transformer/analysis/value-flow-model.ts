@@ -84,8 +84,9 @@ export function isFunction(v: Value): v is FunctionNode {
 }
 
 /**
- * What the models of property access and of calls ask of the syntax walk that builds them
- * (value-flow.ts): they import only this, so they and the walk form no cycle.
+ * What the models of property access and of calls (value-flow-fields.ts, value-flow-calls.ts) ask
+ * of the syntax walk that builds them (value-flow-walk.ts): they import only this, so they and the
+ * walk form no cycle (as the emitters and rewrite/rewriter.ts).
  */
 export interface FlowWalker {
   /** The value of an expression (its location), with the constraints of its parts; `fn` is the innermost function. */
