@@ -301,6 +301,12 @@ export function skipParens(e: ts.Expression): ts.Expression {
   return e;
 }
 
+/** A function's parameters as calls fill them: without a TypeScript `this` parameter. */
+export function parametersOf(f: ts.SignatureDeclaration): readonly ts.ParameterDeclaration[] {
+  const first = f.parameters[0];
+  return first && ts.isIdentifier(first.name) && first.name.text === 'this' ? f.parameters.slice(1) : f.parameters;
+}
+
 export function propertyNameText(name: ts.PropertyName): string | undefined {
   // `['literal']() {}` is named `literal`, like `literal() {}`
   if (

@@ -1,8 +1,8 @@
 /**
- * How the lib's containers move what they hold, for value-flow.ts: one row per method of
- * `Array`, `Map`, `Set` (and their read-only and weak forms, and their iterators). A container
- * the program creates (`[f, g]`, `new Map()`, a rest parameter) is a value of its own, so one
- * array's functions do not reach every other array's readers.
+ * How the lib's containers move what they hold, for value flow (value-flow-container-calls.ts):
+ * one row per method of `Array`, `Map`, `Set` (and their read-only and weak forms, and their
+ * iterators). A container the program creates (`[f, g]`, `new Map()`, a rest parameter) is a
+ * value of its own, so one array's functions do not reach every other array's readers.
  *
  * ```ts
  * handlers.push(h)             // write:    h ⊆ elements(handlers)
