@@ -10,6 +10,7 @@
  * ```
  */
 import ts from 'typescript';
+import { analysisChecker } from './checker-cache';
 import { buildInventory } from './inventory';
 import { analyseValueFlow } from './value-flow';
 import { buildCallGraph } from './call-graph';
@@ -20,7 +21,7 @@ import { createDiagnostic } from '../diagnostics';
 import type { Analysis } from './result';
 
 export function analyse(program: ts.Program): Analysis {
-  const checker = program.getTypeChecker();
+  const checker = analysisChecker(program);
   // 1. every function, call and function-valued use in the program's own files
   const inventory = buildInventory(program);
   // 2. where each function value may flow (whole program, flow-insensitive)

@@ -10,6 +10,7 @@
  * ```
  */
 import ts from 'typescript';
+import { analysisChecker } from './checker-cache';
 import type { CallPlan } from './result';
 import {
   calleeOf,
@@ -46,7 +47,7 @@ export function checkProgram(
   plans: Map<ts.Node, CallPlan>,
   flow: ValueFlow,
 ): DiagnosticSpec[] {
-  const checker = program.getTypeChecker();
+  const checker = analysisChecker(program);
   const specs: DiagnosticSpec[] = [];
   specs.push(...redeclaredParameters(plans, suspending));
   specs.push(...implicitGetterReads(checker, inv, coloured, colourPath));

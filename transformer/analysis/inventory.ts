@@ -4,6 +4,7 @@
  * type-driven decisions are in `call-targets.ts`, `call-graph.ts` and `colour.ts`.
  */
 import ts from 'typescript';
+import { analysisChecker } from './checker-cache';
 
 export type FunctionNode =
   | ts.FunctionDeclaration
@@ -69,7 +70,7 @@ export function isFunctionNode(node: ts.Node): node is FunctionNode {
 }
 
 export function buildInventory(program: ts.Program): Inventory {
-  const checker = program.getTypeChecker();
+  const checker = analysisChecker(program);
   const inv: Inventory = {
     functions: [],
     calls: [],

@@ -213,10 +213,12 @@ export class Calls {
     const l = this.walker.valueOf(callee, fn);
     const e = skipParens(callee);
     if (!ts.isPropertyAccessExpression(e) || !this.solver.isField(l, this.fields.nameKey(e.name))) return l;
-    if (checker.getTypeAtLocation(e.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return l;
-    const decls = checker.getSymbolAtLocation(e.name)?.declarations;
-    if (!decls?.length || decls.some((d) => d.getSourceFile().isDeclarationFile)) return l;
-    const req = fit.requirementOf(checker.getTypeAtLocation(e));
+    // (a receiver typed `any` resolves no member)
+    const sym = checker.getSymbolAtLocation(e.name);
+    const decls = sym?.declarations;
+    if (!sym || !decls?.length || decls.some((d) => d.getSourceFile().isDeclarationFile)) return l;
+    // the member's type as declared for this receiver, without narrowing at the read (`this` is its constraint)
+    const req = fit.requirementOf(checker.getTypeOfSymbol(sym));
     if (!req) return l;
     let byReq = this.members.get(l);
     if (!byReq) this.members.set(l, (byReq = new Map()));

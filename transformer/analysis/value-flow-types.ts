@@ -15,8 +15,8 @@ export class FlowTypes {
   constructor(readonly checker: ts.TypeChecker) {}
 
   /**
-   * Types prune in one place: a variable, parameter, return or call result typed as a primitive
-   * (`number`, `string`, `boolean`, a union of them, ...) holds no function. Without that, one
+   * A variable, parameter, return or call result typed as a primitive (`number`, `string`,
+   * `boolean`, a union of them, ...) holds no function. Without that, one
    * imprecise merge (a helper that returns what it is given, called with functions and numbers)
    * carries every function into every number, and from there under every unknown key. A function
    * can only arrive there through `any` or a double cast (`f as unknown as number`), which is

@@ -6,7 +6,7 @@
  * not tracked, so nothing is lost where an object comes from code the analysis cannot see, and
  * `{ ...o }`, `Object.assign` and destructuring need no model: they read and write names.
  *
- * Types prune in two places: a location typed as a primitive holds no function (see
+ * Types prune in three places: a location typed as a primitive holds no function (see
  * `primitiveTyped`), and a container typed to hold none is not followed; and a call of a member
  * the program declares (`o.m(x)`) reads only the functions of `.m` that can be `m` by what they
  * return (`memberCallee`, return-fit.ts).
@@ -40,6 +40,7 @@
  * | value-flow-queries.ts         | `ValueFlow`: what the solved flow answers                       |
  */
 import ts from 'typescript';
+import { analysisChecker } from './checker-cache';
 import { returnFit, strictNullChecks } from './return-fit';
 import { KeyParameters } from './value-flow-keys';
 import { FlowValue, SUSPENDS } from './value-flow-model';
@@ -53,13 +54,13 @@ export type { FlowValue, ValueFlow };
 
 /**
  * Steps (a value arriving at a location) the solver may take. The fuzzer's 40-program batches
- * take ~0.4 M, this repository's fixtures far fewer; bench/compile's 1,000-file project needs
- * far more today (~90 s unbudgeted; see the README's limits).
+ * take ~0.4 M, this repository's fixtures far fewer, bench/compile's 1,000-file project well
+ * under the budget (~3 s); past it, colour falls back to types (TSG39009).
  */
 export const VALUE_FLOW_BUDGET = 5_000_000;
 
 export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET): ValueFlow {
-  const checker = program.getTypeChecker();
+  const checker = analysisChecker(program);
   const types = new FlowTypes(checker);
   const keyParams = new KeyParameters(checker);
   const solver = new FlowSolver(types, keyParams, budget);
