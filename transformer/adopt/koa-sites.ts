@@ -13,7 +13,7 @@
  * ```
  */
 import ts from 'typescript';
-import { resolve, skipParens } from './targets';
+import { constBindingOf, resolve, skipParens } from './targets';
 
 export type Literal = ts.ArrowFunction | ts.FunctionExpression;
 
@@ -60,16 +60,8 @@ export function koaSites(checker: ts.TypeChecker, files: readonly ts.SourceFile[
   const middleware: Handler[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && isKoaRouter(checker, n.expression)) {
-      let top: ts.Node = n;
-      while (ts.isParenthesizedExpression(top.parent)) top = top.parent;
-      const decl = top.parent;
-      if (
-        ts.isVariableDeclaration(decl) &&
-        decl.initializer === top &&
-        ts.isIdentifier(decl.name) &&
-        ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const
-      )
-        routers.push({ ctor: n.expression, binding: decl, handlers: [], untyped: [], plainWithNext: [] });
+      const decl = constBindingOf(n);
+      if (decl) routers.push({ ctor: n.expression, binding: decl, handlers: [], untyped: [], plainWithNext: [] });
     }
     if (ts.isCallExpression(n) && isAppUse(checker, n))
       for (const fn of literals(n)) if (isAsyncLiteral(fn)) middleware.push({ fn, call: n, nextIndex: 1 });

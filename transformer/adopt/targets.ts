@@ -38,22 +38,24 @@ export function resolve(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | und
   return s;
 }
 
+/** `const x = (e)`: the declaration whose initializer `e` is (parentheses aside), if a `const` binds it to a name. */
+export function constBindingOf(e: ts.Expression): (ts.VariableDeclaration & { name: ts.Identifier }) | undefined {
+  let top: ts.Node = e;
+  while (ts.isParenthesizedExpression(top.parent)) top = top.parent;
+  const decl = top.parent;
+  return ts.isVariableDeclaration(decl) &&
+    decl.initializer === top &&
+    ts.isIdentifier(decl.name) &&
+    ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const
+    ? (decl as ts.VariableDeclaration & { name: ts.Identifier })
+    : undefined;
+}
+
 /** The target `fn` is, if it has a name to be called by: `function f` or `const f = async …`. */
 export function targetOf(checker: ts.TypeChecker, fn: ts.Node): Target | undefined {
   let name: ts.Identifier | undefined;
   if (ts.isFunctionDeclaration(fn) && fn.name && fn.body) name = fn.name;
-  else if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
-    let top: ts.Node = fn;
-    while (ts.isParenthesizedExpression(top.parent)) top = top.parent;
-    const decl = top.parent;
-    if (
-      ts.isVariableDeclaration(decl) &&
-      decl.initializer === top &&
-      ts.isIdentifier(decl.name) &&
-      ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const
-    )
-      name = decl.name;
-  }
+  else if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) name = constBindingOf(fn)?.name;
   const symbol = name && checker.getSymbolAtLocation(name);
   return name && symbol ? { fn: fn as TargetFn, name, symbol } : undefined;
 }
