@@ -40,6 +40,8 @@ var yieldMark = 0;
 const INLINE_WAIT = 1;
 const RECORD = 2;
 const REJECTED: unique symbol = Symbol('ts-greenlet.rejected');
+/** A greenlet's `result` until it has ended. */
+const UNSETTLED: unique symbol = Symbol('ts-greenlet.unsettled');
 /**
  * Pushed above a frame that yielded a record without a mark (hand-written `yield gen`): an error
  * from the record is thrown at that yield, where a marked one goes through `resumeInline`.
@@ -55,6 +57,32 @@ export function markInlineWait<T>(value: T): T {
 export function markRecord<T>(gen: T): T {
   yieldMark = RECORD;
   return gen;
+}
+
+/**
+ * What a suspension point returns to park the greenlet without a promise (`parkOn`; see
+ * `protocol.ts`). `parkingOn` is the owner it named, taken by the trampoline at that yield: nothing
+ * runs between the two. Module-level, so parking allocates nothing.
+ */
+const PARKED: unique symbol = Symbol('ts-greenlet.parked');
+var parkingOn: object | null = null;
+
+/**
+ * Parks the current greenlet on `owner` when the suspension point returns what this returns:
+ * no promise, no reaction, no closure; `g.wake(owner, value)` resumes it. The caller registers
+ * `getcurrent()` with the owner first (it must be in a greenlet), and `wake` is how the owner
+ * tells whether the greenlet still waits there (see `wake`).
+ */
+export function parkOn(owner: object): unknown {
+  parkingOn = owner;
+  return PARKED;
+}
+
+/** Called by `runPlain` at a yield: true (and the park forgotten) if it is `parkOn`'s. */
+export function takeParked(value: unknown): boolean {
+  if (value !== PARKED) return false;
+  parkingOn = null;
+  return true;
 }
 
 /**
@@ -115,6 +143,8 @@ export interface GreenletOptions {
 }
 
 type Frame = Generator<unknown, unknown, unknown>;
+/** What a greenlet parks on: a promise, or `PARKED` (an owner will `wake` it). */
+type Wait = Promise<unknown> | typeof PARKED;
 
 /**
  * Told when a greenlet ends, before its promise settles (integrations only: one object serves
@@ -133,8 +163,8 @@ export class Greenlet<T = unknown> {
    * `fn.name` goes through V8's API getter (~200 instructions a spawn, most spawns never ask).
    */
   private nameOrFn: string | Function;
-  /** Settles with the greenlet's return value or its error. */
-  readonly promise: Promise<T>;
+  /** The promise, once asked for (`promise`): an integration that observes the end makes none. */
+  private promiseOrNull: Promise<T> | null = null;
   /** True once the greenlet has returned or thrown. */
   dead = false;
 
@@ -143,8 +173,12 @@ export class Greenlet<T = unknown> {
   private top: Frame | null = null;
   /** Frames under `top` (explicit call records), innermost last; made on the first record. */
   private below: Frame[] | null = null;
-  private resolve!: (value: T) => void;
-  private reject!: (error: unknown) => void;
+  /** The promise's resolving functions while it is pending. */
+  private resolve: ((value: T) => void) | null = null;
+  private reject: ((error: unknown) => void) | null = null;
+  /** How it ended (the value, or the error if `failed`), kept for a promise asked for later. */
+  private result: unknown = UNSETTLED;
+  private failed = false;
   /** Bumped when a parked promise is abandoned (cancel), so its late settlement is ignored. */
   private epoch = 0;
   private parked = false;
@@ -158,6 +192,8 @@ export class Greenlet<T = unknown> {
   private unwound: string[] | null = null;
   /** This resume's `yield*` frames are in `unwound` already (the record's own name among them). */
   private noted = false;
+  /** The owner it is parked on without a promise (`parkOn`), while it is. */
+  private waitingOn: object | null = null;
   /** The parked wait is an inline one: its rejection comes back through `resumeInline`. */
   private parkedInline = false;
   /** @internal The rejection `resumeInline` throws. */
@@ -186,10 +222,6 @@ export class Greenlet<T = unknown> {
   ) {
     this.parent = current;
     this.nameOrFn = options?.name ?? fn!;
-    this.promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
     const signal = options?.signal;
     if (signal?.aborted) {
       this.finish(new GreenletExit(signal.reason), true);
@@ -206,17 +238,46 @@ export class Greenlet<T = unknown> {
     return typeof n === 'string' ? n : (this.nameOrFn = n.name || '<anonymous>');
   }
 
+  /**
+   * Settles with the greenlet's return value or its error. Made when first asked for (`start`
+   * asks): until then an error is nobody's unhandled rejection, and a greenlet costs no promise.
+   */
+  get promise(): Promise<T> {
+    let p = this.promiseOrNull;
+    if (p !== null) return p;
+    if (this.result === UNSETTLED) {
+      // running, waiting, or finishing (a `FinishObserver` may ask): settled by `settle`
+      p = new Promise<T>((resolve, reject) => {
+        this.resolve = resolve;
+        this.reject = reject;
+      });
+    } else {
+      const result = this.result;
+      this.result = undefined;
+      // as `resolve(result)` would have settled it: a native promise is adopted, not returned
+      if (this.failed) p = Promise.reject(result);
+      else p = result instanceof Promise ? new Promise<T>((resolve) => resolve(result)) : Promise.resolve(result as T);
+    }
+    return (this.promiseOrNull = p);
+  }
+
   /** Runs the greenlet synchronously up to its first suspension; returns its promise. */
   start(thisArg: unknown, args: readonly unknown[]): Promise<T> {
-    if (this.dead) return this.promise; // cancelled (or its signal aborted) before it started
+    this.run(thisArg, args);
+    return this.promise;
+  }
+
+  /**
+   * `start` without the promise, for an integration that observes the end (`observeFinish`):
+   * none is made unless asked for, so the observer alone hears of an error.
+   */
+  run(thisArg: unknown, args: readonly unknown[]): void {
+    if (this.dead) return; // cancelled (or its signal aborted) before it started
     const fn = this.fn;
     if (fn === null) throw new Error(`greenlet ${this.name} was already started`);
     this.fn = null; // not kept alive by a suspended greenlet
     const twin = (fn as any)[TWIN] ?? (isGeneratorFunction(fn) ? fn : null);
-    if (twin === null) {
-      this.runPlainFunction(fn, thisArg, args);
-      return this.promise;
-    }
+    if (twin === null) return this.runPlainFunction(fn, thisArg, args);
     let gen: Frame;
     // `current` is this greenlet from here through its first run (`resume`): one store of a
     // young greenlet into the module's old context, a write barrier (~50 instructions), not two.
@@ -228,15 +289,13 @@ export class Greenlet<T = unknown> {
       gen = Reflect.apply(twin, thisArg, args);
     } catch (error) {
       current = saved;
-      this.finish(error, true);
-      return this.promise;
+      return this.finish(error, true);
     }
     // Not checked here that `gen` is a generator: `gen.next` is a megamorphic load (each twin's
     // generators have their own map). A twin that returned another iterator makes the first
     // `GeneratorNext` throw before anything runs, and `step` puts it behind `delegateTo` then.
     this.top = gen;
     this.resume(undefined, false, saved);
-    return this.promise;
   }
 
   /**
@@ -257,10 +316,23 @@ export class Greenlet<T = unknown> {
     }
     if (this.top === null) return this.finish(exit, true); // not started yet
     if (this.parked) {
-      this.epoch++;
       this.parked = false;
+      if (this.waitingOn !== null) this.waitingOn = null;
+      else this.epoch++; // its promise may still settle: ignored
     }
     this.step(exit, true);
+  }
+
+  /**
+   * Resumes the greenlet with `value` if it is parked on `owner` (`parkOn`), and runs it to its
+   * next wait; true then. False if it waits elsewhere or is not waiting at all (it left that park:
+   * cancelled, or its untransformed caller could not wait): the owner keeps `value` for later.
+   */
+  wake(owner: object, value: unknown): boolean {
+    if (!this.parked || this.waitingOn !== owner) return false;
+    this.waitingOn = null;
+    this.step(value, false);
+    return true;
   }
 
   /** Tells `observer` when this greenlet ends (one observer at a time; for integrations). */
@@ -317,7 +389,7 @@ export class Greenlet<T = unknown> {
   private resume(value: unknown, isThrow: boolean, saved: Greenlet<any> | null): void {
     this.running = true;
     this.parked = false;
-    let wait: Promise<unknown> | undefined;
+    let wait: Wait | undefined;
     try {
       const below = this.below;
       wait =
@@ -351,7 +423,7 @@ export class Greenlet<T = unknown> {
   }
 
   /** Runs `this.top` (no records below it) to its next wait; `undefined` once finished. */
-  private runDelegating(value: unknown, isThrow: boolean): Promise<unknown> | undefined {
+  private runDelegating(value: unknown, isThrow: boolean): Wait | undefined {
     const top = this.top!;
     for (;;) {
       const r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
@@ -364,10 +436,12 @@ export class Greenlet<T = unknown> {
       }
       const mark = yieldMark;
       yieldMark = 0;
-      let wait: Promise<unknown> | undefined;
+      let wait: Wait | undefined;
       if (mark !== RECORD) {
         if (value instanceof Promise) {
           wait = value; // the one check on an unmarked suspension
+        } else if (value === PARKED) {
+          wait = PARKED;
         } else {
           const next = classifyYield(value);
           if (next === undefined) continue;
@@ -397,7 +471,7 @@ export class Greenlet<T = unknown> {
    * Runs the frames `this.top` and `this.below` to the next wait; `undefined` once finished.
    * `top` and `below` live in locals (`this.top` is written back only when it parks).
    */
-  private runRecords(value: unknown, isThrow: boolean): Promise<unknown> | undefined {
+  private runRecords(value: unknown, isThrow: boolean): Wait | undefined {
     let top = this.top!;
     let below = this.below!;
     for (;;) {
@@ -444,10 +518,12 @@ export class Greenlet<T = unknown> {
       }
       const mark = yieldMark;
       yieldMark = 0;
-      let wait: Promise<unknown> | undefined;
+      let wait: Wait | undefined;
       if (mark !== RECORD) {
         if (value instanceof Promise) {
           wait = value;
+        } else if (value === PARKED) {
+          wait = PARKED;
         } else {
           const next = classifyYield(value);
           if (next === undefined) continue;
@@ -491,17 +567,26 @@ export class Greenlet<T = unknown> {
    * A cancel that arrived while the greenlet ran (see `cancel`) takes the place of the wait the
    * frame just asked for: the wait is abandoned, and the exit is thrown at the frame instead.
    */
-  private takePendingExit(wait: Promise<unknown>): GreenletExit | null {
+  private takePendingExit(wait: Wait): GreenletExit | null {
     const exit = this.pendingExit;
     if (exit !== null) {
       this.pendingExit = null;
-      abandon(wait); // its rejection must not surface as unhandled
+      if (wait === PARKED)
+        parkingOn = null; // the owner's `wake` will find it gone
+      else abandon(wait); // its rejection must not surface as unhandled
     }
     return exit;
   }
 
-  private park(p: Promise<unknown>): void {
+  private park(p: Wait): void {
     this.parked = true;
+    if (p === PARKED) {
+      this.waitingOn = parkingOn;
+      parkingOn = null;
+      // the token yielded again, not returned by `parkOn`: nothing could ever wake it
+      if (this.waitingOn === null) this.step(new Error('ts-greenlet: PARKED was yielded without parkOn'), true);
+      return;
+    }
     try {
       this.subscribe(p);
     } catch (error) {
@@ -544,6 +629,7 @@ export class Greenlet<T = unknown> {
   private finish(value: unknown, isError: boolean): void {
     this.dead = true;
     this.parked = false;
+    this.waitingOn = null;
     this.top = null;
     this.below = null;
     this.fn = null;
@@ -552,16 +638,28 @@ export class Greenlet<T = unknown> {
     this.observer = null;
     if (observer !== null && observer.greenletFinished(this, value, isError) && isError) {
       this.forgetUnwound();
-      this.resolve(undefined as T);
-      return;
+      return this.settle(undefined, false);
     }
     if (isError) {
       appendCallChain(value, this.unwound ?? [], this.name);
-      this.reject(value);
+      this.settle(value, true);
     } else {
-      this.resolve((this.boxThenable && isThenable(value) ? new Returned(value) : value) as T);
+      this.settle(this.boxThenable && isThenable(value) ? new Returned(value) : value, false);
     }
     this.forgetUnwound();
+  }
+
+  /** Settles the promise if it was asked for, else keeps the outcome for when it is. */
+  private settle(value: unknown, isError: boolean): void {
+    const { resolve, reject } = this;
+    if (resolve === null) {
+      this.result = value;
+      this.failed = isError;
+      return;
+    }
+    this.resolve = this.reject = null;
+    if (isError) reject!(value);
+    else resolve(value as T);
   }
 }
 
