@@ -9,13 +9,16 @@
  * ```
  *
  * Both return a plain value when they need not wait (a message already queued; a frame that fits
- * under the high-water mark), which resumes the greenlet at once: a promise is made only for a
- * real wait. The socket's listeners are shared functions that find the connection through a
- * symbol, so an idle connection holds no closures of its own.
+ * under the high-water mark), which resumes the greenlet at once. A `recv()` that waits parks the
+ * greenlet on the connection (`parkOn`): the socket's `message` or `close` event wakes it, with no
+ * promise, reaction or closure in between; only a `send()` over the mark makes a promise. The
+ * socket's listeners are shared functions that find the connection through a symbol, so an idle
+ * connection holds no closures of its own.
  */
 import type { WebSocket } from 'ws';
 import { ws } from './ws-peer';
 import { synchronize, type Synchronized } from '../synchronize';
+import { getcurrent, parkOn, scopeErrorFor, type Greenlet } from '../greenlet';
 import { ABNORMAL_CLOSURE, protocolErrorCode, WebSocketClosed } from './closed';
 
 /** A received message: `string` for a text frame, `Buffer` for a binary one. */
@@ -25,9 +28,12 @@ export type Sendable = string | Uint8Array;
 
 const CONNECTION = Symbol('ts-greenlet.websocket.connection');
 
-/** Told once when the socket has closed (the `Session` that runs the handler). */
+/** The `Session` that runs the handler. */
 export interface ConnectionOwner {
+  /** Told once, when the socket has closed. */
   connectionClosed(conn: SyncWebSocket): void;
+  /** Wakes `reader`, parked in `conn.recv()`, with `message`; false if it no longer waits there. */
+  wakeReader(reader: Greenlet<any>, conn: SyncWebSocket, message: Message | null): boolean;
 }
 
 export class SyncWebSocket {
@@ -44,8 +50,8 @@ export class SyncWebSocket {
   private queue: Message[] | null = null;
   /** Their size in bytes, roughly (a string counts its length): it decides when reading pauses. */
   private queuedBytes = 0;
-  /** The `recv()` waiting for a message, if any. */
-  private reader: ((message: Message | null) => void) | null = null;
+  /** The greenlet parked in `recv()`, if any (it may have left since: `wakeReader` tells). */
+  private reader: Greenlet<any> | null = null;
   /** The `send()` waiting for its frame to be written, if any: rejected when the socket closes. */
   private writer: ((error: Error) => void) | null = null;
   private ended = false;
@@ -112,9 +118,8 @@ export class SyncWebSocket {
   // The synchronized functions and the socket's listeners: one of each for every connection,
   // inside the class body so they may read its private fields.
   static {
-    (this.prototype as any).recv = synchronize(function recv(
-      this: SyncWebSocket,
-    ): Promise<Message | null> | Message | null {
+    // a message, null, or the park token (`parkOn`) that the trampoline takes for a wait
+    (this.prototype as any).recv = synchronize(function recv(this: SyncWebSocket): unknown {
       const queue = this.queue;
       if (queue !== null && queue.length > 0) {
         const message = queue.shift()!;
@@ -124,9 +129,10 @@ export class SyncWebSocket {
         return message;
       }
       if (this.ended) return null;
-      return new Promise((resolve) => {
-        this.reader = resolve;
-      });
+      const g = getcurrent();
+      if (g === null) throw scopeErrorFor('recv'); // its untransformed caller outside any greenlet
+      this.reader = g;
+      return parkOn(this);
     });
     (this.prototype as any).send = synchronize(function send(
       this: SyncWebSocket,
@@ -165,7 +171,7 @@ export class SyncWebSocket {
     const reader = self.reader;
     if (reader !== null) {
       self.reader = null;
-      return reader(message);
+      if (self.owner!.wakeReader(reader, self, message)) return;
     }
     (self.queue ??= []).push(message);
     self.queuedBytes += data.length;
@@ -184,9 +190,9 @@ export class SyncWebSocket {
     const { reader, writer } = self;
     self.reader = null;
     self.writer = null;
-    reader?.(null);
+    self.owner!.connectionClosed(self);
     writer?.(new WebSocketClosed(code, self.closeReason));
-    self.owner?.connectionClosed(self);
+    if (reader !== null) self.owner!.wakeReader(reader, self, null);
   }
 
   // Protocol errors (a bad frame, a message over maxPayload): ws closes the connection with the

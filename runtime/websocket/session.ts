@@ -6,17 +6,23 @@
  * `error` event (as Koa reports a handler's error); `GreenletExit` (`server.close()`) or an
  * uncaught `WebSocketClosed` (the peer left), quietly. The session observes the greenlet's end
  * itself (`FinishObserver`): no promise reaction, no closure per connection.
+ *
+ * The session is an `AsyncResource` made in the upgrade's async context: the greenlet is woken
+ * from socket events (`wakeReader`) and cancelled from `server.close()` in that context, so
+ * AsyncLocalStorage (Koa's `app.currentContext`) reads the same across waits as when a promise
+ * resumed it, and the session costs no separate object for it.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type Koa from 'koa';
 import type { Context } from 'koa';
 import { GreenletExit } from '../errors';
 import { Greenlet, type FinishObserver } from '../greenlet';
 import { INTERNAL_ERROR, NORMAL_CLOSURE, GOING_AWAY, WebSocketClosed } from './closed';
-import type { ConnectionOwner, SyncWebSocket } from './connection';
+import type { ConnectionOwner, Message, SyncWebSocket } from './connection';
 import type { Heartbeat } from './heartbeat';
 import type { Hub, Shutdownable } from './hub';
 
-export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
+export class Session extends AsyncResource implements FinishObserver, ConnectionOwner, Shutdownable {
   private greenlet: Greenlet<unknown> | null = null;
   private socketClosed = false;
   private readonly app: Koa;
@@ -33,6 +39,7 @@ export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
     private readonly hub: Hub,
     private readonly heartbeat: Heartbeat | null,
   ) {
+    super('ts-greenlet.websocket', { requireManualDestroy: true });
     this.app = ctx.app;
     this.ctx = new WeakRef(ctx);
     conn.owner = this;
@@ -45,7 +52,11 @@ export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
     const g = new Greenlet(handler, { name });
     this.greenlet = g;
     g.observeFinish(this);
-    void g.start(undefined, [this.conn, ctx]);
+    g.run(undefined, [this.conn, ctx]); // no promise: `greenletFinished` hears how it ended
+  }
+
+  wakeReader(reader: Greenlet<any>, conn: SyncWebSocket, message: Message | null): boolean {
+    return this.runInAsyncScope(reader.wake, reader, conn, message);
   }
 
   greenletFinished(g: Greenlet<unknown>, value: unknown, isError: boolean): boolean {
@@ -72,10 +83,14 @@ export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
   /** `server.close()`: the peer gets `code`, the handler `GreenletExit` at its suspension point. */
   shutdown(code: number, reason: string): void {
     this.conn.closeIfOpen(code, reason);
-    this.greenlet?.cancel(reason);
+    const g = this.greenlet;
+    if (g !== null) this.runInAsyncScope(g.cancel, g, reason);
   }
 
   private endIfDone(): void {
-    if (this.socketClosed && this.greenlet === null) this.hub.sessions.delete(this);
+    if (this.socketClosed && this.greenlet === null) {
+      this.hub.sessions.delete(this);
+      this.emitDestroy();
+    }
   }
 }
