@@ -102,12 +102,18 @@ export function takeRecordMark(): boolean {
  */
 export function resumeInline(value: unknown): unknown {
   if (value !== REJECTED) return value;
-  const g = current!;
-  const error = g.rejection;
-  g.rejection = undefined;
+  const error = inlineRejection;
+  inlineRejection = undefined;
   noteSuspendedFrames(error);
   throw error;
 }
+
+/**
+ * The error `resumeInline` throws: set just before a frame is resumed with `REJECTED`, which it
+ * reads first thing, so one slot serves every greenlet (a rejection is rare: the write barrier
+ * that a module-level store costs does not matter here, as it would for every wait).
+ */
+var inlineRejection: unknown = undefined;
 
 /**
  * Called where an error arrives in (or starts from) a frame that may be delegated to with
@@ -146,6 +152,50 @@ type Frame = Generator<unknown, unknown, unknown>;
 /** What a greenlet parks on: a promise, or `PARKED` (an owner will `wake` it). */
 type Wait = Promise<unknown> | typeof PARKED;
 
+// A greenlet's `state` bits: one field where seven booleans took seven (8 bytes each, for every
+// suspended greenlet: a WebSocket connection keeps one for its life).
+const DEAD = 1;
+const RUNNING = 2;
+/** Waiting: on a promise, or on an owner (`waitingOn`). */
+const WAITING = 4;
+/** The wait is an inline one: its rejection comes back through `resumeInline`. */
+const WAITING_INLINE = 8;
+/** This resume's `yield*` frames are in `unwound` already (the record's own name among them). */
+const NOTED = 16;
+/** An error is being unwound: `more.unwound` holds its call chain so far. */
+const UNWINDING = 32;
+/** A cancel arrived while it ran (see `cancel`): `more.pendingExit`. */
+const EXIT_PENDING = 64;
+/** Set by `callInGreenlet`: a returned thenable settles the promise boxed (`Returned`). */
+const BOX_THENABLE = 128;
+/** It has ended and `result` holds how; with `FAILED`, an error. */
+const SETTLED = 256;
+const FAILED = 512;
+
+/**
+ * What only some greenlets need, made on first use: one that parks on a promise, is asked for
+ * its promise while it runs, unwinds an error, is cancelled while running, or has a signal. A
+ * greenlet parked on an owner (a WebSocket's `recv()`) that nobody awaits has none.
+ */
+class More<T> {
+  /** The promise's resolving functions while it is pending. */
+  resolve: ((value: T) => void) | null = null;
+  reject: ((error: unknown) => void) | null = null;
+  /** What promise waits subscribe with, made on the first. */
+  onFulfilled: ((value: unknown) => void) | null = null;
+  onRejected: ((error: unknown) => void) | null = null;
+  /** Bumped when a parked promise is abandoned (cancel), so its late settlement is ignored. */
+  epoch = 0;
+  /** A cancel that arrived while the greenlet was running but not current (see `cancel`). */
+  pendingExit: GreenletExit | null = null;
+  /**
+   * The error being unwound's logical call chain so far, innermost first: the `yield*` frames of
+   * each segment (`noteFrames`) and the names of records that had none noted.
+   */
+  unwound: string[] | null = null;
+  removeAbortListener: (() => void) | null = null;
+}
+
 /**
  * Told when a greenlet ends, before its promise settles (integrations only: one object serves
  * many greenlets, so watching one costs no promise, reaction or closure of its own). Returning
@@ -163,73 +213,54 @@ export class Greenlet<T = unknown> {
    * `fn.name` goes through V8's API getter (~200 instructions a spawn, most spawns never ask).
    */
   private nameOrFn: string | Function;
-  /** The promise, once asked for (`promise`): an integration that observes the end makes none. */
-  private promiseOrNull: Promise<T> | null = null;
-  /** True once the greenlet has returned or thrown. */
-  dead = false;
-
+  /** `DEAD`, `RUNNING`, `WAITING`, ... */
+  private state = 0;
   /** The running frame; `null` before start and once dead. Kept out of `below` so a greenlet
    * that only uses `yield*` never allocates an array (less heap per suspended greenlet). */
   private top: Frame | null = null;
   /** Frames under `top` (explicit call records), innermost last; made on the first record. */
   private below: Frame[] | null = null;
-  /** The promise's resolving functions while it is pending. */
-  private resolve: ((value: T) => void) | null = null;
-  private reject: ((error: unknown) => void) | null = null;
-  /** How it ended (the value, or the error if `failed`), kept for a promise asked for later. */
-  private result: unknown = UNSETTLED;
-  private failed = false;
-  /** Bumped when a parked promise is abandoned (cancel), so its late settlement is ignored. */
-  private epoch = 0;
-  private parked = false;
-  private running = false;
-  /** A cancel that arrived while this greenlet was running but not current (see `cancel`). */
-  private pendingExit: GreenletExit | null = null;
-  /**
-   * The error being unwound's logical call chain so far, innermost first: the `yield*` frames of
-   * each segment (`noteFrames`) and the names of records that had none noted.
-   */
-  private unwound: string[] | null = null;
-  /** This resume's `yield*` frames are in `unwound` already (the record's own name among them). */
-  private noted = false;
   /** The owner it is parked on without a promise (`parkOn`), while it is. */
   private waitingOn: object | null = null;
-  /** The parked wait is an inline one: its rejection comes back through `resumeInline`. */
-  private parkedInline = false;
-  /** @internal The rejection `resumeInline` throws. */
-  rejection: unknown = undefined;
-  /**
-   * What the first park subscribes with, made then: a greenlet that never waits (a coloured call
-   * from an `async` function that does not suspend, through `callInGreenlet`) makes no closures.
-   */
-  private onFulfilled: ((value: unknown) => void) | null = null;
-  private onRejected: ((error: unknown) => void) | null = null;
-  private removeAbortListener: (() => void) | null = null;
-  /**
-   * @internal Set by `callInGreenlet`: a returned thenable settles the promise boxed (`Returned`),
-   * so the async caller's `await` gets it as it is, as it would get an async twin's value.
-   */
-  boxThenable = false;
+  /** The function to run until it starts; `UNSETTLED` while it runs; then how it ended (`SETTLED`). */
+  private result: unknown;
+  /** The promise, once asked for (`promise`): an integration that observes the end makes none. */
+  private promiseOrNull: Promise<T> | null = null;
   private observer: FinishObserver | null = null;
+  private extra: More<T> | null = null;
 
   /**
    * Makes a greenlet for `fn` without starting it; `spawnGreenlet` is the usual way in.
    * `fn` may be a coloured function (its twin runs), a generator function, or a plain function.
    */
-  constructor(
-    private fn: Function | null,
-    options?: GreenletOptions,
-  ) {
+  constructor(fn: Function | null, options?: GreenletOptions) {
     this.parent = current;
     this.nameOrFn = options?.name ?? fn!;
+    this.result = fn;
     const signal = options?.signal;
     if (signal?.aborted) {
       this.finish(new GreenletExit(signal.reason), true);
     } else if (signal) {
       const onAbort = () => this.cancel(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+      this.more().removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** True once the greenlet has returned or thrown. */
+  get dead(): boolean {
+    return (this.state & DEAD) !== 0;
+  }
+
+  /**
+   * @internal Set by `callInGreenlet`: a returned thenable settles the promise boxed (`Returned`),
+   * so the async caller's `await` gets it as it is, as it would get an async twin's value.
+   */
+  get boxThenable(): boolean {
+    return (this.state & BOX_THENABLE) !== 0;
+  }
+  set boxThenable(on: boolean) {
+    this.state = on ? this.state | BOX_THENABLE : this.state & ~BOX_THENABLE;
   }
 
   /** Shown in call chains and `toString()`: the name given at spawn, or the function's. */
@@ -245,17 +276,18 @@ export class Greenlet<T = unknown> {
   get promise(): Promise<T> {
     let p = this.promiseOrNull;
     if (p !== null) return p;
-    if (this.result === UNSETTLED) {
-      // running, waiting, or finishing (a `FinishObserver` may ask): settled by `settle`
+    if ((this.state & SETTLED) === 0) {
+      // not started, running, waiting, or finishing (a `FinishObserver` may ask): see `settle`
+      const more = this.more();
       p = new Promise<T>((resolve, reject) => {
-        this.resolve = resolve;
-        this.reject = reject;
+        more.resolve = resolve;
+        more.reject = reject;
       });
     } else {
       const result = this.result;
       this.result = undefined;
       // as `resolve(result)` would have settled it: a native promise is adopted, not returned
-      if (this.failed) p = Promise.reject(result);
+      if ((this.state & FAILED) !== 0) p = Promise.reject(result);
       else p = result instanceof Promise ? new Promise<T>((resolve) => resolve(result)) : Promise.resolve(result as T);
     }
     return (this.promiseOrNull = p);
@@ -272,12 +304,12 @@ export class Greenlet<T = unknown> {
    * none is made unless asked for, so the observer alone hears of an error.
    */
   run(thisArg: unknown, args: readonly unknown[]): void {
-    if (this.dead) return; // cancelled (or its signal aborted) before it started
-    const fn = this.fn;
-    if (fn === null) throw new Error(`greenlet ${this.name} was already started`);
-    this.fn = null; // not kept alive by a suspended greenlet
+    if ((this.state & DEAD) !== 0) return; // cancelled (or its signal aborted) before it started
+    const fn = this.result;
+    if (fn === UNSETTLED) throw new Error(`greenlet ${this.name} was already started`);
+    this.result = UNSETTLED; // `fn` is not kept alive by a suspended greenlet
     const twin = (fn as any)[TWIN] ?? (isGeneratorFunction(fn) ? fn : null);
-    if (twin === null) return this.runPlainFunction(fn, thisArg, args);
+    if (twin === null) return this.runPlainFunction(fn as Function, thisArg, args);
     let gen: Frame;
     // `current` is this greenlet from here through its first run (`resume`): one store of a
     // young greenlet into the module's old context, a write barrier (~50 instructions), not two.
@@ -307,18 +339,22 @@ export class Greenlet<T = unknown> {
    * A dead greenlet ignores it.
    */
   cancel(reason?: unknown): void {
-    if (this.dead) return;
+    const state = this.state;
+    if ((state & DEAD) !== 0) return;
     const exit = new GreenletExit(reason);
-    if (this.running) {
+    if ((state & RUNNING) !== 0) {
       if (current === this) throw exit;
-      this.pendingExit ??= exit;
+      if ((state & EXIT_PENDING) === 0) {
+        this.more().pendingExit = exit;
+        this.state = state | EXIT_PENDING;
+      }
       return;
     }
     if (this.top === null) return this.finish(exit, true); // not started yet
-    if (this.parked) {
-      this.parked = false;
+    if ((state & WAITING) !== 0) {
+      this.state = state & ~WAITING;
       if (this.waitingOn !== null) this.waitingOn = null;
-      else this.epoch++; // its promise may still settle: ignored
+      else this.more().epoch++; // its promise may still settle: ignored
     }
     this.step(exit, true);
   }
@@ -329,7 +365,7 @@ export class Greenlet<T = unknown> {
    * cancelled, or its untransformed caller could not wait): the owner keeps `value` for later.
    */
   wake(owner: object, value: unknown): boolean {
-    if (!this.parked || this.waitingOn !== owner) return false;
+    if ((this.state & WAITING) === 0 || this.waitingOn !== owner) return false;
     this.waitingOn = null;
     this.step(value, false);
     return true;
@@ -342,11 +378,12 @@ export class Greenlet<T = unknown> {
 
   /** @internal See `noteSuspendedFrames`. */
   noteFrames(below: Function): void {
-    if (this.noted) return;
-    this.noted = true;
+    if ((this.state & NOTED) !== 0) return;
+    this.state |= NOTED | UNWINDING;
     const frames = captureSuspendedFrames(below);
-    if (this.unwound === null) this.unwound = frames;
-    else for (const f of frames) this.unwound.push(f);
+    const more = this.more();
+    if (more.unwound === null) more.unwound = frames;
+    else for (const f of frames) more.unwound.push(f);
   }
 
   toString(): string {
@@ -356,15 +393,20 @@ export class Greenlet<T = unknown> {
   private runPlainFunction(fn: Function, thisArg: unknown, args: readonly unknown[]): void {
     const saved = current;
     current = this;
-    this.running = true;
+    this.state |= RUNNING;
     try {
       this.finish(fn.apply(thisArg, args), false);
     } catch (error) {
       this.finish(error, true);
     } finally {
-      this.running = false;
+      this.state &= ~RUNNING;
       current = saved;
     }
+  }
+
+  /** The parts only some greenlets need (`More`), made now if not yet. */
+  private more(): More<T> {
+    return (this.extra ??= new More<T>());
   }
 
   /**
@@ -387,8 +429,7 @@ export class Greenlet<T = unknown> {
 
   /** `step`, with `current` already this greenlet; `saved` is what it was before. */
   private resume(value: unknown, isThrow: boolean, saved: Greenlet<any> | null): void {
-    this.running = true;
-    this.parked = false;
+    this.state = (this.state | RUNNING) & ~WAITING;
     let wait: Wait | undefined;
     try {
       const below = this.below;
@@ -396,7 +437,7 @@ export class Greenlet<T = unknown> {
         below === null || below.length === 0 ? this.runDelegating(value, isThrow) : this.runRecords(value, isThrow);
     } catch (error) {
       if (
-        !this.dead &&
+        (this.state & DEAD) === 0 &&
         !isGeneratorObject(this.top) &&
         Object.prototype.toString.call(this.top) !== '[object Generator]'
       ) {
@@ -406,18 +447,18 @@ export class Greenlet<T = unknown> {
         return this.resume(value, isThrow, saved);
       }
       try {
-        if (this.dead) throw error; // not a frame's error: finishing itself threw
+        if ((this.state & DEAD) !== 0) throw error; // not a frame's error: finishing itself threw
         // The one frame `runDelegating` runs threw, and nothing is below it.
         this.noteUnwound(this.top!);
         this.finish(error, true);
       } finally {
-        this.running = false;
+        this.state &= ~RUNNING;
         current = saved;
       }
       return;
     }
     // Not a `finally`: restoring on the straight path costs ~7 instructions less per suspension.
-    this.running = false;
+    this.state &= ~RUNNING;
     current = saved;
     if (wait !== undefined) this.park(wait);
   }
@@ -428,7 +469,7 @@ export class Greenlet<T = unknown> {
     for (;;) {
       const r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
       isThrow = false;
-      if (this.unwound !== null) this.forgetUnwound(); // the frame caught it
+      if ((this.state & UNWINDING) !== 0) this.forgetUnwound(); // the frame caught it
       value = r.value;
       if (r.done) {
         this.finish(value, false);
@@ -462,7 +503,8 @@ export class Greenlet<T = unknown> {
         isThrow = true;
         continue;
       }
-      this.parkedInline = mark === INLINE_WAIT;
+      if (mark === INLINE_WAIT) this.state |= WAITING_INLINE;
+      else this.state &= ~WAITING_INLINE;
       return wait;
     }
   }
@@ -498,14 +540,14 @@ export class Greenlet<T = unknown> {
           isThrow = true;
         } else {
           // a marked record: its caller's `resumeInline` throws it, noting its `yield*` frames
-          this.rejection = error;
+          inlineRejection = error;
           value = REJECTED;
           isThrow = false;
         }
         continue;
       }
       isThrow = false;
-      if (this.unwound !== null) this.forgetUnwound(); // the frame caught it
+      if ((this.state & UNWINDING) !== 0) this.forgetUnwound(); // the frame caught it
       value = r.value;
       if (r.done) {
         if (below.length === 0) {
@@ -547,20 +589,25 @@ export class Greenlet<T = unknown> {
         continue;
       }
       this.top = top;
-      this.parkedInline = mark === INLINE_WAIT;
+      if (mark === INLINE_WAIT) this.state |= WAITING_INLINE;
+      else this.state &= ~WAITING_INLINE;
       return wait;
     }
   }
 
   /** An error leaves frame `f`: its name joins the call chain unless its frames were noted. */
   private noteUnwound(f: Frame): void {
-    if (this.noted) this.noted = false;
-    else (this.unwound ??= []).push(frameName(f));
+    if ((this.state & NOTED) !== 0) {
+      this.state &= ~NOTED;
+      return;
+    }
+    this.state |= UNWINDING;
+    (this.more().unwound ??= []).push(frameName(f));
   }
 
   private forgetUnwound(): void {
-    this.unwound = null;
-    this.noted = false;
+    this.state &= ~(UNWINDING | NOTED);
+    if (this.extra !== null) this.extra.unwound = null;
   }
 
   /**
@@ -568,18 +615,19 @@ export class Greenlet<T = unknown> {
    * frame just asked for: the wait is abandoned, and the exit is thrown at the frame instead.
    */
   private takePendingExit(wait: Wait): GreenletExit | null {
-    const exit = this.pendingExit;
-    if (exit !== null) {
-      this.pendingExit = null;
-      if (wait === PARKED)
-        parkingOn = null; // the owner's `wake` will find it gone
-      else abandon(wait); // its rejection must not surface as unhandled
-    }
+    if ((this.state & EXIT_PENDING) === 0) return null;
+    this.state &= ~EXIT_PENDING;
+    const more = this.extra!;
+    const exit = more.pendingExit;
+    more.pendingExit = null;
+    if (wait === PARKED)
+      parkingOn = null; // the owner's `wake` will find it gone
+    else abandon(wait); // its rejection must not surface as unhandled
     return exit;
   }
 
   private park(p: Wait): void {
-    this.parked = true;
+    this.state |= WAITING;
     if (p === PARKED) {
       this.waitingOn = parkingOn;
       parkingOn = null;
@@ -596,44 +644,44 @@ export class Greenlet<T = unknown> {
   }
 
   private subscribe(p: Promise<unknown>): void {
-    if (this.epoch === 0) {
-      if (this.onFulfilled === null) {
-        this.onFulfilled = (value: unknown) => {
-          if (this.epoch === 0) this.step(value, false);
+    const more = this.more();
+    if (more.epoch === 0) {
+      if (more.onFulfilled === null) {
+        more.onFulfilled = (value: unknown) => {
+          if (more.epoch === 0) this.step(value, false);
         };
-        this.onRejected = (error: unknown) => {
-          if (this.epoch === 0) this.resumeRejected(error);
+        more.onRejected = (error: unknown) => {
+          if (more.epoch === 0) this.resumeRejected(error);
         };
       }
-      p.then(this.onFulfilled, this.onRejected);
+      p.then(more.onFulfilled, more.onRejected);
     } else {
       // After a cancel abandoned a promise, tell this park's settlement from the stale one.
-      const epoch = this.epoch;
+      const epoch = more.epoch;
       p.then(
         (v) => {
-          if (this.epoch === epoch) this.step(v, false);
+          if (more.epoch === epoch) this.step(v, false);
         },
         (e) => {
-          if (this.epoch === epoch) this.resumeRejected(e);
+          if (more.epoch === epoch) this.resumeRejected(e);
         },
       );
     }
   }
 
   private resumeRejected(error: unknown): void {
-    if (!this.parkedInline) return this.step(error, true);
-    this.rejection = error;
+    if ((this.state & WAITING_INLINE) === 0) return this.step(error, true);
+    inlineRejection = error;
     this.step(REJECTED, false);
   }
 
   private finish(value: unknown, isError: boolean): void {
-    this.dead = true;
-    this.parked = false;
+    this.state = (this.state | DEAD) & ~WAITING;
     this.waitingOn = null;
     this.top = null;
     this.below = null;
-    this.fn = null;
-    this.removeAbortListener?.();
+    this.result = undefined; // the function, if it never started
+    this.extra?.removeAbortListener?.();
     const observer = this.observer;
     this.observer = null;
     if (observer !== null && observer.greenletFinished(this, value, isError) && isError) {
@@ -641,24 +689,26 @@ export class Greenlet<T = unknown> {
       return this.settle(undefined, false);
     }
     if (isError) {
-      appendCallChain(value, this.unwound ?? [], this.name);
+      appendCallChain(value, this.extra?.unwound ?? [], this.name);
       this.settle(value, true);
     } else {
-      this.settle(this.boxThenable && isThenable(value) ? new Returned(value) : value, false);
+      this.settle((this.state & BOX_THENABLE) !== 0 && isThenable(value) ? new Returned(value) : value, false);
     }
     this.forgetUnwound();
   }
 
   /** Settles the promise if it was asked for, else keeps the outcome for when it is. */
   private settle(value: unknown, isError: boolean): void {
-    const { resolve, reject } = this;
+    this.state |= isError ? SETTLED | FAILED : SETTLED;
+    const more = this.extra;
+    const resolve = more?.resolve ?? null;
     if (resolve === null) {
       this.result = value;
-      this.failed = isError;
       return;
     }
-    this.resolve = this.reject = null;
-    if (isError) reject!(value);
+    const reject = more!.reject!;
+    more!.resolve = more!.reject = null;
+    if (isError) reject(value);
     else resolve(value as T);
   }
 }
