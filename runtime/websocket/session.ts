@@ -13,19 +13,15 @@
  * resumed it, and the session costs no separate object for it.
  */
 import { AsyncResource } from 'node:async_hooks';
-import type Koa from 'koa';
 import type { Context } from 'koa';
 import { GreenletExit } from '../errors';
 import { Greenlet, type FinishObserver } from '../greenlet';
 import { INTERNAL_ERROR, NORMAL_CLOSURE, GOING_AWAY, WebSocketClosed } from './closed';
 import type { ConnectionOwner, Message, SyncWebSocket } from './connection';
-import type { Heartbeat } from './heartbeat';
 import type { Hub, Shutdownable } from './hub';
 
 export class Session extends AsyncResource implements FinishObserver, ConnectionOwner, Shutdownable {
   private greenlet: Greenlet<unknown> | null = null;
-  private socketClosed = false;
-  private readonly app: Koa;
   /**
    * The upgrade's context, weakly: a handler that does not use `ctx` lets it go, and with it the
    * request, its response and their headers (~3 KB a connection, see bench/RESULTS.md). An error
@@ -37,14 +33,11 @@ export class Session extends AsyncResource implements FinishObserver, Connection
     private readonly conn: SyncWebSocket,
     ctx: Context,
     private readonly hub: Hub,
-    private readonly heartbeat: Heartbeat | null,
   ) {
     super('ts-greenlet.websocket', { requireManualDestroy: true });
-    this.app = ctx.app;
     this.ctx = new WeakRef(ctx);
     conn.owner = this;
     hub.sessions.add(this);
-    heartbeat?.add(conn);
   }
 
   /** Runs `handler(ws, ctx)` (or the view's loop) as a greenlet, synchronously to its first wait. */
@@ -65,7 +58,7 @@ export class Session extends AsyncResource implements FinishObserver, Connection
     this.conn.closeIfOpen(!isError ? NORMAL_CLOSURE : quiet ? GOING_AWAY : INTERNAL_ERROR);
     this.conn.release();
     if (!quiet) {
-      const { app } = this;
+      const { app } = this.hub; // the app the upgrade went through: `ctx.app`
       const ctx = this.ctx.deref();
       // reported once the promise rejects, with the greenlet's call chain appended to the error
       g.promise.catch((error) => app.emit('error', error, ctx));
@@ -75,8 +68,6 @@ export class Session extends AsyncResource implements FinishObserver, Connection
   }
 
   connectionClosed(): void {
-    this.socketClosed = true;
-    this.heartbeat?.remove(this.conn);
     this.endIfDone();
   }
 
@@ -88,7 +79,7 @@ export class Session extends AsyncResource implements FinishObserver, Connection
   }
 
   private endIfDone(): void {
-    if (this.socketClosed && this.greenlet === null) {
+    if (this.conn.ended && this.greenlet === null) {
       this.hub.sessions.delete(this);
       this.emitDestroy();
     }

@@ -51,7 +51,7 @@ export function takeSocket(req: IncomingMessage, upgrade: PendingUpgrade): void 
  * the app's middleware now: middleware added later does not see upgrades.
  */
 export function attachWebSockets<S extends Server>(server: S, app: Koa<any, any>): S {
-  const hub = hubFor(server);
+  const hub = hubFor(server, app);
   const handle = app.callback();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroy); // Node leaves an upgraded socket without an error listener
