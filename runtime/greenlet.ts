@@ -146,6 +146,12 @@ export interface GreenletOptions {
   signal?: AbortSignal;
   /** Shown in call chains and `toString()`; defaults to the function's name. */
   name?: string;
+  /**
+   * For integrations: told when the greenlet ends (`observeFinish`), in place of its promise,
+   * which is then made only if asked for (`run` starts it without), so a greenlet nobody awaits
+   * costs no promise.
+   */
+  observer?: FinishObserver;
 }
 
 type Frame = Generator<unknown, unknown, unknown>;
@@ -173,14 +179,11 @@ const SETTLED = 256;
 const FAILED = 512;
 
 /**
- * What only some greenlets need, made on first use: one that parks on a promise, is asked for
- * its promise while it runs, unwinds an error, is cancelled while running, or has a signal. A
- * greenlet parked on an owner (a WebSocket's `recv()`) that nobody awaits has none.
+ * What only some greenlets need, made on first use: one that parks on a promise, unwinds an
+ * error, is cancelled while running, or has a signal. A greenlet parked on an owner (a
+ * WebSocket's `recv()`) has none.
  */
-class More<T> {
-  /** The promise's resolving functions while it is pending. */
-  resolve: ((value: T) => void) | null = null;
-  reject: ((error: unknown) => void) | null = null;
+class More {
   /** What promise waits subscribe with, made on the first. */
   onFulfilled: ((value: unknown) => void) | null = null;
   onRejected: ((error: unknown) => void) | null = null;
@@ -224,10 +227,13 @@ export class Greenlet<T = unknown> {
   private waitingOn: object | null = null;
   /** The function to run until it starts; `UNSETTLED` while it runs; then how it ended (`SETTLED`). */
   private result: unknown;
-  /** The promise, once asked for (`promise`): an integration that observes the end makes none. */
+  /** The promise, made at once unless an observer is given (then when asked for: `promise`). */
   private promiseOrNull: Promise<T> | null = null;
-  private observer: FinishObserver | null = null;
-  private extra: More<T> | null = null;
+  /** The promise's resolving functions while it is pending. */
+  private resolve: ((value: T) => void) | null = null;
+  private reject: ((error: unknown) => void) | null = null;
+  private observer: FinishObserver | null;
+  private extra: More | null = null;
 
   /**
    * Makes a greenlet for `fn` without starting it; `spawnGreenlet` is the usual way in.
@@ -237,14 +243,12 @@ export class Greenlet<T = unknown> {
     this.parent = current;
     this.nameOrFn = options?.name ?? fn!;
     this.result = fn;
+    this.observer = options?.observer ?? null;
+    // Made here, not when asked for: the promise's first use is `start`'s return, and making it
+    // there, after the run, took ~100 more instructions a spawn (callgrind, `npm run bench`).
+    if (this.observer === null) this.promiseOrNull = this.pending();
     const signal = options?.signal;
-    if (signal?.aborted) {
-      this.finish(new GreenletExit(signal.reason), true);
-    } else if (signal) {
-      const onAbort = () => this.cancel(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.more().removeAbortListener = () => signal.removeEventListener('abort', onAbort);
-    }
+    if (signal !== undefined) this.cancelOnAbort(signal);
   }
 
   /** True once the greenlet has returned or thrown. */
@@ -276,20 +280,8 @@ export class Greenlet<T = unknown> {
   get promise(): Promise<T> {
     let p = this.promiseOrNull;
     if (p !== null) return p;
-    if ((this.state & SETTLED) === 0) {
-      // not started, running, waiting, or finishing (a `FinishObserver` may ask): see `settle`
-      const more = this.more();
-      p = new Promise<T>((resolve, reject) => {
-        more.resolve = resolve;
-        more.reject = reject;
-      });
-    } else {
-      const result = this.result;
-      this.result = undefined;
-      // as `resolve(result)` would have settled it: a native promise is adopted, not returned
-      if ((this.state & FAILED) !== 0) p = Promise.reject(result);
-      else p = result instanceof Promise ? new Promise<T>((resolve) => resolve(result)) : Promise.resolve(result as T);
-    }
+    // not started, running, waiting, or finishing (the observer may ask): `settle` settles it
+    p = (this.state & SETTLED) === 0 ? this.pending() : this.settled();
     return (this.promiseOrNull = p);
   }
 
@@ -354,7 +346,7 @@ export class Greenlet<T = unknown> {
     if ((state & WAITING) !== 0) {
       this.state = state & ~WAITING;
       if (this.waitingOn !== null) this.waitingOn = null;
-      else this.more().epoch++; // its promise may still settle: ignored
+      else this.abandonPromiseWait();
     }
     this.step(exit, true);
   }
@@ -405,8 +397,35 @@ export class Greenlet<T = unknown> {
   }
 
   /** The parts only some greenlets need (`More`), made now if not yet. */
-  private more(): More<T> {
-    return (this.extra ??= new More<T>());
+  private more(): More {
+    return (this.extra ??= new More());
+  }
+
+  // Closures that capture a local live in small methods of their own: a function with one
+  // allocates a context on every call, taken or not (~60 instructions a wait, callgrind).
+
+  private cancelOnAbort(signal: AbortSignal): void {
+    if (signal.aborted) return this.finish(new GreenletExit(signal.reason), true);
+    const onAbort = () => this.cancel(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.more().removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  /** The promise of a greenlet that has ended, as `settle` would have settled it. */
+  private settled(): Promise<T> {
+    const result = this.result;
+    this.result = undefined;
+    if ((this.state & FAILED) !== 0) return Promise.reject(result);
+    // a native promise is adopted, as `resolve(result)` adopts it, not returned as it is
+    return result instanceof Promise ? new Promise<T>((resolve) => resolve(result)) : Promise.resolve(result as T);
+  }
+
+  /** A new promise that `settle` settles. */
+  private pending(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
   }
 
   /**
@@ -643,20 +662,36 @@ export class Greenlet<T = unknown> {
     }
   }
 
+  /** Its closures are made in `subscribeFirst` (see `cancelOnAbort`). */
   private subscribe(p: Promise<unknown>): void {
+    const more = this.extra;
+    if (more !== null && more.onFulfilled !== null) p.then(more.onFulfilled, more.onRejected);
+    else this.subscribeFirst(p);
+  }
+
+  /**
+   * A cancel leaves the promise it waited on: its late settlement must be ignored, so the shared
+   * closures go, and every later wait subscribes with its own (`epoch` tells them apart).
+   */
+  private abandonPromiseWait(): void {
+    const more = this.more();
+    more.epoch++;
+    more.onFulfilled = more.onRejected = null;
+  }
+
+  /** The first promise wait makes its closures; one after a cancel abandoned a wait, its own. */
+  private subscribeFirst(p: Promise<unknown>): void {
     const more = this.more();
     if (more.epoch === 0) {
-      if (more.onFulfilled === null) {
-        more.onFulfilled = (value: unknown) => {
-          if (more.epoch === 0) this.step(value, false);
-        };
-        more.onRejected = (error: unknown) => {
-          if (more.epoch === 0) this.resumeRejected(error);
-        };
-      }
+      more.onFulfilled = (value: unknown) => {
+        if (more.epoch === 0) this.step(value, false);
+      };
+      more.onRejected = (error: unknown) => {
+        if (more.epoch === 0) this.resumeRejected(error);
+      };
       p.then(more.onFulfilled, more.onRejected);
     } else {
-      // After a cancel abandoned a promise, tell this park's settlement from the stale one.
+      // Tell this park's settlement from the stale one's.
       const epoch = more.epoch;
       p.then(
         (v) => {
@@ -697,18 +732,19 @@ export class Greenlet<T = unknown> {
     this.forgetUnwound();
   }
 
-  /** Settles the promise if it was asked for, else keeps the outcome for when it is. */
+  /**
+   * Settles the promise if it was made, else keeps the outcome for when it is. The resolving
+   * functions are left in place (they go with the greenlet): setting them to null took ~130
+   * instructions more a spawn, and moved async/await's own count in the same process by ~70.
+   */
   private settle(value: unknown, isError: boolean): void {
     this.state |= isError ? SETTLED | FAILED : SETTLED;
-    const more = this.extra;
-    const resolve = more?.resolve ?? null;
+    const resolve = this.resolve;
     if (resolve === null) {
       this.result = value;
       return;
     }
-    const reject = more!.reject!;
-    more!.resolve = more!.reject = null;
-    if (isError) reject(value);
+    if (isError) this.reject!(value);
     else resolve(value as T);
   }
 }

@@ -42,10 +42,10 @@ export class Session extends AsyncResource implements FinishObserver, Connection
 
   /** Runs `handler(ws, ctx)` (or the view's loop) as a greenlet, synchronously to its first wait. */
   start(handler: Function, name: string, ctx: Context): void {
-    const g = new Greenlet(handler, { name });
+    // observed, so it makes no promise: `greenletFinished` hears how it ended
+    const g = new Greenlet(handler, { name, observer: this });
     this.greenlet = g;
-    g.observeFinish(this);
-    g.run(undefined, [this.conn, ctx]); // no promise: `greenletFinished` hears how it ended
+    g.run(undefined, [this.conn, ctx]);
   }
 
   wakeReader(reader: Greenlet<any>, conn: SyncWebSocket, message: Message | null): boolean {
