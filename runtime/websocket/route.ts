@@ -60,7 +60,7 @@ export function websocket<C = RouterContext>(
     // Synchronous (no verifyClient, no compression): the socket is ours when this returns.
     wss.handleUpgrade(ctx.req, socket, head, (ws) => {
       const conn = new SyncWebSocket(ws, settings);
-      new Session(conn, ctx, hub).start(run, name, ctx);
+      new Session(conn, hub).start(run, name, ctx);
     });
   }
 }

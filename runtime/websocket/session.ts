@@ -23,25 +23,25 @@ import type { Hub, Shutdownable } from './hub';
 export class Session extends AsyncResource implements FinishObserver, ConnectionOwner, Shutdownable {
   private greenlet: Greenlet<unknown> | null = null;
   /**
-   * The upgrade's context, weakly: a handler that does not use `ctx` lets it go, and with it the
-   * request, its response and their headers (~3 KB a connection, see bench/RESULTS.md). An error
-   * of such a handler is reported without it.
+   * The upgrade's context, for the `error` event, if the handler declares it (`(ws, ctx) => …`,
+   * and a view): its frame holds it for its life anyway. One that does not (`(ws) => …`) lets it
+   * go, and with it the request, its response and their headers (~3 KB a connection); its error
+   * is reported without it.
    */
-  private readonly ctx: WeakRef<Context>;
+  private ctx: Context | null = null;
 
   constructor(
     private readonly conn: SyncWebSocket,
-    ctx: Context,
     private readonly hub: Hub,
   ) {
     super('ts-greenlet.websocket', { requireManualDestroy: true });
-    this.ctx = new WeakRef(ctx);
     conn.owner = this;
     hub.sessions.add(this);
   }
 
   /** Runs `handler(ws, ctx)` (or the view's loop) as a greenlet, synchronously to its first wait. */
   start(handler: Function, name: string, ctx: Context): void {
+    if (handler.length >= 2) this.ctx = ctx;
     // observed, so it makes no promise: `greenletFinished` hears how it ended
     const g = new Greenlet(handler, { name, observer: this });
     this.greenlet = g;
@@ -57,11 +57,12 @@ export class Session extends AsyncResource implements FinishObserver, Connection
     const quiet = !isError || value instanceof GreenletExit || value instanceof WebSocketClosed;
     this.conn.closeIfOpen(!isError ? NORMAL_CLOSURE : quiet ? GOING_AWAY : INTERNAL_ERROR);
     this.conn.release();
+    const { ctx } = this;
+    this.ctx = null;
     if (!quiet) {
       const { app } = this.hub; // the app the upgrade went through: `ctx.app`
-      const ctx = this.ctx.deref();
       // reported once the promise rejects, with the greenlet's call chain appended to the error
-      g.promise.catch((error) => app.emit('error', error, ctx));
+      g.promise.catch((error) => app.emit('error', error, ctx ?? undefined));
     }
     this.endIfDone();
     return quiet;
