@@ -147,9 +147,9 @@ export interface GreenletOptions {
   /** Shown in call chains and `toString()`; defaults to the function's name. */
   name?: string;
   /**
-   * For integrations: told when the greenlet ends (`observeFinish`), in place of its promise,
-   * which is then made only if asked for (`run` starts it without), so a greenlet nobody awaits
-   * costs no promise.
+   * For integrations: told when the greenlet ends (as by `observeFinish`), in place of its
+   * promise, which is then made only if asked for (`run` starts it without): a greenlet nobody
+   * awaits costs no promise.
    */
   observer?: FinishObserver;
 }
@@ -274,8 +274,9 @@ export class Greenlet<T = unknown> {
   }
 
   /**
-   * Settles with the greenlet's return value or its error. Made when first asked for (`start`
-   * asks): until then an error is nobody's unhandled rejection, and a greenlet costs no promise.
+   * Settles with the greenlet's return value or its error. Made with the greenlet, or, for one
+   * made with an `observer`, when first asked for: until then its error is the observer's alone
+   * (no unhandled rejection), and it costs no promise.
    */
   get promise(): Promise<T> {
     let p = this.promiseOrNull;
@@ -291,10 +292,7 @@ export class Greenlet<T = unknown> {
     return this.promise;
   }
 
-  /**
-   * `start` without the promise, for an integration that observes the end (`observeFinish`):
-   * none is made unless asked for, so the observer alone hears of an error.
-   */
+  /** `start` without returning the promise: for a greenlet made with an `observer`, none is made. */
   run(thisArg: unknown, args: readonly unknown[]): void {
     if ((this.state & DEAD) !== 0) return; // cancelled (or its signal aborted) before it started
     const fn = this.result;
