@@ -20,7 +20,7 @@
 const annotated = new WeakSet<object>();
 
 /** Where the trampoline's own frames start: everything below is the event loop, not the chain. */
-const TRAMPOLINE_FRAME = /\bat (?:Greenlet\.(?:step|start|cancel)|spawnGreenlet|runPlain)\b/;
+const TRAMPOLINE_FRAME = /\bat (?:Greenlet\.(?:step|start|run|cancel)|spawnGreenlet|runPlain)\b/;
 /** V8 shows each generator resumption as its own frame: `at leaf$twin.throw (<anonymous>)`. */
 const RESUME_FRAME = /\.(?:next|throw|return) \(<anonymous>\)$/;
 const RUNTIME_DIR = __dirname;

@@ -68,6 +68,12 @@
  * | a generator object                | a call record, unmarked (a value's `next` is `%GeneratorPrototype%.next`) |
  * | a thenable                        | waited for, as `yield p` (a rejection loses the `yield*` frames of its  |
  * |                                   | call chain, so the transformer never emits it)                          |
+ * | `parkOn(owner)`'s token           | park without a promise: nothing is subscribed; `g.wake(owner, value)`   |
+ * |                                   | resumes the frame with `value` (inline or not alike). Returned by a     |
+ * |                                   | suspension point's raw function instead of a promise, so emitted code   |
+ * |                                   | is the same (`ws.recv()` on an empty queue). `wake` is false once the   |
+ * |                                   | greenlet left that park (cancelled; `runPlain` turned the token into a  |
+ * |                                   | `ScopeError`), and the owner keeps the value for a later wait.           |
  * | anything else                     | resumes at once with that value (`awaitSync(42)` is 42)                 |
  *
  * `yield*` delegation costs nothing at the trampoline, but each resume walks every delegating

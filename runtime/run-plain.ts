@@ -11,7 +11,7 @@
  * (so `finally` blocks run) and from there to the caller; the abandoned promise is marked
  * handled so it cannot surface as an unhandled rejection.
  */
-import { delegateTo, scopeErrorFor, takeRecordMark } from './greenlet';
+import { delegateTo, scopeErrorFor, takeParked, takeRecordMark } from './greenlet';
 import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
@@ -53,6 +53,9 @@ export function runPlain(gen: Frame, name: string): unknown {
       (stack ??= []).push(top);
       top = delegateTo(y as Iterator<unknown, unknown, unknown>);
       value = undefined;
+    } else if (takeParked(y)) {
+      value = scopeErrorFor(name); // a park without a promise (`parkOn`): its owner sees it left
+      isThrow = true;
     } else if (isThenable(y)) {
       Promise.resolve(y).catch(() => {});
       value = scopeErrorFor(name);

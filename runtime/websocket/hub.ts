@@ -3,6 +3,7 @@
  * closes with 1001 and whose greenlets it cancels.
  */
 import type { Server } from 'node:http';
+import type Koa from 'koa';
 import { ConfigurationError } from '../errors';
 import { GOING_AWAY, SERVER_SHUTDOWN } from './closed';
 
@@ -16,6 +17,9 @@ export class Hub {
   /** `server.close()` was called: new upgrades get 503. */
   closing = false;
 
+  /** `app`: the Koa app the server's upgrades go through (whose `error` event hears of handler errors). */
+  constructor(readonly app: Koa<any, any>) {}
+
   shutdown(): void {
     this.closing = true;
     for (const session of [...this.sessions]) session.shutdown(GOING_AWAY, SERVER_SHUTDOWN);
@@ -28,9 +32,9 @@ const hubs = new WeakMap<Server, Hub>();
  * The hub of `server`, made on the first call. `server.close()` is wrapped on the instance (the
  * http module has no event for "closing"): it shuts the hub down, then closes as before.
  */
-export function hubFor(server: Server): Hub {
+export function hubFor(server: Server, app: Koa<any, any>): Hub {
   if (hubs.has(server)) throw new ConfigurationError('attachWebSockets: this server has WebSockets attached already.');
-  const hub = new Hub();
+  const hub = new Hub(app);
   hubs.set(server, hub);
   const close = server.close;
   server.close = function (this: Server, callback?: (error?: Error) => void) {

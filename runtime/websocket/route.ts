@@ -10,7 +10,7 @@ import type { Context, Middleware } from 'koa';
 import { ws } from './ws-peer';
 import { ConfigurationError } from '../errors';
 import { markMapped } from '../koa/handler-middleware';
-import { SyncWebSocket } from './connection';
+import { SyncWebSocket, type ConnectionSettings } from './connection';
 import { Heartbeat } from './heartbeat';
 import { resolveOptions, type ResolvedOptions, type WebSocketOptions } from './options';
 import { Session } from './session';
@@ -42,7 +42,10 @@ export function websocket<C = RouterContext>(
       handleProtocols: (offered: Set<string>) => resolved.protocols.find((p) => offered.has(p)) ?? false,
     }),
   });
-  const heartbeat = resolved.heartbeat > 0 ? new Heartbeat(resolved.heartbeat) : null;
+  const settings: ConnectionSettings = {
+    highWaterMark: resolved.highWaterMark,
+    heartbeat: resolved.heartbeat > 0 ? new Heartbeat(resolved.heartbeat) : null,
+  };
   // Marked as mapped: a GreenletRouter registers it as it is (it is no sync-style handler itself).
   return markMapped(function websocketRoute(ctx: Context): void {
     if (!refused(ctx, resolved)) upgrade(ctx);
@@ -56,8 +59,8 @@ export function websocket<C = RouterContext>(
     const { socket, head, hub } = pending;
     // Synchronous (no verifyClient, no compression): the socket is ours when this returns.
     wss.handleUpgrade(ctx.req, socket, head, (ws) => {
-      const conn = new SyncWebSocket(ws, resolved.highWaterMark);
-      new Session(conn, ctx, hub, heartbeat).start(run, name, ctx);
+      const conn = new SyncWebSocket(ws, settings);
+      new Session(conn, hub).start(run, name, ctx);
     });
   }
 }

@@ -6,46 +6,50 @@
  * `error` event (as Koa reports a handler's error); `GreenletExit` (`server.close()`) or an
  * uncaught `WebSocketClosed` (the peer left), quietly. The session observes the greenlet's end
  * itself (`FinishObserver`): no promise reaction, no closure per connection.
+ *
+ * The session is an `AsyncResource` made in the upgrade's async context: the greenlet is woken
+ * from socket events (`wakeReader`) and cancelled from `server.close()` in that context, so
+ * AsyncLocalStorage (Koa's `app.currentContext`) reads the same across waits as when a promise
+ * resumed it, and the session costs no separate object for it.
  */
-import type Koa from 'koa';
+import { AsyncResource } from 'node:async_hooks';
 import type { Context } from 'koa';
 import { GreenletExit } from '../errors';
 import { Greenlet, type FinishObserver } from '../greenlet';
 import { INTERNAL_ERROR, NORMAL_CLOSURE, GOING_AWAY, WebSocketClosed } from './closed';
-import type { ConnectionOwner, SyncWebSocket } from './connection';
-import type { Heartbeat } from './heartbeat';
+import type { ConnectionOwner, Message, SyncWebSocket } from './connection';
 import type { Hub, Shutdownable } from './hub';
 
-export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
+export class Session extends AsyncResource implements FinishObserver, ConnectionOwner, Shutdownable {
   private greenlet: Greenlet<unknown> | null = null;
-  private socketClosed = false;
-  private readonly app: Koa;
   /**
-   * The upgrade's context, weakly: a handler that does not use `ctx` lets it go, and with it the
-   * request, its response and their headers (~3 KB a connection, see bench/RESULTS.md). An error
-   * of such a handler is reported without it.
+   * The upgrade's context, for the `error` event, if the handler declares it (`(ws, ctx) => …`,
+   * and a view): its frame holds it for its life anyway. One that does not (`(ws) => …`) lets it
+   * go, and with it the request, its response and their headers (~3 KB a connection); its error
+   * is reported without it.
    */
-  private readonly ctx: WeakRef<Context>;
+  private ctx: Context | null = null;
 
   constructor(
     private readonly conn: SyncWebSocket,
-    ctx: Context,
     private readonly hub: Hub,
-    private readonly heartbeat: Heartbeat | null,
   ) {
-    this.app = ctx.app;
-    this.ctx = new WeakRef(ctx);
+    super('ts-greenlet.websocket', { requireManualDestroy: true });
     conn.owner = this;
     hub.sessions.add(this);
-    heartbeat?.add(conn);
   }
 
   /** Runs `handler(ws, ctx)` (or the view's loop) as a greenlet, synchronously to its first wait. */
   start(handler: Function, name: string, ctx: Context): void {
-    const g = new Greenlet(handler, { name });
+    if (handler.length >= 2) this.ctx = ctx;
+    // observed, so it makes no promise: `greenletFinished` hears how it ended
+    const g = new Greenlet(handler, { name, observer: this });
     this.greenlet = g;
-    g.observeFinish(this);
-    void g.start(undefined, [this.conn, ctx]);
+    g.run(undefined, [this.conn, ctx]);
+  }
+
+  wakeReader(reader: Greenlet<any>, conn: SyncWebSocket, message: Message | null): boolean {
+    return this.runInAsyncScope(reader.wake, reader, conn, message);
   }
 
   greenletFinished(g: Greenlet<unknown>, value: unknown, isError: boolean): boolean {
@@ -53,29 +57,32 @@ export class Session implements FinishObserver, ConnectionOwner, Shutdownable {
     const quiet = !isError || value instanceof GreenletExit || value instanceof WebSocketClosed;
     this.conn.closeIfOpen(!isError ? NORMAL_CLOSURE : quiet ? GOING_AWAY : INTERNAL_ERROR);
     this.conn.release();
+    const { ctx } = this;
+    this.ctx = null;
     if (!quiet) {
-      const { app } = this;
-      const ctx = this.ctx.deref();
+      const { app } = this.hub; // the app the upgrade went through: `ctx.app`
       // reported once the promise rejects, with the greenlet's call chain appended to the error
-      g.promise.catch((error) => app.emit('error', error, ctx));
+      g.promise.catch((error) => app.emit('error', error, ctx ?? undefined));
     }
     this.endIfDone();
     return quiet;
   }
 
   connectionClosed(): void {
-    this.socketClosed = true;
-    this.heartbeat?.remove(this.conn);
     this.endIfDone();
   }
 
   /** `server.close()`: the peer gets `code`, the handler `GreenletExit` at its suspension point. */
   shutdown(code: number, reason: string): void {
     this.conn.closeIfOpen(code, reason);
-    this.greenlet?.cancel(reason);
+    const g = this.greenlet;
+    if (g !== null) this.runInAsyncScope(g.cancel, g, reason);
   }
 
   private endIfDone(): void {
-    if (this.socketClosed && this.greenlet === null) this.hub.sessions.delete(this);
+    if (this.conn.ended && this.greenlet === null) {
+      this.hub.sessions.delete(this);
+      this.emitDestroy();
+    }
   }
 }

@@ -36,6 +36,9 @@ export function pendingUpgrade(req: IncomingMessage): PendingUpgrade | undefined
  */
 export function takeSocket(req: IncomingMessage, upgrade: PendingUpgrade): void {
   upgrade.taken = true;
+  // ws listens for the socket's errors from `handleUpgrade` on, which follows at once; a second
+  // listener would make the socket's `error` an array of two for the connection's life
+  upgrade.socket.off('error', destroy);
   (req as any)[UPGRADE] = undefined; // a handler that keeps `ctx` keeps `req`: not `head` and the rest
   upgrade.res.detachSocket(upgrade.socket as never);
   upgrade.res.emit('finish');
@@ -48,7 +51,7 @@ export function takeSocket(req: IncomingMessage, upgrade: PendingUpgrade): void 
  * the app's middleware now: middleware added later does not see upgrades.
  */
 export function attachWebSockets<S extends Server>(server: S, app: Koa<any, any>): S {
-  const hub = hubFor(server);
+  const hub = hubFor(server, app);
   const handle = app.callback();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroy); // Node leaves an upgraded socket without an error listener

@@ -93,6 +93,34 @@ describe('websocket: handlers', () => {
     expect(errors[0].message).to.equal('handler exploded');
   });
 
+  it("reports a handler's error with the upgrade's ctx if the handler declares it, and without it if not", async () => {
+    const reports: unknown[] = [];
+    served = await serve((router, app) => {
+      app.on('error', (e: Error, ctx?: RouterContext) => reports.push(`${e.message} ${ctx?.params.id}`));
+      router.get(
+        '/with/:id',
+        websocket(function* (ws: SyncWebSocket, _ctx: RouterContext) {
+          yield* recv(ws);
+          throw new Error('with');
+        } as never),
+      );
+      router.get(
+        '/without/:id',
+        websocket(function* (ws: SyncWebSocket) {
+          yield* recv(ws);
+          throw new Error('without');
+        } as never),
+      );
+    });
+    for (const path of ['with/7', 'without/8']) {
+      const client = await open(`${served.url}/${path}`);
+      client.send('go');
+      expect((await client.closed).code).to.equal(1011);
+    }
+    await until(() => reports.length === 2);
+    expect(reports).to.deep.equal(['with 7', 'without undefined']);
+  });
+
   it('has close(code, reason), closed and protocol; messages that came before the close are still read', async () => {
     const seen: unknown[] = [];
     served = await serve((router) => {
