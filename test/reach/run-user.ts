@@ -12,3 +12,24 @@ export function runUser(dir: string, input: string): { stdout: string; stats: { 
   expect(r.status, r.stderr).to.equal(0);
   return { stdout: r.stdout, stats: JSON.parse(r.stderr.trim().split('\n').pop()!) };
 }
+
+/**
+ * Runs a reach test's two builds on one input and checks what every reach test asks: the
+ * sync-style build prints what the plain one prints, makes the same lookups, at least `minWaits`
+ * of them, each really waited for (none overlapping another). The sync run, for the test's own checks.
+ */
+export function runBothAlike(
+  sync: string,
+  plain: string,
+  input: string,
+  minWaits: number,
+): { stdout: string; stats: { waits: number; overlap: number } } {
+  const got = runUser(sync, input);
+  const want = runUser(plain, input);
+  console.log(`      ${got.stats.waits} lookups waited for, ${got.stats.overlap} overlapping`);
+  expect(got.stdout).to.equal(want.stdout);
+  expect(got.stats.waits).to.equal(want.stats.waits);
+  expect(got.stats.waits).to.be.greaterThan(minWaits);
+  expect(got.stats.overlap).to.equal(0);
+  return got;
+}

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { repo } from '../helpers/project';
 import { buildAndPin, writeReachProject } from './build';
-import { runUser } from './run-user';
+import { runBothAlike } from './run-user';
 
 const rxjsDir = path.join(repo, 'node_modules', 'rxjs');
 
@@ -255,10 +255,7 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
     //   positive: the finalizer run here is the new subscriber itself, with no teardown yet.
     buildAndPin('rxjs', 'rxjs 7.8.2', sync, plain);
 
-    const got = runUser(sync, data);
-    const want = runUser(plain, data);
-    console.log(`      ${got.stats.waits} lookups waited for, ${got.stats.overlap} overlapping`);
-    expect(got.stdout).to.equal(want.stdout);
+    const got = runBothAlike(sync, plain, data, 1000);
     // each stream ran: the rejections catchError made, completion, the failed stream's error callback, ...
     for (const mark of [
       '{"rejected":',
@@ -270,8 +267,5 @@ describe('reach: rxjs 7 from its sources, with a sync-style pipeline doing I/O',
       'retried to',
     ])
       expect(got.stdout).to.include(mark);
-    expect(got.stats.waits).to.equal(want.stats.waits);
-    expect(got.stats.waits).to.be.greaterThan(1000);
-    expect(got.stats.overlap).to.equal(0);
   });
 });

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { repo } from '../helpers/project';
 import { buildAndPin, writeReachProject } from './build';
-import { runUser } from './run-user';
+import { runBothAlike } from './run-user';
 
 const zodDir = path.join(repo, 'node_modules', 'zod');
 
@@ -184,13 +184,7 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     //   in the extension: left on, they would throw ScopeError at run time.
     buildAndPin('zod', 'zod 4.6.7', sync, plain);
 
-    const got = runUser(sync, data);
-    const want = runUser(plain, data);
-    console.log(`      ${got.stats.waits} lookups waited for, ${got.stats.overlap} overlapping`);
-    expect(got.stdout).to.equal(want.stdout);
+    const got = runBothAlike(sync, plain, data, 1000);
     expect(got.stdout.split('\n').filter((l) => l.startsWith('{"ok"')).length).to.be.within(60, 240);
-    expect(got.stats.waits).to.equal(want.stats.waits);
-    expect(got.stats.waits).to.be.greaterThan(1000);
-    expect(got.stats.overlap).to.equal(0);
   });
 });
