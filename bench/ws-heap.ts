@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import WebSocket from 'ws';
+import { connect } from './ws-clients';
 
 const argv = process.argv.slice(2);
 const option = (name: string, dflt: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
@@ -68,17 +69,9 @@ function totals(file: string): Totals {
   return out;
 }
 
-async function connect(port: number, n: number): Promise<WebSocket[]> {
-  const clients: WebSocket[] = [];
-  for (let i = 0; i < n; i += 100) {
-    const batch = Array.from(
-      { length: Math.min(100, n - i) },
-      () => new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: false }),
-    );
-    await Promise.all(batch.map((ws) => new Promise((resolve) => ws.once('open', resolve))));
-    clients.push(...batch);
-  }
-  // each echoes once: every sync-style handler has run to its `recv()` and waits there
+/** `n` connections, each having echoed once: every sync-style handler has run to its `recv()` and waits there. */
+async function connectIdle(port: number, n: number): Promise<WebSocket[]> {
+  const clients = await connect(port, n);
   await Promise.all(clients.map((ws) => new Promise((resolve) => ws.once('message', resolve).send('x'))));
   return clients;
 }
@@ -93,11 +86,11 @@ async function breakdown(variant: string, connections: number, top: number): Pro
     // a round first, so what is made once (optimized code, caches, pools) is not counted
     for (let i = 0; i < 2; i++)
       await Promise.all(
-        (await connect(port, connections)).map((ws) => new Promise((r) => ws.once('close', r).close())),
+        (await connectIdle(port, connections)).map((ws) => new Promise((r) => ws.once('close', r).close())),
       );
     await new Promise((r) => setTimeout(r, 1000)); // the server lets go of the closed sockets
     await ask(child, path.join(dir, 'before.heapsnapshot'));
-    const clients = await connect(port, connections);
+    const clients = await connectIdle(port, connections);
     await ask(child, path.join(dir, 'after.heapsnapshot'));
     const before = totals(path.join(dir, 'before.heapsnapshot'));
     const after = totals(path.join(dir, 'after.heapsnapshot'));

@@ -26,6 +26,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import WebSocket from 'ws';
+import { connect } from './ws-clients';
 
 type Variant = 'sync' | 'plain' | 'awaiting';
 const VARIANTS: Variant[] = ['sync', 'plain', 'awaiting'];
@@ -85,22 +86,6 @@ class ServerChild {
 }
 
 // ---- the clients -----------------------------------------------------------------------------------
-
-async function connect(port: number, n: number): Promise<WebSocket[]> {
-  const clients: WebSocket[] = [];
-  for (let i = 0; i < n; i += 100) {
-    // in batches: a thousand SYNs at once overflow the listen backlog and cost seconds of retries
-    const batch = Array.from(
-      { length: Math.min(100, n - i) },
-      () => new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: false }),
-    );
-    await Promise.all(
-      batch.map((ws) => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))),
-    );
-    clients.push(...batch);
-  }
-  return clients;
-}
 
 interface EchoResult {
   ms: number;
