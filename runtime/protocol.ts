@@ -154,9 +154,29 @@ export function setTwin<F extends Function>(plain: F, twin: Twin, name: string):
 
 /** Names a twin for stack traces and its generator objects for call chains (`frameName`). */
 export function nameTwin(twin: Twin, name: string): void {
-  if (twin.name !== name) Object.defineProperty(twin, 'name', { value: name, configurable: true });
+  if (twin.name !== name) {
+    Object.defineProperty(twin, 'name', { value: name, configurable: true });
+    makePropertiesFast(twin);
+  }
   Object.defineProperty(twin.prototype, FRAME_NAME, { value: name || '<anonymous>' });
 }
+
+/**
+ * Redefining a function's `name` turns it into a dictionary-mode object (V8), and every call
+ * through a value (`dispatch(f).call(...)`, emitted for a call of an imported function too) then
+ * loads `.call` from it with a generic lookup: ~110 instructions a call (callgrind, `npm run bench`,
+ * "through a value"). V8 makes an object fast again when a property load looks through it as a
+ * prototype (`MakePrototypesFast`), once that load's inline cache has feedback: hence the probe,
+ * and the warm-up below. A V8 that does not leaves the twin as it was: slower, not wrong.
+ */
+function makePropertiesFast(o: object): void {
+  Object.setPrototypeOf(PROBE, o);
+  void PROBE.call;
+  Object.setPrototypeOf(PROBE, null);
+}
+const PROBE = Object.create(null) as { call?: unknown };
+// V8 gives a function's inline caches feedback after some calls; before that the load above does nothing.
+for (let i = 0; i < 16; i++) makePropertiesFast(function () {});
 
 /** The name of the coloured function a generator object was made by, for call chains. */
 export function frameName(gen: object): string {

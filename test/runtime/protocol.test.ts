@@ -1,4 +1,5 @@
 /** Edge cases of the protocol (runtime/protocol.ts): what counts as a record, a wait, a value. */
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { protocol, spawnGreenlet } from '../../runtime';
 import { colour, delay, twin } from '../helpers/coloured';
@@ -227,6 +228,20 @@ describe('runtime: protocol edge cases', () => {
     expect(getters).to.deep.equal([]);
     expect(protocol.markInlineWait).to.be.a('function');
     expect(protocol.markRecord).to.be.a('function');
+  });
+
+  it('keeps renamed twins and the exports objects in fast mode (V8): read on every call', () => {
+    // %HasFastProperties needs --allow-natives-syntax, so a child process looks
+    const script = `
+      const { protocol, synchronize } = require(${JSON.stringify(require.resolve('../../runtime'))});
+      function f() {}
+      function* f$twin() {}
+      protocol.setTwin(f, f$twin, 'f');
+      const fast = (o) => %HasFastProperties(o);
+      console.log(JSON.stringify([f$twin.name, fast(f$twin), fast(protocol.twinOf(synchronize(async () => 1))),
+        fast(require(${JSON.stringify(require.resolve('../../runtime'))})), fast(protocol)]));`;
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).to.deep.equal(['f', true, true, true, true]);
   });
 
   it('names both functions and marks the twin as a frame', () => {
