@@ -184,9 +184,6 @@ const FAILED = 512;
  * WebSocket's `recv()`) has none.
  */
 class More {
-  /** What promise waits subscribe with, made on the first. */
-  onFulfilled: ((value: unknown) => void) | null = null;
-  onRejected: ((error: unknown) => void) | null = null;
   /** Bumped when a parked promise is abandoned (cancel), so its late settlement is ignored. */
   epoch = 0;
   /** A cancel that arrived while the greenlet was running but not current (see `cancel`). */
@@ -233,6 +230,12 @@ export class Greenlet<T = unknown> {
   private resolve: ((value: T) => void) | null = null;
   private reject: ((error: unknown) => void) | null = null;
   private observer: FinishObserver | null;
+  /**
+   * What promise waits subscribe with, made on the first (here, not in `More`: most greenlets that
+   * wait at all wait on a promise, and an object more per spawn cost ~40 instructions).
+   */
+  private onFulfilled: ((value: unknown) => void) | null = null;
+  private onRejected: ((error: unknown) => void) | null = null;
   private extra: More | null = null;
 
   /**
@@ -306,9 +309,7 @@ export class Greenlet<T = unknown> {
     const saved = current;
     current = this;
     try {
-      // Reflect.apply, not `twin.apply`: a twin, renamed by `nameTwin`, is a dictionary-mode
-      // function, and a property load on it is a generic IC (~90 instructions a spawn).
-      gen = Reflect.apply(twin, thisArg, args);
+      gen = callWithArgs(twin, thisArg, args);
     } catch (error) {
       current = saved;
       return this.finish(error, true);
@@ -662,8 +663,8 @@ export class Greenlet<T = unknown> {
 
   /** Its closures are made in `subscribeFirst` (see `cancelOnAbort`). */
   private subscribe(p: Promise<unknown>): void {
-    const more = this.extra;
-    if (more !== null && more.onFulfilled !== null) p.then(more.onFulfilled, more.onRejected);
+    const onFulfilled = this.onFulfilled;
+    if (onFulfilled !== null) p.then(onFulfilled, this.onRejected);
     else this.subscribeFirst(p);
   }
 
@@ -672,22 +673,22 @@ export class Greenlet<T = unknown> {
    * closures go, and every later wait subscribes with its own (`epoch` tells them apart).
    */
   private abandonPromiseWait(): void {
-    const more = this.more();
-    more.epoch++;
-    more.onFulfilled = more.onRejected = null;
+    this.more().epoch++;
+    this.onFulfilled = this.onRejected = null;
   }
 
   /** The first promise wait makes its closures; one after a cancel abandoned a wait, its own. */
   private subscribeFirst(p: Promise<unknown>): void {
-    const more = this.more();
-    if (more.epoch === 0) {
-      more.onFulfilled = (value: unknown) => {
-        if (more.epoch === 0) this.step(value, false);
+    const more = this.extra;
+    if (more === null || more.epoch === 0) {
+      // `extra` read when called: a cancel that abandons this wait makes it (`abandonPromiseWait`)
+      this.onFulfilled = (value: unknown) => {
+        if (this.extra === null || this.extra.epoch === 0) this.step(value, false);
       };
-      more.onRejected = (error: unknown) => {
-        if (more.epoch === 0) this.resumeRejected(error);
+      this.onRejected = (error: unknown) => {
+        if (this.extra === null || this.extra.epoch === 0) this.resumeRejected(error);
       };
-      p.then(more.onFulfilled, more.onRejected);
+      p.then(this.onFulfilled, this.onRejected);
     } else {
       // Tell this park's settlement from the stale one's.
       const epoch = more.epoch;
@@ -775,6 +776,28 @@ export function spawnGreenletWith<A extends unknown[], R>(
 }
 
 function ignore(): void {}
+
+const FunctionCall = Function.prototype.call;
+
+/**
+ * `f.apply(thisArg, args)` for the few arguments a spawn passes: `Reflect.apply` with an array
+ * goes through two generic builtins (~90 instructions a spawn, callgrind), where
+ * `FunctionCall.call(f, ...)` compiles to a direct call.
+ */
+function callWithArgs(f: Function, thisArg: unknown, args: readonly unknown[]): Frame {
+  switch (args.length) {
+    case 0:
+      return FunctionCall.call(f, thisArg);
+    case 1:
+      return FunctionCall.call(f, thisArg, args[0]);
+    case 2:
+      return FunctionCall.call(f, thisArg, args[0], args[1]);
+    case 3:
+      return FunctionCall.call(f, thisArg, args[0], args[1], args[2]);
+    default:
+      return Reflect.apply(f, thisArg, args);
+  }
+}
 
 /** Marks a wait the greenlet no longer takes (a cancel came first) as handled. */
 function abandon(wait: Promise<unknown>): void {
