@@ -25,6 +25,11 @@ function ejectAndBuild(): string {
   // what stays on ts-greenlet: the WebSocket live page and the GreenletExit test, all listed
   expect(summary).to.match(/live\.ts:\d+: websocket from 'ts-greenlet\/websocket'/);
   expect(status, 'exit status 1: something was left as written').to.equal(1);
+  // a disconnect cancels GreenletRouter handlers and greenlet() middleware; async ones run on
+  expect(summary).to.match(/^ {2}\S*app\.ts:13: greenlet\(\) middleware is cancelled when the client disconnects/m);
+  expect(summary).to.match(
+    /^ {2}\S*app\.ts:24: GreenletRouter cancels a request's handlers when the client disconnects/m,
+  );
   const src = fs.readdirSync(path.join(dir, 'src')).map((f) => path.join(dir, 'src', f));
   const program = ts.createProgram({
     rootNames: src,

@@ -14,13 +14,28 @@
  * Handlers that may suspend are coloured, so `functions.ts` makes them async and `awaits.ts`
  * awaits `next()` (a `SyncNext` call waits). Controllers (`mount`, `@get`), `inExecutor` and
  * WebSockets have no counterpart in plain Koa: `imports.ts` lists their uses.
+ *
+ * Listed as a caveat, once a file for each: a `GreenletRouter` route and a `greenlet()` middleware
+ * are cancelled when the client disconnects (`runtime/koa/disconnect.ts`), and the async handlers
+ * eject writes run on to their end.
  */
 import ts from 'typescript';
 import { isRuntimeExport } from '../analysis/suspension-points';
 import type { EjectState } from './state';
 
+const ROUTER_CAVEAT =
+  "GreenletRouter cancels a request's handlers when the client disconnects (GreenletExit; their finally blocks run then): @koa/router's async handlers run on to their end.";
+const MIDDLEWARE_CAVEAT =
+  'greenlet() middleware is cancelled when the client disconnects (GreenletExit; its finally blocks run then): async middleware runs on to its end.';
+
 export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
   const uses = { router: false, next: false, context: false };
+  const caveats = new Set<string>();
+  const caveat = (node: ts.Node, reason: string) => {
+    if (caveats.has(reason)) return;
+    caveats.add(reason);
+    state.left.push({ node, kind: 'caveat', reason });
+  };
   const visit = (node: ts.Node): void => {
     if (
       ts.isCallExpression(node) &&
@@ -29,6 +44,7 @@ export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
     ) {
       // greenlet(mw) → mw: the middleware is async now, or plain (and Koa takes both)
       const [mw] = node.arguments;
+      caveat(node, MIDDLEWARE_CAVEAT);
       state.consumed.add(node.expression as ts.Identifier);
       state.edits.replace(file, node.getStart(), mw.getStart(), '');
       state.edits.replace(file, mw.getEnd(), node.getEnd(), '');
@@ -51,6 +67,7 @@ export function ejectKoa(state: EjectState, file: ts.SourceFile): void {
       !ts.isImportSpecifier(node.parent)
     ) {
       state.consumed.add(node);
+      if (ts.isNewExpression(node.parent) && node.parent.expression === node) caveat(node.parent, ROUTER_CAVEAT);
       state.edits.replace(file, node.getStart(), node.getEnd(), 'Router');
       uses.router = true;
     } else if (
