@@ -179,9 +179,9 @@ const SETTLED = 256;
 const FAILED = 512;
 
 /**
- * What only some greenlets need, made on first use: one that parks on a promise, unwinds an
- * error, is cancelled while running, or has a signal. A greenlet parked on an owner (a
- * WebSocket's `recv()`) has none.
+ * What only some greenlets need, made on first use: one that abandons a promise wait (a cancel),
+ * unwinds an error, is cancelled while running, or has a signal. A greenlet that waits and ends
+ * normally has none.
  */
 class More {
   /** Bumped when a parked promise is abandoned (cancel), so its late settlement is ignored. */

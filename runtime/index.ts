@@ -34,8 +34,11 @@ export const spawnGreenletWith = greenlet.spawnGreenletWith;
 export const synchronize = sync.synchronize;
 export const awaitSync = sync.awaitSync;
 export const spawnGreenletOnScopeError = sync.spawnGreenletOnScopeError;
-/** The brand of a synchronized function's type (a type-level key: it has no value at run time). */
-export declare const SYNCHRONIZED: typeof sync.SYNCHRONIZED;
+/**
+ * The brand of a synchronized function's type: a key for types; at run time `undefined`, as it
+ * always was (an export that ES modules importing it by name still find).
+ */
+export const SYNCHRONIZED: typeof sync.SYNCHRONIZED = undefined as never;
 
 export const isGenerator = protocolModule.isGenerator;
 export const useExecutor = executor.useExecutor;
