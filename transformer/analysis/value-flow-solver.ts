@@ -384,7 +384,8 @@ export class FlowSolver {
       l.values.add(v);
       if (l.to) for (const to of l.to) if (!to.values.has(v)) this.work.push([to, v]);
       if (this.isUsed(l)) this.arrive(l, v);
-      for (const u of this.refUsers.get(l) ?? []) this.arrive(u, v, l);
+      const users = this.refUsers.get(l);
+      if (users) for (const u of users) this.arrive(u, v, l);
     }
   }
 
