@@ -58,6 +58,11 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
   const viaOf = new Map<CallSite, 'call' | 'apply'>();
   const flowCallers = new Map<FunctionNode, CallSite[]>();
   const flowSuspending: CallSite[] = [];
+  // Value flow answers with one set per callee location, shared by every call through it (all
+  // the calls of a field `.find`, thousands of values in all on large programs): each set's
+  // values, and those that are no class member, are listed once.
+  const listed = new Map<ReadonlySet<FlowValue>, FlowValue[]>();
+  const nonMembers = new Map<ReadonlySet<FlowValue>, FlowValue[]>();
 
   for (const site of inv.calls) {
     siteOrder.set(site, siteOrder.size);
@@ -146,13 +151,21 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
     if (!values || values.size === 0) return [];
     const callee = viaFn ?? skipParens(calleeOf(call));
     // `o[k]()` with `k: 'load' | 'save'`: no one member for the type-based dispatch to take
-    if (!ts.isPropertyAccessExpression(callee)) return [...values];
+    if (!ts.isPropertyAccessExpression(callee)) return listOf(values);
     // a receiver typed `any`/`unknown` says nothing of which member it has (isOpaqueType would also take every non-callable receiver)
     if (checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
-      return [...values];
+      return listOf(values);
     const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
     if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
-    return [...values].filter((v) => v === SUSPENDS || !isClassMember(v));
+    let out = nonMembers.get(values);
+    if (!out) nonMembers.set(values, (out = listOf(values).filter((v) => v === SUSPENDS || !isClassMember(v))));
+    return out;
+  }
+
+  function listOf(values: ReadonlySet<FlowValue>): FlowValue[] {
+    let out = listed.get(values);
+    if (!out) listed.set(values, (out = [...values]));
+    return out;
   }
 
   function callersOf(fn: FunctionNode): CallSite[] {

@@ -195,7 +195,7 @@ export class FlowSolver {
 
   /** A value typed with the `Synchronized` brand suspends, whatever flows there. */
   seedIfBranded(e: ts.Node, l: Location): void {
-    if (this.types.isBranded(this.types.checker.getTypeAtLocation(e))) this.add(l, SUSPENDS);
+    if (this.types.isBranded(this.types.typeAt(e))) this.add(l, SUSPENDS);
   }
 
   // ---- calls ----------------------------------------------------------------------------------
@@ -384,7 +384,8 @@ export class FlowSolver {
       l.values.add(v);
       if (l.to) for (const to of l.to) if (!to.values.has(v)) this.work.push([to, v]);
       if (this.isUsed(l)) this.arrive(l, v);
-      for (const u of this.refUsers.get(l) ?? []) this.arrive(u, v, l);
+      const users = this.refUsers.get(l);
+      if (users) for (const u of users) this.arrive(u, v, l);
     }
   }
 
@@ -392,10 +393,12 @@ export class FlowSolver {
   private arrive(l: Location, v: Value, via?: Location): void {
     if (v instanceof Ref) return this.subscribe(l, v.of, true);
     if (!this.admitted(l, v)) return;
+    // (`if (list) for …`, not `for … of list ?? []`: arrive runs millions of times on large
+    // programs, and each `[]` was an allocation)
     if (v instanceof Container) {
-      for (const r of l.elementReaders ?? []) this.elementsInto(v, r);
-      for (const r of l.patternReaders ?? []) this.elementsInto(v, r);
-      for (const w of l.elementWriters ?? []) this.edge(w, v.elements);
+      if (l.elementReaders) for (const r of l.elementReaders) this.elementsInto(v, r);
+      if (l.patternReaders) for (const r of l.patternReaders) this.elementsInto(v, r);
+      if (l.elementWriters) for (const w of l.elementWriters) this.edge(w, v.elements);
       if (l.escapes) this.shareWithOutside(v);
       // called here; what it returns was made at run time too (zod's factory returns its parser)
       const made = l.summary && this.madeAtRunTime.get(v);
@@ -406,10 +409,10 @@ export class FlowSolver {
       return;
     }
     // a function in an array pattern's place stands for itself (a Map entry): one from a `Ref` goes on as that `Ref`
-    for (const r of l.patternReaders ?? []) this.add(r, via ? this.refTo(via) : v);
+    if (l.patternReaders) for (const r of l.patternReaders) this.add(r, via ? this.refTo(via) : v);
     if (v === SUSPENDS) return;
     if (l.summary) this.bindSummary(v, l.summary);
     if (l.givenOutside) this.calledOutside(v);
-    for (const bind of l.callbacks ?? []) bind(v);
+    if (l.callbacks) for (const bind of l.callbacks) bind(v);
   }
 }

@@ -383,6 +383,10 @@ function argumentsOwner(id: ts.Identifier): FunctionNode | undefined {
 /** Whether `f`'s own body (not a nested non-arrow function's) reads `arguments`. */
 function usesArguments(f: FunctionNode): boolean {
   if (ts.isArrowFunction(f) || !f.body) return false;
+  // The walk below visits every node of the body; most bodies never spell the word (an
+  // identifier can only be `arguments` spelled out or with an escape, `\u0061rguments`).
+  const text = f.getSourceFile().text.slice(f.body.pos, f.body.end);
+  if (!text.includes('arguments') && !text.includes('\\')) return false;
   let found = false;
   const walk = (n: ts.Node): void => {
     if (found) return;
