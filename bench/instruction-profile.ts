@@ -20,9 +20,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-const N1 = 30_000;
-const N2 = 90_000;
+import { N1, N2 } from './instructions';
 
 interface JitCode {
   start: number;

@@ -16,8 +16,8 @@ const SHARED_WARM_UP_CALLS = 20_000;
 const WARM_UP_CALLS = 120_000;
 /** Chains each warm-up pass runs at least, for the forms of `spawn-forms/forms.ts` (see `child`). */
 const MIN_WARM_UP_CHAINS = 3_000;
-const N1 = 30_000;
-const N2 = 90_000;
+export const N1 = 30_000;
+export const N2 = 90_000;
 
 export function haveValgrind(): Promise<boolean> {
   return new Promise((resolve) => execFile('valgrind', ['--version'], (error) => resolve(!error)));
