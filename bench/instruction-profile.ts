@@ -117,7 +117,12 @@ function main(): void {
   const [form, depthArg] = process.argv.slice(2);
   const topAt = process.argv.indexOf('--top');
   const top = topAt > 0 ? Number(process.argv[topAt + 1]) : 30;
-  if (!form || !depthArg) throw new Error('usage: instruction-profile <form> <depth> [--top N]');
+  if (!form || !depthArg) {
+    console.error(
+      'usage: node dist/bench/instruction-profile.js <form> <depth> [--top N]   (forms: see runtime-forms.ts)',
+    );
+    process.exit(2);
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsg-profile-'));
   try {
     const per = [N1, N2].map((calls) => {
