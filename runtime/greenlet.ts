@@ -78,6 +78,31 @@ export function parkOn(owner: object): unknown {
   return PARKED;
 }
 
+/**
+ * Recursion: `yield*` for the first levels, records past them. A recursive edge compiles to
+ *
+ * ```js
+ * (_a = f$twin(x), __tsg.nesting.n < 10
+ *   ? (__tsg.nesting.n++, _a = (yield* _a), __tsg.nesting.n--, _a)   // while few are nested
+ *   : __tsg.resumeInline(yield __tsg.markRecord(_a)))                // past them: a record
+ * ```
+ *
+ * `nesting.n` counts the recursive `yield*` edges nested on the native stack for the frames
+ * running now (a field, read and written inline by emitted code: calls into the runtime for it
+ * cost ~80 instructions a level). Whatever drives frames (a greenlet's trampoline, `runPlain`)
+ * starts its own count at 0, sets it to 0 for each record it runs, and puts the caller's back when
+ * the record returns, the greenlet parks, or the run ends. An error that skips a decrement leaves
+ * the count too high, which only makes a record sooner; too low, it would let the stack grow.
+ */
+export const nesting = { n: 0 };
+
+/** For `runPlain`, which drives frames too: sets the count, returns the one it replaces. */
+export function enterNest(depth: number): number {
+  const outer = nesting.n;
+  nesting.n = depth;
+  return outer;
+}
+
 /** Called by `runPlain` at a yield: true (and the park forgotten) if it is `parkOn`'s. */
 export function takeParked(value: unknown): boolean {
   if (value !== PARKED) return false;
@@ -155,6 +180,11 @@ export interface GreenletOptions {
 }
 
 type Frame = Generator<unknown, unknown, unknown>;
+/**
+ * The frames under `top`, each followed by its `nesting.n` while its record runs, and by
+ * `UNMARKED` when it made the record with a bare `yield`: `[f0, 3, f1, 10, UNMARKED]`.
+ */
+type Below = (Frame | number)[];
 /** What a greenlet parks on: a promise, or `PARKED` (an owner will `wake` it). */
 type Wait = Promise<unknown> | typeof PARKED;
 
@@ -177,6 +207,11 @@ const BOX_THENABLE = 128;
 /** It has ended and `result` holds how; with `FAILED`, an error. */
 const SETTLED = 256;
 const FAILED = 512;
+/** The bits above hold `nesting.n` while the greenlet is not running (at most `DEPTH_CAP`). */
+const DEPTH_SHIFT = 10;
+const FLAG_BITS = (1 << DEPTH_SHIFT) - 1;
+/** A count capped here stays at or above the limit, which is all a higher one says. */
+const DEPTH_CAP = 255;
 
 /**
  * What only some greenlets need, made on first use: one that abandons a promise wait (a cancel),
@@ -219,7 +254,7 @@ export class Greenlet<T = unknown> {
    * that only uses `yield*` never allocates an array (less heap per suspended greenlet). */
   private top: Frame | null = null;
   /** Frames under `top` (explicit call records), innermost last; made on the first record. */
-  private below: Frame[] | null = null;
+  private below: Below | null = null;
   /** The owner it is parked on without a promise (`parkOn`), while it is. */
   private waitingOn: object | null = null;
   /** The function to run until it starts; `UNSETTLED` while it runs; then how it ended (`SETTLED`). */
@@ -318,7 +353,7 @@ export class Greenlet<T = unknown> {
     // generators have their own map). A twin that returned another iterator makes the first
     // `GeneratorNext` throw before anything runs, and `step` puts it behind `delegateTo` then.
     this.top = gen;
-    this.resume(undefined, false, saved);
+    this.resume(undefined, false, saved, nesting.n);
   }
 
   /**
@@ -442,12 +477,17 @@ export class Greenlet<T = unknown> {
   private step(value: unknown, isThrow: boolean): void {
     const saved = current;
     current = this;
-    this.resume(value, isThrow, saved);
+    this.resume(value, isThrow, saved, nesting.n);
   }
 
-  /** `step`, with `current` already this greenlet; `saved` is what it was before. */
-  private resume(value: unknown, isThrow: boolean, saved: Greenlet<any> | null): void {
-    this.state = (this.state | RUNNING) & ~WAITING;
+  /**
+   * `step`, with `current` already this greenlet; `saved` is what it was before, and `savedDepth`
+   * the `nesting.n` of the frames it interrupts.
+   */
+  private resume(value: unknown, isThrow: boolean, saved: Greenlet<any> | null, savedDepth: number): void {
+    const state = this.state;
+    this.state = (state | RUNNING) & ~WAITING;
+    nesting.n = state >>> DEPTH_SHIFT;
     let wait: Wait | undefined;
     try {
       const below = this.below;
@@ -462,7 +502,7 @@ export class Greenlet<T = unknown> {
         // `start` with a twin that returned some other iterator (not a generator of any realm:
         // one of another realm runs as it is, and its error is its own): run it behind a generator
         this.top = delegateTo(this.top as unknown as Iterator<unknown, unknown, unknown>);
-        return this.resume(value, isThrow, saved);
+        return this.resume(value, isThrow, saved, savedDepth);
       }
       try {
         if ((this.state & DEAD) !== 0) throw error; // not a frame's error: finishing itself threw
@@ -470,14 +510,17 @@ export class Greenlet<T = unknown> {
         this.noteUnwound(this.top!);
         this.finish(error, true);
       } finally {
-        this.state &= ~RUNNING;
+        this.state &= ~RUNNING & FLAG_BITS;
         current = saved;
+        nesting.n = savedDepth;
       }
       return;
     }
     // Not a `finally`: restoring on the straight path costs ~7 instructions less per suspension.
-    this.state &= ~RUNNING;
+    const depth = nesting.n;
+    this.state = (this.state & ~RUNNING & FLAG_BITS) | ((depth < DEPTH_CAP ? depth : DEPTH_CAP) << DEPTH_SHIFT);
     current = saved;
+    nesting.n = savedDepth;
     if (wait !== undefined) this.park(wait);
   }
 
@@ -511,7 +554,8 @@ export class Greenlet<T = unknown> {
         // The frame's first explicit call (`value`): from here on the records loop runs the
         // greenlet. A new array each time, young: young frames pushed into an old array cost a
         // write barrier each (~50 instructions a frame at depth 100 in a long-lived greenlet).
-        this.below = mark === RECORD ? [top] : [top, UNMARKED];
+        this.below = mark === RECORD ? [top, nesting.n] : [top, nesting.n, UNMARKED];
+        nesting.n = 0;
         this.top = value as Frame;
         return this.runRecords(undefined, false);
       }
@@ -550,10 +594,11 @@ export class Greenlet<T = unknown> {
           this.finish(error, true);
           return undefined;
         }
-        top = below.pop()!;
-        if (top === UNMARKED) {
+        const under = below.pop()!;
+        nesting.n = (under === UNMARKED ? below.pop() : under) as number;
+        top = below.pop() as Frame;
+        if (under === UNMARKED) {
           // the caller yielded a bare record: throw at its yield
-          top = below.pop()!;
           value = error;
           isThrow = true;
         } else {
@@ -572,8 +617,9 @@ export class Greenlet<T = unknown> {
           this.finish(value, false);
           return undefined;
         }
-        top = below.pop()!;
-        if (top === UNMARKED) top = below.pop()!;
+        const under = below.pop()!;
+        nesting.n = (under === UNMARKED ? below.pop() : under) as number;
+        top = below.pop() as Frame;
         continue;
       }
       const mark = yieldMark;
@@ -593,9 +639,10 @@ export class Greenlet<T = unknown> {
       if (wait === undefined) {
         // An explicit call record (`value`): run it on our stack, then resume `top` with its
         // result. A new array once the stack is empty (see `runDelegating`).
-        if (below.length === 0) this.below = below = mark === RECORD ? [top] : [top, UNMARKED];
-        else if (mark === RECORD) below.push(top);
-        else below.push(top, UNMARKED);
+        if (below.length === 0) this.below = below = mark === RECORD ? [top, nesting.n] : [top, nesting.n, UNMARKED];
+        else if (mark === RECORD) below.push(top, nesting.n);
+        else below.push(top, nesting.n, UNMARKED);
+        nesting.n = 0;
         top = value as Frame;
         value = undefined;
         continue;

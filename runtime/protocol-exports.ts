@@ -23,6 +23,8 @@ export const runPlain = plain.runPlain;
 export const markInlineWait = greenlet.markInlineWait;
 export const resumeInline = greenlet.resumeInline;
 export const markRecord = greenlet.markRecord;
+/** The count of nested recursive `yield*` edges, read and written by emitted code (`greenlet.ts`). */
+export const nesting = greenlet.nesting;
 export const fnTwin = emit.fnTwin;
 export const arrowTwin = emit.arrowTwin;
 export const arrowTwinLazyThis = emit.arrowTwinLazyThis;

@@ -11,15 +11,27 @@
  * (so `finally` blocks run) and from there to the caller; the abandoned promise is marked
  * handled so it cannot surface as an unhandled rejection.
  */
-import { delegateTo, scopeErrorFor, takeParked, takeRecordMark } from './greenlet';
+import { delegateTo, enterNest, scopeErrorFor, takeParked, takeRecordMark } from './greenlet';
 import { GeneratorNext, GeneratorThrow, isThenable } from './protocol';
 
 type Frame = Generator<unknown, unknown, unknown>;
 
 export function runPlain(gen: Frame, name: string): unknown {
-  let stack: Frame[] | null = null; // only made if the twin makes an explicit call
-  let top = gen;
   if (typeof gen !== 'object' || gen === null || gen.next !== GeneratorNext) return runIterator(gen, name);
+  // its frames count their recursion from 0 (`nesting` in greenlet.ts); the caller's count comes back after
+  const outer = enterNest(0);
+  try {
+    return drive(gen, name);
+  } finally {
+    enterNest(outer);
+  }
+}
+
+/** Runs `gen` and the records it makes to the end. */
+function drive(gen: Frame, name: string): unknown {
+  /** The frames under `top`, each followed by its recursion count (`nesting`). */
+  let stack: (Frame | number)[] | null = null; // only made if the twin makes an explicit call
+  let top = gen;
   let value: unknown;
   let isThrow = false;
   for (;;) {
@@ -28,7 +40,8 @@ export function runPlain(gen: Frame, name: string): unknown {
       r = isThrow ? GeneratorThrow.call(top, value) : GeneratorNext.call(top, value);
     } catch (error) {
       if (!stack || stack.length === 0) throw error;
-      top = stack.pop()!;
+      enterNest(stack.pop() as number);
+      top = stack.pop() as Frame;
       value = error;
       isThrow = true;
       continue;
@@ -36,7 +49,8 @@ export function runPlain(gen: Frame, name: string): unknown {
     isThrow = false;
     if (r.done) {
       if (!stack || stack.length === 0) return r.value;
-      top = stack.pop()!;
+      enterNest(stack.pop() as number);
+      top = stack.pop() as Frame;
       value = r.value;
       continue;
     }
@@ -45,12 +59,12 @@ export function runPlain(gen: Frame, name: string): unknown {
     const marked = takeRecordMark();
     if (y !== null && typeof y === 'object' && (y as Frame).next === GeneratorNext) {
       // an explicit call record (the same test as the trampoline's)
-      (stack ??= []).push(top);
+      (stack ??= []).push(top, enterNest(0));
       top = y as Frame;
       value = undefined;
     } else if (marked) {
       // a marked record that is another iterator (a twin compiled down to ES5, say)
-      (stack ??= []).push(top);
+      (stack ??= []).push(top, enterNest(0));
       top = delegateTo(y as Iterator<unknown, unknown, unknown>);
       value = undefined;
     } else if (takeParked(y)) {

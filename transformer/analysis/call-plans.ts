@@ -6,7 +6,7 @@
  *
  * ```ts
  * function show(id) { return find(id).name; }  // { kind: 'direct', fn: find, explicit: false }
- * function walk(n) { return walk(n.next); }    // { kind: 'direct', fn: walk, explicit: true }
+ * function walk(n) { return walk(n.next); }    // { kind: 'direct', fn: walk, recursive: true }
  * function run(f) { return f(); }               // { kind: 'dispatch', explicit: false }
  * async function h() { return show(1); }       // { kind: 'await' }
  * const x = show(1);                            // module top level: TSG39001
@@ -86,12 +86,12 @@ export function planCalls(
           message: `This ${how}() may suspend, but it is inside an optional chain. Test for null/undefined first, then call it.`,
         });
       } else if (inAsync || coloured.has(fn)) {
-        const explicit = graph.calleesOf
+        const isRecursive = graph.calleesOf
           .get(site)!
           .some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
-        const plan = { kind: 'via', how, inAsync, explicit } as const satisfies CallPlan;
+        const plan = { kind: 'via', how, inAsync, explicit: false, recursive: isRecursive } satisfies CallPlan;
         plans.set(site.call, plan);
-        if (!inAsync && !explicit)
+        if (!inAsync && !isRecursive)
           delegating.push({ caller: fn, callees: graph.calleesOf.get(site)!.filter((c) => coloured.has(c)), plan });
       } else {
         specs.push(uncolourableSpec(fn, site.call, path));
@@ -131,7 +131,8 @@ export function planCalls(
       continue;
     }
     const callees = graph.calleesOf.get(site)!;
-    const explicit = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
+    // within its strongly connected component: nested `yield*` up to a limit, then records, at run time
+    const isRecursive = callees.some((c) => recursive.get(c) !== undefined && recursive.get(c) === recursive.get(fn));
     if (t.kind === 'suspend') {
       plans.set(site.call, { kind: 'wait', bare: isAwaitSyncOfPromise(checker, site.call) });
     } else {
@@ -140,10 +141,10 @@ export function planCalls(
         coloured.has(t.fn) &&
         t.fn.getSourceFile() === fn.getSourceFile() &&
         isDirectlyCallable(t.fn, site.call)
-          ? { kind: 'direct', fn: t.fn, explicit }
-          : { kind: 'dispatch', explicit };
+          ? { kind: 'direct', fn: t.fn, explicit: false, recursive: isRecursive }
+          : { kind: 'dispatch', explicit: false, recursive: isRecursive };
       plans.set(site.call, plan);
-      if (!explicit) delegating.push({ caller: fn, callees: callees.filter((c) => coloured.has(c)), plan });
+      if (!isRecursive) delegating.push({ caller: fn, callees: callees.filter((c) => coloured.has(c)), plan });
     }
   }
   // Long chains of `yield*` edges get a record every so often (see delegation-depth.ts).

@@ -8,10 +8,14 @@ import type { BuiltinHelper } from '../protocol-names';
 
 /** How a call that may suspend is emitted inside a coloured function. */
 export type CallPlan =
-  /** `yield* f$twin(...)`, or `yield f$twin(...)` (an explicit call record) when `explicit`. */
-  | { kind: 'direct'; fn: FunctionNode; explicit: boolean }
+  /**
+   * `yield* f$twin(...)`; `yield f$twin(...)` (an explicit call record) when `explicit`; when
+   * `recursive` (a call within its strongly connected component), `yield*` for the first levels
+   * and records past them, decided at run time (`unnest(yield* nest(f$twin(...)))`).
+   */
+  | { kind: 'direct'; fn: FunctionNode; explicit: boolean; recursive: boolean }
   /** Look the twin up at run time (`TWIN`), delegate if there is one, else call plainly. */
-  | { kind: 'dispatch'; explicit: boolean }
+  | { kind: 'dispatch'; explicit: boolean; recursive: boolean }
   /**
    * A suspension point: call the promise-returning function behind it and wait inline (`RAW`);
    * `awaitSync(p)` of a value typed as a promise waits for `p` itself (`bare`).
@@ -27,7 +31,7 @@ export type CallPlan =
   /** `o.#m` of a coloured private method read as a value: `__tsg.withTwin(o.#m, o.#m$twin)`. */
   | { kind: 'privateTwin'; fn: FunctionNode }
   /** `f.call(t, ...args)` / `f.apply(t, args)` of a function that may suspend. */
-  | { kind: 'via'; how: 'call' | 'apply'; inAsync: boolean; explicit: boolean }
+  | { kind: 'via'; how: 'call' | 'apply'; inAsync: boolean; explicit: boolean; recursive: boolean }
   /** A read (`o.p`), write (`o.p = v`) or compound write (`o.p += v`) of an accessor that may suspend. */
   | { kind: 'accessor'; mode: 'read' | 'write' | 'readwrite'; inAsync: boolean }
   /** A builtin whose callback may suspend: its suspending version (`__tsg.builtins.map`), awaited in an async function. */

@@ -38,7 +38,7 @@ export function ejectAwaits(state: EjectState): void {
     const call = node as CallLike;
     if (cannotAwaitHere(state, call)) continue;
     if (ts.isCallExpression(call) && isRuntimeExport(state.checker, call.expression, 'awaitSync')) continue;
-    if ('explicit' in plan && plan.explicit) {
+    if (('explicit' in plan && plan.explicit) || ('recursive' in plan && plan.recursive)) {
       const fn = enclosingFunction(call);
       if (fn && !reportedRecursion.has(fn)) {
         reportedRecursion.add(fn);

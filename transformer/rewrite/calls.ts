@@ -13,6 +13,7 @@
  * The whole table of emitted forms is in runtime/protocol.ts.
  */
 import ts from 'typescript';
+import { MAX_NESTED_DELEGATION } from '../analysis/delegation-depth';
 import type { CallPlan } from '../analysis/result';
 import { calleeOf, skipParens } from '../analysis/inventory';
 import type { Rewriter } from './rewriter';
@@ -130,7 +131,7 @@ function callBody(
   const optionalCall = ts.isCallExpression(call) && !!call.questionDotToken;
   if (plan?.kind === 'direct' && !optionalCall) {
     const twin = rw.directTwinRef(plan.fn);
-    if (twin) return delegate(rw, f.createCallExpression(twin, undefined, visitArgs()), plan.explicit);
+    if (twin) return delegate(rw, f.createCallExpression(twin, undefined, visitArgs()), plan);
   }
   const callee = skipParens(calleeOf(call));
   let recv: ts.Expression | undefined;
@@ -172,7 +173,7 @@ function callBody(
     if (plan.inAsync) {
       return awaitInGreenlet(rw, helper, undefined, [target, ...args]);
     }
-    return delegate(rw, f.createCallExpression(helper, undefined, [target, ...args]), false);
+    return delegate(rw, f.createCallExpression(helper, undefined, [target, ...args]), PLAIN_EDGE);
   }
   if (
     plan?.kind === 'direct' &&
@@ -189,7 +190,7 @@ function callBody(
     return delegate(
       rw,
       f.createCallExpression(f.createPropertyAccessExpression(fnValue.expression, twin), undefined, args),
-      plan.explicit,
+      plan,
     );
   }
   let fn: ts.Expression;
@@ -209,7 +210,7 @@ function callBody(
   } else if (plan.kind === 'wait') {
     last = plan.bare ? bareWait(rw, args[0]) : inlineWait(rw, fn, recv, args);
   } else {
-    last = dispatch(rw, fn, recv, args, 'explicit' in plan ? plan.explicit : false);
+    last = dispatch(rw, fn, recv, args, 'explicit' in plan ? plan : PLAIN_EDGE);
   }
   return steps.length ? f.createParenthesizedExpression(f.createCommaListExpression([...steps, last])) : last;
 }
@@ -241,7 +242,7 @@ function dispatch(
   fn: ts.Expression,
   thisArg: ts.Expression | undefined,
   args: ts.Expression[],
-  explicit: boolean,
+  edge: Edge,
 ): ts.Expression {
   const f = rw.factory;
   const target = f.createCallExpression(rw.helper('dispatch'), undefined, [fn]);
@@ -251,7 +252,7 @@ function dispatch(
       thisArg ?? f.createVoidZero(),
       ...args,
     ]),
-    explicit,
+    edge,
   );
 }
 
@@ -309,7 +310,7 @@ export function emitAccess(
   const run = (helper: 'getProperty' | 'setProperty', args: ts.Expression[]): ts.Expression =>
     plan.inAsync
       ? awaitInGreenlet(rw, rw.helper(helper), undefined, args)
-      : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), false);
+      : delegate(rw, f.createCallExpression(rw.helper(helper), undefined, args), PLAIN_EDGE);
   let obj = visit(access.expression) as ts.Expression;
   let key: ts.Expression = ts.isPropertyAccessExpression(access)
     ? f.createStringLiteral(access.name.text)
@@ -353,7 +354,7 @@ function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
 export function emitVia(
   rw: Rewriter,
   call: ts.CallExpression,
-  plan: { how: 'call' | 'apply'; inAsync: boolean; explicit: boolean },
+  plan: { how: 'call' | 'apply'; inAsync: boolean } & Edge,
   visit: Visit,
 ): ts.Expression {
   const f = rw.factory;
@@ -375,7 +376,7 @@ export function emitVia(
   return delegate(
     rw,
     f.createCallExpression(f.createPropertyAccessExpression(target, plan.how), undefined, args),
-    plan.explicit,
+    plan,
   );
 }
 
@@ -399,15 +400,50 @@ export function awaitInGreenlet(
   return f.createCallExpression(rw.helper('unbox'), undefined, [f.createAwaitExpression(call)]);
 }
 
+/** How a call delegates to the generator it makes (the plan's say; see `delegate`). */
+type Edge = { explicit: boolean; recursive: boolean };
+const PLAIN_EDGE: Edge = { explicit: false, recursive: false };
+
 /**
  * `(yield* gen)`, or `(__tsg.resumeInline(yield __tsg.markRecord(gen)))`: an explicit call record
  * the trampoline runs on its own stack. The mark spares the trampoline telling a generator from a
  * promise; `resumeInline` throws the record's error inside this frame, where the `yield*` frames
- * down to it are on the native stack for the error's call chain.
+ * down to it are on the native stack for the error's call chain. A recursive call delegates while
+ * fewer than ten recursive calls are nested on the native stack, and makes a record past them
+ * (`nesting` in `runtime/greenlet.ts`; the count is read inline: a call into the runtime for it
+ * cost ~80 instructions a level):
+ *
+ * ```js
+ * fact(n - 1)   →   (_a = fact$twin(n - 1), __tsg.nesting.n < 10
+ *                     ? (__tsg.nesting.n++, _a = (yield* _a), __tsg.nesting.n--, _a)
+ *                     : __tsg.resumeInline(yield __tsg.markRecord(_a)))
+ * ```
  */
-export function delegate(rw: Rewriter, gen: ts.Expression, explicit: boolean): ts.Expression {
+export function delegate(rw: Rewriter, gen: ts.Expression, edge: Edge): ts.Expression {
   const f = rw.factory;
-  if (!explicit)
+  if (edge.recursive) {
+    const g = f.createTempVariable(rw.hoist);
+    const count = () => f.createPropertyAccessExpression(rw.helper('nesting'), 'n');
+    const nested = f.createCommaListExpression([
+      f.createPostfixIncrement(count()),
+      f.createAssignment(
+        g,
+        f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), g)),
+      ),
+      f.createPostfixDecrement(count()),
+      g,
+    ]);
+    const underLimit = f.createLessThan(count(), f.createNumericLiteral(MAX_NESTED_DELEGATION));
+    const choice = f.createConditionalExpression(
+      underLimit,
+      undefined,
+      f.createParenthesizedExpression(nested),
+      undefined,
+      delegate(rw, g, { explicit: true, recursive: false }),
+    );
+    return f.createParenthesizedExpression(f.createCommaListExpression([f.createAssignment(g, gen), choice]));
+  }
+  if (!edge.explicit)
     return f.createParenthesizedExpression(f.createYieldExpression(f.createToken(ts.SyntaxKind.AsteriskToken), gen));
   const y = f.createYieldExpression(undefined, f.createCallExpression(rw.helper('markRecord'), undefined, [gen]));
   return f.createParenthesizedExpression(f.createCallExpression(rw.helper('resumeInline'), undefined, [y]));
