@@ -265,6 +265,39 @@ app.use(router.routes());
     ]);
   });
 
+  it('makes head and options handlers sync as get ones; a method GreenletRouter does not type keeps its handler', () => {
+    const { text, result, kept } = adoptSource(`import Router from '@koa/router';
+import type { Next } from 'koa';
+
+${LEAF}
+const router = new Router();
+router.head('/one', async (ctx, next: Next) => {
+  ctx.set('X-N', String((await q(1)).n));
+  await next();
+});
+router.options('/one', async (ctx) => {
+  ctx.set('Allow', String((await q(2)).n));
+});
+router.register('/one', ['PURGE'], async (ctx) => {
+  ctx.body = (await q(3)).n;
+});
+`);
+    // the import of Next, the last, goes where the new imports are added
+    expect(text).to.include(
+      "import { GreenletRouter, type SyncNext } from 'ts-greenlet/koa';\nimport { synchronize } from 'ts-greenlet';\n\nexport const q",
+    );
+    expect(text).to.include('const router = new GreenletRouter();');
+    expect(text).to.include(
+      "router.head('/one', (ctx, next: SyncNext) => {\n  ctx.set('X-N', String(q(1).n));\n  next();\n});",
+    );
+    expect(text).to.include("router.options('/one', (ctx) => {\n  ctx.set('Allow', String(q(2).n));\n});");
+    expect(text).to.include("router.register('/one', ['PURGE'], async (ctx) => {\n  ctx.body = (await q(3)).n;");
+    expect(result.koa.handlers).to.have.length(2);
+    expect(kept).to.deep.equal([
+      "16: the router.register('/one') handler stays async: GreenletRouter types no router.register handlers (only get, post, put, patch, delete, del, head, options, all, use, param)",
+    ]);
+  });
+
   it('keeps a router whose plain handler uses next (on a GreenletRouter it would wait), and @koa/router imported', () => {
     const { text, result, kept } = adoptSource(`import Router from '@koa/router';
 ${LEAF}

@@ -8,7 +8,8 @@
  * const router = new Router();                         // a RouterSite: its binding, `new Router`
  * router.get('/a', async (ctx) => …).post('/b', …);    // two handlers (next: parameter 1)
  * router.param('id', async (id, ctx, next) => …);      // a handler (next: parameter 2)
- * router.head('/a', async (ctx) => …);                 // typed by Router, not GreenletRouter: `untyped`
+ * router.head('/a', async (ctx) => …);                 // a handler: head and options are typed too
+ * router.register('/a', ['PURGE'], async (ctx) => …);  // typed by Router, not GreenletRouter: `untyped`
  * app.use(async function timing(ctx, next) { … });     // middleware
  * ```
  */
@@ -30,7 +31,7 @@ export interface RouterSite {
   binding: ts.VariableDeclaration;
   /** Async literals given to methods GreenletRouter types for its handlers. */
   handlers: Handler[];
-  /** Async literals given to other methods (`head`, `options`): GreenletRouter would not type them. */
+  /** Async literals given to other methods (`register`, `trace`): GreenletRouter would not type them. */
   untyped: Handler[];
   /** Plain (not async) literals that use their `next`: on a GreenletRouter that `next` would wait. */
   plainWithNext: Handler[];
@@ -43,13 +44,15 @@ export interface KoaSites {
 }
 
 /** Methods whose handlers GreenletRouter types with a `SyncNext` (`greenlet-router.ts`), and where `next` is. */
-const TYPED: Record<string, number> = {
+export const TYPED: Record<string, number> = {
   get: 1,
   post: 1,
   put: 1,
   patch: 1,
   delete: 1,
   del: 1,
+  head: 1,
+  options: 1,
   all: 1,
   use: 1,
   param: 2,

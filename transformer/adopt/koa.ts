@@ -22,7 +22,7 @@ import ts from 'typescript';
 import { shortPlace } from '../analysis/inventory';
 import type { EditSet } from '../eject/edits';
 import type { Kept } from './decide';
-import { type Handler, koaSites, type Literal, type RouterSite } from './koa-sites';
+import { type Handler, koaSites, type Literal, type RouterSite, TYPED } from './koa-sites';
 import { handlerVerdict } from './koa-verdict';
 import { makeSync } from './rewrite';
 import { label, short } from './words';
@@ -88,10 +88,7 @@ export function adoptKoa(
       if (blocked) keep(h, `its router (${shortPlace(router.ctor)}) stays a @koa/router Router: ${blocked}`);
     for (const h of router.untyped)
       if (handlerVerdict(checker, h, adopted).candidate)
-        keep(
-          h,
-          `GreenletRouter types no ${method(h)} handlers (only get, post, put, patch, delete, del, all, use, param)`,
-        );
+        keep(h, `GreenletRouter types no ${method(h)} handlers (only ${Object.keys(TYPED).join(', ')})`);
     if (!made.length || blocked) continue;
     edits.replace(router.ctor.getSourceFile(), router.ctor.getStart(), router.ctor.getEnd(), 'GreenletRouter');
     need(router.ctor, 'GreenletRouter');
