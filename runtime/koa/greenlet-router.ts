@@ -133,6 +133,24 @@ export interface GreenletRouter<StateT = DefaultState, ContextT = DefaultContext
     path: Path,
     ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
   ): this;
+  head<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  head<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  options<T = {}, U = {}, B = unknown>(
+    name: string,
+    path: string | RegExp,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
+  options<T = {}, U = {}, B = unknown>(
+    path: Path,
+    ...middleware: Array<GreenletRouterHandler<StateT & T, ContextT & U, B>>
+  ): this;
   all<T = {}, U = {}, B = unknown>(
     name: string,
     path: string | RegExp,

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import ts from 'typescript';
 import { compilerOptions, sharedHost } from '../helpers/compile';
 import { adopt, type AdoptResult } from '../../transformer/adopt';
+import { label } from '../../transformer/adopt/words';
 
 const repo = path.resolve(__dirname, '../../..');
 
@@ -262,6 +263,125 @@ app.use(router.routes());
       '35: q(…) is called without await here; in an async function the transform now awaits it, elsewhere it needs a greenlet',
       `38: the router.get('/guarded') handler stays async: it calls guarded(…), which waits inside try/catch at input.ts:10: ${cancel}`,
       "45: the router.post('/chained') handler stays async: it awaits new Promise((r) => setTimeout(r, 1)), not a call of an adopted function",
+    ]);
+  });
+
+  it('makes head and options handlers sync as get ones; a method GreenletRouter does not type keeps its handler', () => {
+    const { text, result, kept } = adoptSource(`import Router from '@koa/router';
+import type { Next } from 'koa';
+
+${LEAF}
+const router = new Router();
+router.head('/one', async (ctx, next: Next) => {
+  ctx.set('X-N', String((await q(1)).n));
+  await next();
+});
+router.options('/one', async (ctx) => {
+  ctx.set('Allow', String((await q(2)).n));
+});
+router.register('/one', ['PURGE'], async (ctx) => {
+  ctx.body = (await q(3)).n;
+});
+`);
+    // the import of Next, the last, goes where the new imports are added
+    expect(text).to.include(
+      "import { GreenletRouter, type SyncNext } from 'ts-greenlet/koa';\nimport { synchronize } from 'ts-greenlet';\n\nexport const q",
+    );
+    expect(text).to.include('const router = new GreenletRouter();');
+    expect(text).to.include(
+      "router.head('/one', (ctx, next: SyncNext) => {\n  ctx.set('X-N', String(q(1).n));\n  next();\n});",
+    );
+    expect(text).to.include("router.options('/one', (ctx) => {\n  ctx.set('Allow', String(q(2).n));\n});");
+    expect(text).to.include("router.register('/one', ['PURGE'], async (ctx) => {\n  ctx.body = (await q(3)).n;");
+    expect(result.koa.handlers).to.have.length(2);
+    expect(kept).to.deep.equal([
+      "16: the router.register('/one') handler stays async: GreenletRouter types no router.register handlers (only get, post, put, patch, delete, del, head, options, all, use, param)",
+    ]);
+  });
+
+  it('makes a handler passed by name sync where it is declared when every use of the name registers it', () => {
+    const { text, result, kept } = adoptSource(`import Router, { type RouterContext } from '@koa/router';
+import type { Next } from 'koa';
+
+${LEAF}
+async function listNotes(ctx: RouterContext): Promise<void> {
+  ctx.body = (await q(1)).n;
+}
+const audit = async (ctx: RouterContext, next: Next) => {
+  await next();
+  ctx.set('X-N', String((await q(2)).n));
+};
+const show = async function (ctx: RouterContext) {
+  ctx.body = (await q(3)).n;
+};
+export { listNotes };
+export const router = new Router();
+router.use(audit);
+router.get('/notes', listNotes).get('/all', listNotes);
+router.get('/show', show);
+`);
+    expect(text).to.include(
+      "import { type RouterContext } from '@koa/router';\nimport { GreenletRouter, type SyncNext }",
+    );
+    expect(text).to.include('function listNotes(ctx: RouterContext): void {\n  ctx.body = q(1).n;\n}');
+    expect(text).to.include(
+      "const audit = (ctx: RouterContext, next: SyncNext) => {\n  next();\n  ctx.set('X-N', String(q(2).n));",
+    );
+    expect(text).to.include('const show = function (ctx: RouterContext) {\n  ctx.body = q(3).n;');
+    expect(text).to.include("router.get('/notes', listNotes).get('/all', listNotes);"); // registrations as they were
+    expect(result.koa.handlers.map((fn) => label(fn))).to.deep.equal(['audit', 'listNotes', 'show']);
+    expect(kept).to.deep.equal([]);
+  });
+
+  it('keeps a handler passed by name that is used otherwise, on a router that stays, or does not qualify', () => {
+    const { text, result, kept } = adoptSource(`import Router, { type RouterContext } from '@koa/router';
+
+${LEAF}
+async function shared(ctx: RouterContext) {
+  ctx.body = (await q(1)).n;
+}
+async function later(ctx: RouterContext) {
+  ctx.body = (await q(2)).n;
+}
+async function slow(ctx: RouterContext) {
+  await new Promise((r) => setTimeout(r, 1));
+  ctx.body = (await q(3)).n;
+}
+async function both(ctx: RouterContext) {
+  ctx.body = (await q(4)).n;
+}
+async function purge(ctx: RouterContext) {
+  ctx.body = (await q(5)).n;
+}
+function pass(ctx: RouterContext, next: () => Promise<void>) {
+  return next();
+}
+export const router = new Router();
+router.get('/shared', shared);
+router.get('/later', later);
+router.get('/slow', slow);
+router.get('/both', both);
+router.get('/purge', purge);
+router.register('/purge', ['PURGE'], purge);
+router.get('/one', async (ctx) => {
+  await shared(ctx);
+});
+setTimeout(later, 10);
+const other = new Router();
+other.use(pass);
+other.get('/both', both);
+`);
+    expect(text).to.include('export const router = new Router();'); // no handler on it is made sync
+    expect(text).to.include('const other = new Router();');
+    for (const name of ['shared', 'later', 'slow', 'both', 'purge'])
+      expect(text).to.include(`async function ${name}(ctx: RouterContext) {`);
+    expect(result.koa.handlers).to.have.length(0);
+    expect(kept).to.deep.equal([
+      '7: shared (router.get) stays async: it is also used at input.ts:34, not as a route handler (adopt makes a named handler sync only when every use is one)',
+      '10: later (router.get) stays async: it is also used at input.ts:36 passed to setTimeout, not as a route handler (adopt makes a named handler sync only when every use is one)',
+      '13: slow (router.get) stays async: it awaits new Promise((r) => setTimeout(r, 1)), not a call of an adopted function',
+      '17: both (router.get) stays async: it is registered at input.ts:39 on a router (input.ts:37) that stays a @koa/router Router: the plain handler at input.ts:23 uses next, which on a GreenletRouter would wait for downstream',
+      '20: purge (router.get) stays async: it is registered at input.ts:32: GreenletRouter types no router.register handlers (only get, post, put, patch, delete, del, head, options, all, use, param)',
     ]);
   });
 

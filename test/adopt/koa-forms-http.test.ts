@@ -1,8 +1,8 @@
 /**
  * Koa forms adopted with the CLI answer over HTTP as their async originals do: a router made a
  * GreenletRouter with sync handlers (one with a synchronized `next`, one that throws after its
- * wait) and async ones it still awaits (one catching around `await next()`), and `app.use`
- * middleware made `greenlet(…)`. Real Koa, real requests.
+ * wait, a HEAD one passed by name, an OPTIONS one) and async ones it still awaits (one catching
+ * around `await next()`), and `app.use` middleware made `greenlet(…)`. Real Koa, real requests.
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -13,7 +13,7 @@ import { main } from '../../transformer/cli';
 
 const repo = path.resolve(__dirname, '../../..');
 
-const SOURCE = `import Router from '@koa/router';
+const SOURCE = `import Router, { type RouterContext } from '@koa/router';
 import Koa, { type Next } from 'koa';
 
 export async function q(id: number): Promise<{ id: number; n: number }> {
@@ -55,6 +55,15 @@ router.get('/both', async (ctx) => {
   const [a, b] = await Promise.all([q(1), q(2)]);
   ctx.body = a.n + b.n;
 });
+async function noteSize(ctx: RouterContext) {
+  ctx.set('X-N', String((await q(Number(ctx.params.id))).n));
+  ctx.status = 200;
+}
+router.head('/notes/:id', noteSize);
+router.options('/notes/:id', async (ctx) => {
+  ctx.set('Allow', (await q(0)).n === 0 ? 'HEAD, OPTIONS' : 'none');
+  ctx.status = 204;
+});
 app.use(router.routes());
 `;
 
@@ -91,24 +100,39 @@ describe('adopt: Koa forms over HTTP, async originals against adopted', function
     expect(text).to.include("app.use(greenlet((ctx, next) => {\n  ctx.set('X-Before'");
     expect(text).to.include("router.use((ctx, next: SyncNext) => {\n  next();\n  ctx.set('X-Router', 'yes');");
     expect(text).to.include("router.get('/both', async (ctx) => {"); // kept: it races promises
+    expect(text).to.include(
+      "function noteSize(ctx: RouterContext) {\n  ctx.set('X-N', String(q(Number(ctx.params.id)).n));",
+    );
+    expect(text).to.include("router.options('/notes/:id', (ctx) => {");
     expect(text).to.include('router.use(async (ctx, next) => {\n  try {\n    await next();'); // kept: try/catch
-    expect(adopted.summary).to.match(/1 leaf wrapped with synchronize, 0 functions and 4 Koa handlers made sync/);
-    expect(adopted.summary).to.match(/built .*: 4 functions coloured in 1 file\./);
+    expect(adopted.summary).to.match(/1 leaf wrapped with synchronize, 0 functions and 6 Koa handlers made sync/);
+    expect(adopted.summary).to.match(/built .*: 6 functions coloured in 1 file\./);
 
     const servers = [await serve(original.dir), await serve(adopted.dir)];
     try {
-      for (const url of ['/one/4', '/slow', '/both', '/fails', '/nowhere']) {
+      const requests = ['/one/4', '/slow', '/both', '/fails', '/nowhere', 'HEAD /notes/3', 'OPTIONS /notes/3'];
+      for (const request of requests) {
+        const [method, url] = request.includes(' ') ? request.split(' ') : ['GET', request];
         const [a, b] = await Promise.all(
           servers.map(async ({ base }) => {
-            const res = await fetch(base + url);
-            const headers = ['x-before', 'x-after', 'x-router'].map((h) => res.headers.get(h));
+            const res = await fetch(base + url, { method });
+            const headers = ['x-before', 'x-after', 'x-router', 'x-n', 'allow'].map((h) => res.headers.get(h));
             return { status: res.status, body: await res.text(), headers };
           }),
         );
-        expect(b, url).to.deep.equal(a);
-        if (url === '/one/4') expect(a).to.deep.equal({ status: 200, body: '8', headers: ['true', '8', 'yes'] });
-        if (url === '/fails')
-          expect(a).to.deep.equal({ status: 500, body: 'caught', headers: ['true', 'caught', null] });
+        expect(b, request).to.deep.equal(a);
+        if (request === '/one/4')
+          expect(a).to.deep.equal({ status: 200, body: '8', headers: ['true', '8', 'yes', null, null] });
+        if (request === '/fails')
+          expect(a).to.deep.equal({ status: 500, body: 'caught', headers: ['true', 'caught', null, null, null] });
+        if (request === 'HEAD /notes/3')
+          expect(a).to.deep.equal({ status: 200, body: '', headers: ['true', 'undefined', 'yes', '6', null] });
+        if (request === 'OPTIONS /notes/3')
+          expect(a).to.deep.equal({
+            status: 204,
+            body: '',
+            headers: ['true', 'undefined', 'yes', null, 'HEAD, OPTIONS'],
+          });
       }
     } finally {
       await Promise.all(servers.map(({ server }) => new Promise((r) => server.close(r))));

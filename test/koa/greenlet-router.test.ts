@@ -113,6 +113,43 @@ describe('koa: GreenletRouter', () => {
     ]);
   });
 
+  it('types and maps head and options handlers as it does get: plain ones run as greenlets with a SyncNext', async () => {
+    const router = new GreenletRouter();
+    const seen: Record<string, boolean> = {};
+    router.use(
+      coloured('stamp', function* (ctx: Context, next: SyncNext) {
+        yield* twin(next)();
+        ctx.set('X-Stamp', ctx.method);
+      }),
+    );
+    router.head('/doc', (ctx, next: SyncNext) => {
+      seen.head = getcurrent() !== null;
+      ctx.set('X-Size', '42');
+      ctx.status = 200;
+      next(); // typed SyncNext: on a @koa/router Router this handler would not type-check
+    });
+    router.options(
+      '/doc',
+      coloured('allow', function* (ctx: RouterContext) {
+        yield* twin(sleep)(1);
+        seen.options = getcurrent() !== null;
+        ctx.set('Allow', 'HEAD, OPTIONS');
+        ctx.status = 204;
+      }),
+    );
+    running = await serve(router);
+
+    const head = await fetch(`${running.url}/doc`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('x-size'), head.headers.get('x-stamp')]).to.deep.equal([200, '42', 'HEAD']);
+    const options = await fetch(`${running.url}/doc`, { method: 'OPTIONS' });
+    expect([options.status, options.headers.get('allow'), options.headers.get('x-stamp')]).to.deep.equal([
+      204,
+      'HEAD, OPTIONS',
+      'OPTIONS',
+    ]);
+    expect(seen).to.deep.equal({ head: true, options: true });
+  });
+
   it("reads a handler's twin when it runs: a route registered above the twin's setTwin works", async () => {
     const router = new GreenletRouter();
     function lateHandler(ctx: RouterContext): void {

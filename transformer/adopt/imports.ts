@@ -74,7 +74,8 @@ export function importKoa(
     if (line && unused.whole && unused.from === '@koa/router') {
       edits.replace(file, unused.start, unused.end, line);
       line = '';
-    } else edits.replace(file, unused.start, unused.whole ? lineEnd(file, unused.end) : unused.end, '');
+    } else if (unused.whole) dropStatement(edits, file, unused.start, unused.end, imports);
+    else edits.replace(file, unused.start, unused.end, '');
   }
   const last = imports[imports.length - 1];
   if (line) edits.insert(file, last ? last.getEnd() : 0, last ? `\n${line}` : `${line}\n\n`);
@@ -121,6 +122,25 @@ function moduleOf(i: ts.ImportDeclaration): string | undefined {
 function namedOf(i: ts.ImportDeclaration): ts.NamedImports | undefined {
   const b = i.importClause?.namedBindings;
   return b && ts.isNamedImports(b) ? b : undefined;
+}
+
+/**
+ * An import statement `[start, end)` removed with its line. The last import's end is where new
+ * imports go (`synchronize`, `ts-greenlet/koa`), so its removal stops there and takes the line
+ * break before it instead of the one after (removing past that end would swallow them).
+ */
+function dropStatement(
+  edits: EditSet,
+  file: ts.SourceFile,
+  start: number,
+  end: number,
+  imports: readonly ts.ImportDeclaration[],
+): void {
+  const last = imports[imports.length - 1];
+  if (end !== last?.getEnd()) return edits.replace(file, start, lineEnd(file, end), '');
+  const before = file.text.slice(0, start).match(/\r?\n[ \t]*$/);
+  if (before) return edits.replace(file, start - before[0].length, end, '');
+  edits.replace(file, start, end, ''); // its line, the file's first, stays (empty)
 }
 
 /** `end`, past the line break that follows it. */

@@ -1,14 +1,17 @@
 /**
  * What adopt can see of a Koa app: the @koa/router routers made with `new Router()` and bound to
- * a const, the function literals registered on them (wherever the binding is used, chains
- * included), and the function literals given to a Koa app's `app.use`.
+ * a const, the handlers registered on them (wherever the binding is used, chains included): function
+ * literals, and names of functions declared in the same file; and the function literals given to a
+ * Koa app's `app.use`.
  *
  * ```ts
  * import Router from '@koa/router';
  * const router = new Router();                         // a RouterSite: its binding, `new Router`
  * router.get('/a', async (ctx) => …).post('/b', …);    // two handlers (next: parameter 1)
  * router.param('id', async (id, ctx, next) => …);      // a handler (next: parameter 2)
- * router.head('/a', async (ctx) => …);                 // typed by Router, not GreenletRouter: `untyped`
+ * router.get('/notes', listNotes);                     // a handler, `ref`: listNotes (async function listNotes…)
+ * router.head('/a', async (ctx) => …);                 // a handler: head and options are typed too
+ * router.register('/a', ['PURGE'], async (ctx) => …);  // typed by Router, not GreenletRouter: `untyped`
  * app.use(async function timing(ctx, next) { … });     // middleware
  * ```
  */
@@ -16,23 +19,27 @@ import ts from 'typescript';
 import { constBindingOf, resolve, skipParens } from './targets';
 
 export type Literal = ts.ArrowFunction | ts.FunctionExpression;
+/** A literal, or the function a handler's name resolves to (for `const f = async …`, the literal). */
+export type HandlerFn = Literal | ts.FunctionDeclaration;
 
-/** A function literal registered as a handler: the call it is passed to, and where its `next` is. */
+/** A function registered as a handler: the call it is passed to, and where its `next` is. */
 export interface Handler {
-  fn: Literal;
+  fn: HandlerFn;
   call: ts.CallExpression;
   nextIndex: number;
+  /** The name passed, when the handler is passed by name. */
+  ref?: ts.Identifier;
 }
 
 export interface RouterSite {
   /** `Router` in `new Router(…)`. */
   ctor: ts.Identifier;
   binding: ts.VariableDeclaration;
-  /** Async literals given to methods GreenletRouter types for its handlers. */
+  /** Async handlers given to methods GreenletRouter types for its handlers. */
   handlers: Handler[];
-  /** Async literals given to other methods (`head`, `options`): GreenletRouter would not type them. */
+  /** Async handlers given to other methods (`register`, `trace`): GreenletRouter would not type them. */
   untyped: Handler[];
-  /** Plain (not async) literals that use their `next`: on a GreenletRouter that `next` would wait. */
+  /** Plain (not async) handlers that use their `next`: on a GreenletRouter that `next` would wait. */
   plainWithNext: Handler[];
 }
 
@@ -43,13 +50,15 @@ export interface KoaSites {
 }
 
 /** Methods whose handlers GreenletRouter types with a `SyncNext` (`greenlet-router.ts`), and where `next` is. */
-const TYPED: Record<string, number> = {
+export const TYPED: Record<string, number> = {
   get: 1,
   post: 1,
   put: 1,
   patch: 1,
   delete: 1,
   del: 1,
+  head: 1,
+  options: 1,
   all: 1,
   use: 1,
   param: 2,
@@ -64,7 +73,7 @@ export function koaSites(checker: ts.TypeChecker, files: readonly ts.SourceFile[
       if (decl) routers.push({ ctor: n.expression, binding: decl, handlers: [], untyped: [], plainWithNext: [] });
     }
     if (ts.isCallExpression(n) && isAppUse(checker, n))
-      for (const fn of literals(n)) if (isAsyncLiteral(fn)) middleware.push({ fn, call: n, nextIndex: 1 });
+      for (const fn of literals(n)) if (isAsyncHandler(fn)) middleware.push({ fn, call: n, nextIndex: 1 });
     ts.forEachChild(n, visit);
   };
   for (const f of files) visit(f);
@@ -83,7 +92,7 @@ function collectHandlers(checker: ts.TypeChecker, files: readonly ts.SourceFile[
         if (!ts.isPropertyAccessExpression(access) || access.expression !== receiver) break;
         const call = access.parent;
         if (!ts.isCallExpression(call) || call.expression !== access) break;
-        register(router, call, access.name.text);
+        register(checker, router, call, access.name.text);
         receiver = call;
       }
     }
@@ -92,11 +101,11 @@ function collectHandlers(checker: ts.TypeChecker, files: readonly ts.SourceFile[
   for (const f of files) visit(f);
 }
 
-function register(router: RouterSite, call: ts.CallExpression, method: string): void {
+function register(checker: ts.TypeChecker, router: RouterSite, call: ts.CallExpression, method: string): void {
   const nextIndex = TYPED[method] ?? 1;
-  for (const fn of literals(call)) {
-    const h = { fn, call, nextIndex };
-    if (!isAsyncLiteral(fn)) {
+  for (const { fn, ref } of handlerArguments(checker, call)) {
+    const h = { fn, call, nextIndex, ref };
+    if (!isAsyncHandler(fn)) {
       if (usesParameter(fn, nextIndex)) router.plainWithNext.push(h);
     } else if (method in TYPED) router.handlers.push(h);
     else router.untyped.push(h);
@@ -109,12 +118,35 @@ function literals(call: ts.CallExpression): Literal[] {
     .filter((a): a is Literal => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
 }
 
-function isAsyncLiteral(fn: Literal): boolean {
+/** The call's function arguments: literals, and names of functions declared in the call's file. */
+function handlerArguments(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+): Array<{ fn: HandlerFn; ref?: ts.Identifier }> {
+  return call.arguments.flatMap((a): Array<{ fn: HandlerFn; ref?: ts.Identifier }> => {
+    const e = skipParens(a);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return [{ fn: e }];
+    if (!ts.isIdentifier(e)) return [];
+    const fn = declaredFunction(resolve(checker, e)?.valueDeclaration);
+    return fn && fn.getSourceFile() === call.getSourceFile() ? [{ fn, ref: e }] : [];
+  });
+}
+
+/** `function f(…) {…}`, or the literal of `const f = async (…) => …` / `= async function (…) {…}`. */
+function declaredFunction(decl: ts.Declaration | undefined): HandlerFn | undefined {
+  if (!decl) return undefined;
+  if (ts.isFunctionDeclaration(decl)) return decl.body ? decl : undefined;
+  if (!ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+  const init = skipParens(decl.initializer);
+  return (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && constBindingOf(init) ? init : undefined;
+}
+
+function isAsyncHandler(fn: HandlerFn): boolean {
   return !!ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) && !fn.asteriskToken;
 }
 
 /** Whether `fn`'s parameter at `index` is referenced in its body. */
-export function usesParameter(fn: Literal, index: number): boolean {
+export function usesParameter(fn: HandlerFn, index: number): boolean {
   const p = fn.parameters[index];
   if (!p) return false;
   if (!ts.isIdentifier(p.name)) return true;

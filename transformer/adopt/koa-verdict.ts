@@ -14,10 +14,11 @@
  */
 import ts from 'typescript';
 import { lineOf, shortPlace } from '../analysis/inventory';
-import type { Handler } from './koa-sites';
+import type { Handler, HandlerFn } from './koa-sites';
 import { whyKept } from './reasons';
-import { ownNodes, resolve, skipParens } from './targets';
-import { callOf } from './uses';
+import { ownNodes, resolve, skipParens, targetOf } from './targets';
+import { callOf, usesOf } from './uses';
+import { passedTo } from './words';
 
 export interface Verdict {
   /** It calls an adopted function or `next`: worth a word when kept. */
@@ -46,6 +47,26 @@ export function handlerVerdict(
     (own && `it waits at line ${lineOf(own)} inside try/catch: ${CANCEL}`) ??
     catchBelow(checker, h.fn, adopted, new Set());
   return { candidate: true, reason };
+}
+
+/**
+ * A use of the name of `fn`, a handler passed by name, other than its registrations `refs`, described:
+ * made sync, `fn` would not do there what the async one did (`await show(ctx)` would get no promise).
+ */
+export function namedUse(
+  checker: ts.TypeChecker,
+  files: readonly ts.SourceFile[],
+  fn: HandlerFn,
+  refs: ReadonlySet<ts.Node>,
+): string | undefined {
+  const symbol = targetOf(checker, fn)?.symbol;
+  if (!symbol) return 'adopt cannot follow its name';
+  const other = usesOf(checker, files, new Set([symbol]))
+    .get(symbol)
+    ?.find((u) => !refs.has(u.node));
+  return other
+    ? `it is also used at ${shortPlace(other.node)}${passedTo(other.node)}, not as a route handler (adopt makes a named handler sync only when every use is one)`
+    : undefined;
 }
 
 /** A use of `next` other than `await next()` in the handler (or a function in it), described. */
