@@ -90,11 +90,14 @@ export function parkOn(owner: object): unknown {
  * `nesting.n` counts the recursive `yield*` edges nested on the native stack for the frames
  * running now (a field, read and written inline by emitted code: calls into the runtime for it
  * cost ~80 instructions a level). Whatever drives frames (a greenlet's trampoline, `runPlain`)
- * starts its own count at 0, sets it to 0 for each record it runs, and puts the caller's back when
- * the record returns, the greenlet parks, or the run ends. An error that skips a decrement leaves
- * the count too high, which only makes a record sooner; too low, it would let the stack grow.
+ * starts its own count at 0 (`RESUMED` for frames resumed after a park), sets it to 0 for each
+ * record it runs, and puts the caller's back when the record returns, the greenlet parks, or the
+ * run ends. An error that skips a decrement leaves the count too high, which only makes a record
+ * sooner; too low, it would let the native stack grow.
  */
-export const nesting = { n: 0 };
+// Not `export const`: TypeScript's CommonJS output would read it as `exports.nesting` at every use.
+const nesting = { n: 0 };
+export { nesting };
 
 /** For `runPlain`, which drives frames too: sets the count, returns the one it replaces. */
 export function enterNest(depth: number): number {
@@ -207,11 +210,12 @@ const BOX_THENABLE = 128;
 /** It has ended and `result` holds how; with `FAILED`, an error. */
 const SETTLED = 256;
 const FAILED = 512;
-/** The bits above hold `nesting.n` while the greenlet is not running (at most `DEPTH_CAP`). */
-const DEPTH_SHIFT = 10;
-const FLAG_BITS = (1 << DEPTH_SHIFT) - 1;
-/** A count capped here stays at or above the limit, which is all a higher one says. */
-const DEPTH_CAP = 255;
+/**
+ * `nesting.n` for frames resumed after a park: how many recursive `yield*` edges they have nested
+ * is not kept (it would cost every wait a save and a restore), so the count says "at the limit or
+ * past it", which is never too low: their recursive calls make records until those edges return.
+ */
+const RESUMED = 1 << 30;
 
 /**
  * What only some greenlets need, made on first use: one that abandons a promise wait (a cancel),
@@ -353,7 +357,7 @@ export class Greenlet<T = unknown> {
     // generators have their own map). A twin that returned another iterator makes the first
     // `GeneratorNext` throw before anything runs, and `step` puts it behind `delegateTo` then.
     this.top = gen;
-    this.resume(undefined, false, saved, nesting.n);
+    this.resume(undefined, false, saved, nesting.n, 0);
   }
 
   /**
@@ -477,17 +481,22 @@ export class Greenlet<T = unknown> {
   private step(value: unknown, isThrow: boolean): void {
     const saved = current;
     current = this;
-    this.resume(value, isThrow, saved, nesting.n);
+    this.resume(value, isThrow, saved, nesting.n, RESUMED);
   }
 
   /**
    * `step`, with `current` already this greenlet; `saved` is what it was before, and `savedDepth`
    * the `nesting.n` of the frames it interrupts.
    */
-  private resume(value: unknown, isThrow: boolean, saved: Greenlet<any> | null, savedDepth: number): void {
-    const state = this.state;
-    this.state = (state | RUNNING) & ~WAITING;
-    nesting.n = state >>> DEPTH_SHIFT;
+  private resume(
+    value: unknown,
+    isThrow: boolean,
+    saved: Greenlet<any> | null,
+    savedDepth: number,
+    depth: number,
+  ): void {
+    this.state = (this.state | RUNNING) & ~WAITING;
+    nesting.n = depth;
     let wait: Wait | undefined;
     try {
       const below = this.below;
@@ -502,7 +511,7 @@ export class Greenlet<T = unknown> {
         // `start` with a twin that returned some other iterator (not a generator of any realm:
         // one of another realm runs as it is, and its error is its own): run it behind a generator
         this.top = delegateTo(this.top as unknown as Iterator<unknown, unknown, unknown>);
-        return this.resume(value, isThrow, saved, savedDepth);
+        return this.resume(value, isThrow, saved, savedDepth, depth);
       }
       try {
         if ((this.state & DEAD) !== 0) throw error; // not a frame's error: finishing itself threw
@@ -510,15 +519,14 @@ export class Greenlet<T = unknown> {
         this.noteUnwound(this.top!);
         this.finish(error, true);
       } finally {
-        this.state &= ~RUNNING & FLAG_BITS;
+        this.state &= ~RUNNING;
         current = saved;
         nesting.n = savedDepth;
       }
       return;
     }
     // Not a `finally`: restoring on the straight path costs ~7 instructions less per suspension.
-    const depth = nesting.n;
-    this.state = (this.state & ~RUNNING & FLAG_BITS) | ((depth < DEPTH_CAP ? depth : DEPTH_CAP) << DEPTH_SHIFT);
+    this.state &= ~RUNNING;
     current = saved;
     nesting.n = savedDepth;
     if (wait !== undefined) this.park(wait);

@@ -31,15 +31,15 @@
  * |                                   | `*[_get_p]() {...}`, and `__tsg.accessorTwins(this.prototype, "p", _get_p, _set_p)`        |
  * | `synchronize(async ...)` bound to `sleep` | `synchronize(async ..., { name: "sleep" })` (no twin: it names the ScopeError message) |
  *
- * Calls inside a twin (`transformer/rewrite/calls.ts`). A record edge is a recursive one, or one past
- * ten nested `yield*` edges (`transformer/analysis/delegation-depth.ts`):
+ * Calls inside a twin (`transformer/rewrite/calls.ts`). A record edge (`markRecord`, as below) is one past ten
+ * nested `yield*` edges (`analysis/delegation-depth.ts`); a recursive edge counts how deep it nests at run time:
  *
  * | source                            | emitted                                                                                   |
  * |-----------------------------------|-------------------------------------------------------------------------------------------|
  * | `query(sql)`, a suspension point  | `__tsg.resumeInline(yield __tsg.markInlineWait(__tsg.rawOf(query).call(void 0, sql)))`    |
  * | `awaitSync(p)`, `p` a promise     | `__tsg.resumeInline(yield __tsg.markInlineWait(p))`                                        |
  * | `load(id)`, declared in the file  | `(yield* load$twin(id))`                                                                   |
- * | `fact(n - 1)`, a record edge      | `__tsg.resumeInline(yield __tsg.markRecord(fact$twin(n - 1)))` (`delegation-depth.ts`)      |
+ * | `fact(n - 1)`, recursive          | `(_a = fact$twin(n - 1), __tsg.nesting.n < 10 ? (__tsg.nesting.n++, _a = (yield* _a), __tsg.nesting.n--, _a) : __tsg.resumeInline(yield __tsg.markRecord(_a)))` (`greenlet.ts`) |
  * | `f(x)`, `repo.find(id)`, any other| `(yield* __tsg.dispatch(f).call(void 0, x))`, `(yield* __tsg.dispatch((_a = repo).find).call(_a, id))` |
  * | `f.call(t, a)`, `f.apply(t, xs)`  | `(yield* __tsg.dispatch(f).call(t, a))`, `(yield* __tsg.dispatch(f).apply(t, xs))`          |
  * | `f.bind(t, a)`                    | `__tsg.bindTwin(f, t, a)` (the bound function keeps a bound twin)                          |
