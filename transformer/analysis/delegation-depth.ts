@@ -34,7 +34,9 @@ export interface DelegatingCall {
 
 /**
  * The calls to make explicit records so that no chain of `yield*` edges is longer than
- * `MAX_NESTED_DELEGATION`. The `yield*` edges form a DAG: recursive edges are records already.
+ * `MAX_NESTED_DELEGATION`. The `yield*` edges form a DAG: recursive edges are left out. They count
+ * how deep they nest at run time (`nesting` in runtime/greenlet.ts) and make records past ten, so
+ * they add at most ten frames to a chain's native depth; a record here starts their count anew.
  */
 export function callsToMakeRecords<C extends DelegatingCall>(calls: readonly C[]): Set<C> {
   const byCaller = new Map<FunctionNode, C[]>();
