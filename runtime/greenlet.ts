@@ -184,10 +184,42 @@ export interface GreenletOptions {
 
 type Frame = Generator<unknown, unknown, unknown>;
 /**
- * The frames under `top`, each followed by its `nesting.n` while its record runs, and by
- * `UNMARKED` when it made the record with a bare `yield`: `[f0, 3, f1, 10, UNMARKED]`.
+ * The frames under `top`, each followed by its `nesting.n` while its record runs if that is not 0,
+ * and by `UNMARKED` when it made the record with a bare `yield`: `[f0, f1, 10, f2, UNMARKED]`.
+ * (A 0 is left out: most records are made with none nested, and each entry is heap while suspended.)
  */
 type Below = (Frame | number)[];
+
+/**
+ * `pushCaller` into a new array, made as a literal of what it holds: an empty one grows to 16
+ * slots at the first push, and a suspended chain of ten records kept ~170 bytes more.
+ */
+function newBelow(caller: Frame, mark: number): Below {
+  const n = nesting.n;
+  nesting.n = 0;
+  if (mark === RECORD) return n === 0 ? [caller] : [caller, n];
+  return n === 0 ? [caller, UNMARKED] : [caller, n, UNMARKED];
+}
+
+/** Puts `caller` under the record it made (`mark`: how) and starts the record's count at 0. */
+function pushCaller(below: Below, caller: Frame, mark: number): void {
+  const n = nesting.n;
+  if (n === 0) below.push(caller);
+  else below.push(caller, n);
+  if (mark !== RECORD) below.push(UNMARKED);
+  nesting.n = 0;
+}
+
+/** Takes the caller back when its record has ended (`under`: what was popped), with its count. */
+function popCaller(below: Below, under: Frame | number): Frame {
+  if (under === UNMARKED) under = below.pop()!;
+  if (typeof under === 'number') {
+    nesting.n = under;
+    return below.pop() as Frame;
+  }
+  nesting.n = 0;
+  return under;
+}
 /** What a greenlet parks on: a promise, or `PARKED` (an owner will `wake` it). */
 type Wait = Promise<unknown> | typeof PARKED;
 
@@ -562,8 +594,7 @@ export class Greenlet<T = unknown> {
         // The frame's first explicit call (`value`): from here on the records loop runs the
         // greenlet. A new array each time, young: young frames pushed into an old array cost a
         // write barrier each (~50 instructions a frame at depth 100 in a long-lived greenlet).
-        this.below = mark === RECORD ? [top, nesting.n] : [top, nesting.n, UNMARKED];
-        nesting.n = 0;
+        this.below = newBelow(top, mark);
         this.top = value as Frame;
         return this.runRecords(undefined, false);
       }
@@ -603,8 +634,7 @@ export class Greenlet<T = unknown> {
           return undefined;
         }
         const under = below.pop()!;
-        nesting.n = (under === UNMARKED ? below.pop() : under) as number;
-        top = below.pop() as Frame;
+        top = popCaller(below, under);
         if (under === UNMARKED) {
           // the caller yielded a bare record: throw at its yield
           value = error;
@@ -626,8 +656,7 @@ export class Greenlet<T = unknown> {
           return undefined;
         }
         const under = below.pop()!;
-        nesting.n = (under === UNMARKED ? below.pop() : under) as number;
-        top = below.pop() as Frame;
+        top = popCaller(below, under);
         continue;
       }
       const mark = yieldMark;
@@ -647,10 +676,8 @@ export class Greenlet<T = unknown> {
       if (wait === undefined) {
         // An explicit call record (`value`): run it on our stack, then resume `top` with its
         // result. A new array once the stack is empty (see `runDelegating`).
-        if (below.length === 0) this.below = below = mark === RECORD ? [top, nesting.n] : [top, nesting.n, UNMARKED];
-        else if (mark === RECORD) below.push(top, nesting.n);
-        else below.push(top, nesting.n, UNMARKED);
-        nesting.n = 0;
+        if (below.length === 0) this.below = below = newBelow(top, mark);
+        else pushCaller(below, top, mark);
         top = value as Frame;
         value = undefined;
         continue;
