@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { N1, N2 } from './instructions';
+import { callgrindArgs, N1, N2 } from './instructions';
 
 interface JitCode {
   start: number;
@@ -33,20 +33,10 @@ function run(form: string, depth: number, calls: number, dir: string): { dump: s
   const dump = path.join(dir, `callgrind.${calls}.out`);
   execFileSync(
     'valgrind',
-    [
-      '--tool=callgrind',
-      '--dump-instr=yes',
-      '--smc-check=all-non-file', // V8's code is written at run time
-      `--callgrind-out-file=${dump}`,
-      process.execPath,
-      '--predictable',
-      '--perf-basic-prof', // writes /tmp/perf-<pid>.map: the newest is this run's
-      path.join(__dirname, 'instructions.js'),
-      '--child',
-      form,
-      String(depth),
-      String(calls),
-    ],
+    callgrindArgs(form, depth, calls, dump, {
+      callgrind: ['--dump-instr=yes'],
+      node: ['--perf-basic-prof'], // writes /tmp/perf-<pid>.map: the newest is this run's
+    }),
     { stdio: 'ignore' },
   );
   const maps = fs

@@ -23,20 +23,37 @@ export function haveValgrind(): Promise<boolean> {
   return new Promise((resolve) => execFile('valgrind', ['--version'], (error) => resolve(!error)));
 }
 
-/** Instructions callgrind counts for one child run of `calls` calls of `form` at depth `depth`. */
-function count(form: string, depth: number, calls: number): Promise<number> {
-  const args = [
+/**
+ * `valgrind`'s arguments for one child run of `calls` calls of `form` at depth `depth` under
+ * callgrind, writing its dump to `out`; `more` adds callgrind and node options
+ * (`instruction-profile.ts` runs the same child with an instruction-level dump and a perf map).
+ */
+export function callgrindArgs(
+  form: string,
+  depth: number,
+  calls: number,
+  out: string,
+  more: { callgrind?: string[]; node?: string[] } = {},
+): string[] {
+  return [
     '--tool=callgrind',
     '--smc-check=all-non-file', // V8's code is written at run time
-    '--callgrind-out-file=/dev/null',
+    `--callgrind-out-file=${out}`,
+    ...(more.callgrind ?? []),
     process.execPath,
     '--predictable',
+    ...(more.node ?? []),
     __filename,
     '--child',
     form,
     String(depth),
     String(calls),
   ];
+}
+
+/** Instructions callgrind counts for one child run of `calls` calls of `form` at depth `depth`. */
+function count(form: string, depth: number, calls: number): Promise<number> {
+  const args = callgrindArgs(form, depth, calls, '/dev/null');
   return new Promise((resolve, reject) => {
     execFile('valgrind', args, { timeout: 600_000, maxBuffer: 1 << 20 }, (error, _stdout, stderr) => {
       const m = /Collected : (\d+)/.exec(stderr);
