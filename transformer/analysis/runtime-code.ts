@@ -18,8 +18,11 @@ import { isLibFile } from './value-flow-builtins';
 export type RuntimeCode = 'function' | 'eval';
 
 /**
- * Whether `e` makes a function from a string (its callee is the lib's `Function`, however it got
- * there: zod does `const F = Function; new F(...args, body)`) or is a direct `eval`.
+ * Whether `e` makes a function from a string (it resolves to a signature of the lib's
+ * `FunctionConstructor`, however the callee got there: zod does `const F = Function; new F(...args,
+ * body)`) or is a direct `eval`. The resolved signature is the one the checker kept when it checked
+ * the call; the callee's type would be checked again (a flow analysis per call: ~0.3 s of analyse()
+ * on bench/compile's project).
  */
 export function runtimeCodeKind(
   checker: ts.TypeChecker,
@@ -31,7 +34,12 @@ export function runtimeCodeKind(
     const decl = checker.getSymbolAtLocation(callee)?.declarations?.[0];
     return decl && isLibFile(decl.getSourceFile()) && ts.isCallExpression(e) ? 'eval' : undefined;
   }
-  const type = checker.getTypeAtLocation(callee).getSymbol();
-  const decl = type?.declarations?.[0];
-  return type?.name === 'FunctionConstructor' && decl && isLibFile(decl.getSourceFile()) ? 'function' : undefined;
+  if (callee.kind === ts.SyntaxKind.SuperKeyword || callee.kind === ts.SyntaxKind.ImportKeyword) return undefined;
+  const owner = checker.getResolvedSignature(e)?.declaration?.parent;
+  return owner &&
+    ts.isInterfaceDeclaration(owner) &&
+    owner.name.text === 'FunctionConstructor' &&
+    isLibFile(owner.getSourceFile())
+    ? 'function'
+    : undefined;
 }

@@ -255,7 +255,7 @@ export class FlowWalk implements FlowWalker {
         return l;
       }
       const l = solver.symbolLocation(sym);
-      if (types.isBrandedSymbol(sym, e)) solver.add(l, SUSPENDS);
+      if (types.isBrandedSymbol(sym)) solver.add(l, SUSPENDS);
       return solver.located(e, l);
     }
     if (ts.isPropertyAccessExpression(e)) return fields.readProperty(e, fn);
@@ -326,8 +326,10 @@ export class FlowWalk implements FlowWalker {
         } else if (ts.isShorthandPropertyAssignment(p)) {
           const sym = checker.getShorthandAssignmentValueSymbol(p);
           const v = solver.nodeLocation(p);
-          if (sym) solver.edge(solver.symbolLocation(types.resolveAlias(sym)), v);
-          solver.seedIfBranded(p.name, v);
+          const resolved = sym && types.resolveAlias(sym);
+          if (resolved) solver.edge(solver.symbolLocation(resolved), v);
+          if (resolved ? types.isBrandedSymbol(resolved) : types.isBranded(types.typeAt(p.name)))
+            solver.add(v, SUSPENDS);
           solver.edge(v, solver.field(p.name.text));
         } else if (ts.isSpreadAssignment(p)) {
           this.valueOf(p.expression, fn); // per-name fields: a spread copies nothing new
