@@ -53,10 +53,10 @@ export class OutsideCode {
     const checker = this.checker;
     const c = skipParens(callee);
     if (!ts.isPropertyAccessExpression(c)) return undefined;
+    // (a receiver typed `any` or `unknown` resolves no member: its type need not be asked, which
+    // would narrow `o` by control flow again)
     const decls = checker.getSymbolAtLocation(c.name)?.declarations ?? [];
     if (decls.length === 0 || !decls.every((d) => d.getSourceFile().isDeclarationFile)) return undefined;
-    // (asked after the declarations: the type of `o` is narrowed by control flow each time it is asked)
-    if (checker.getTypeAtLocation(c.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
     // the merged symbol of the declaring interface or class (`Map`'s members are declared over several lib files)
     const owners = decls
       .map((d) =>
