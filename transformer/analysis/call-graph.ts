@@ -25,6 +25,7 @@ import {
 } from './call-targets';
 import { calleeOf, CallSite, FunctionNode, Inventory, skipParens } from './inventory';
 import { FlowValue, SUSPENDS, ValueFlow } from './value-flow';
+import { narrowsToBrand } from './suspension-points';
 
 export interface CallGraph {
   targets: Map<CallSite, CallTarget>;
@@ -64,6 +65,8 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
   const listed = new Map<ReadonlySet<FlowValue>, FlowValue[]>();
   const nonMembers = new Map<ReadonlySet<FlowValue>, FlowValue[]>();
 
+  // a type guard to a branded type makes every callee's type worth asking (call-targets.ts)
+  const brandGuards = inv.calls.some((site) => narrowsToBrand(checker, site.call));
   for (const site of inv.calls) {
     siteOrder.set(site, siteOrder.size);
     // `f.call(t, x)` is a call of `f`: analysed as one, emitted through `dispatch(f).call(t, x)`
@@ -74,8 +77,8 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
     const t: CallTarget = binds
       ? { kind: 'opaque' }
       : via
-        ? resolveCallee(checker, via.fn, undefined)
-        : resolveCallTarget(checker, site.call);
+        ? resolveCallee(checker, via.fn, undefined, brandGuards)
+        : resolveCallTarget(checker, site.call, brandGuards);
     targets.set(site, t);
     const callback =
       t.kind === 'builtin' && ts.isCallExpression(site.call)

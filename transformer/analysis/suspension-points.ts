@@ -23,6 +23,22 @@ export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type): bo
   return false;
 }
 
+/**
+ * Whether a call may narrow a reference to a branded type: its signature, as the call
+ * instantiates it, is a type guard or assertion (`x is T`, `asserts x is T`) whose type has a
+ * branded part. Without one in the program, narrowing only picks parts of a union, so a member or
+ * name declared as a method or a function declaration is unbranded at every use, and its type
+ * at a use need not be asked (call-targets.ts).
+ */
+export function narrowsToBrand(checker: ts.TypeChecker, call: ts.Node): boolean {
+  if (!ts.isCallExpression(call) && !ts.isTaggedTemplateExpression(call)) return false;
+  const sig = checker.getResolvedSignature(call);
+  const t = sig && checker.getTypePredicateOfSignature(sig)?.type;
+  if (!t) return false;
+  const n = checker.getNonNullableType(t);
+  return n.isUnion() ? n.types.some((u) => hasSynchronizedBrand(checker, u)) : hasSynchronizedBrand(checker, n);
+}
+
 function isBrandProperty(checker: ts.TypeChecker, prop: ts.Symbol): boolean {
   if (!String(prop.escapedName).startsWith(`__@${BRAND}@`)) return false;
   const decl = prop.declarations?.[0];
