@@ -155,10 +155,12 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
     const callee = viaFn ?? skipParens(calleeOf(call));
     // `o[k]()` with `k: 'load' | 'save'`: no one member for the type-based dispatch to take
     if (!ts.isPropertyAccessExpression(callee)) return listOf(values);
-    // a receiver typed `any`/`unknown` says nothing of which member it has (isOpaqueType would also take every non-callable receiver)
-    if (checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
+    // a receiver typed `any`/`unknown` says nothing of which member it has (isOpaqueType would also take every non-callable receiver);
+    // such a receiver resolves no member, so its type is asked only then (the checker narrows it each time)
+    const sym = checker.getSymbolAtLocation(callee.name);
+    if (!sym && checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
       return listOf(values);
-    const decls = checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
+    const decls = sym?.declarations ?? [];
     if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
     let out = nonMembers.get(values);
     if (!out) nonMembers.set(values, (out = listOf(values).filter((v) => v === SUSPENDS || !isClassMember(v))));

@@ -207,14 +207,13 @@ export function resolveCallee(
   const builtin = isMember && call && ts.isCallExpression(call) ? builtinOf(decls) : undefined;
   if (builtin) return { kind: 'builtin', helper: builtin[0], callbackIndex: builtin[1] };
   if (isMember && sym && decls.length && decls.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) {
-    const objectType = checker.getTypeAtLocation((callee as ts.PropertyAccessExpression).expression);
     const declared = decls.map(functionOfDeclaration).filter((f): f is FunctionNode => !!f);
     // `#m()` is never overridden, and `super.m()` always runs the base class's `m`
     const exact =
       ts.isPrivateIdentifier(nameNode) ||
       (callee as ts.PropertyAccessExpression).expression.kind === ts.SyntaxKind.SuperKeyword;
     if (exact && declared.length === 1) return { kind: 'static', fn: declared[0] };
-    return { kind: 'method', name: sym.name, receiver: objectType, declared };
+    return withReceiver(checker, callee as ts.PropertyAccessExpression, { kind: 'method', name: sym.name, declared });
   }
   if (
     decls.length > 0 &&
@@ -230,12 +229,7 @@ export function resolveCallee(
   // `p.run(x)` with `run: (x: number) => number`: a method named `run` of a fitting class may be it
   const member =
     isMember && sym
-      ? {
-          name: sym.name,
-          receiver: checker.getTypeAtLocation(
-            (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression,
-          ),
-        }
+      ? withReceiver(checker, callee as ts.PropertyAccessExpression | ts.ElementAccessExpression, { name: sym.name })
       : undefined;
   return { kind: 'value', type: calleeType(), member };
 }
@@ -371,7 +365,23 @@ function accessorTarget(
       !!(d as ts.FunctionLikeDeclaration).body &&
       ((ts.isGetAccessorDeclaration(d) && mode !== 'write') || (ts.isSetAccessorDeclaration(d) && mode !== 'read')),
   );
-  return { kind: 'accessor', fns, name: sym?.name ?? '', receiver: checker.getTypeAtLocation(access.expression), mode };
+  return withReceiver(checker, access, { kind: 'accessor', fns, name: sym?.name ?? '', mode });
+}
+
+/**
+ * `receiver`: the type of `o` in `o.m`, asked only when a program method named `m` may be what
+ * the call runs (call-graph.ts), which most calls never need: the checker narrows `o` by control
+ * flow each time it is asked.
+ */
+function withReceiver<T extends object>(
+  checker: ts.TypeChecker,
+  access: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  target: T,
+): T & { readonly receiver: ts.Type } {
+  return Object.defineProperty(target, 'receiver', {
+    get: () => checker.getTypeAtLocation(access.expression),
+    enumerable: true,
+  }) as T & { readonly receiver: ts.Type };
 }
 
 /** How an expression is used: read, written (`=`, destructuring target), or both (`+=`, `++`). */

@@ -18,7 +18,7 @@ export function analysisChecker(program: ts.Program): ts.TypeChecker {
 
 function remembering(checker: ts.TypeChecker): ts.TypeChecker {
   const types = new Map<ts.Node, ts.Type>();
-  const symbols = new Map<ts.Node, ts.Symbol | undefined>();
+  const symbols = new Map<ts.Node, ts.Symbol | null>(); // null: no symbol
   // the checker's methods are closures over its state, not methods of `this`: inherit the rest
   const out: ts.TypeChecker = Object.create(checker);
   out.getTypeAtLocation = (node) => {
@@ -27,10 +27,9 @@ function remembering(checker: ts.TypeChecker): ts.TypeChecker {
     return t;
   };
   out.getSymbolAtLocation = (node) => {
-    if (symbols.has(node)) return symbols.get(node);
-    const s = checker.getSymbolAtLocation(node);
-    symbols.set(node, s);
-    return s;
+    let s = symbols.get(node);
+    if (s === undefined) symbols.set(node, (s = checker.getSymbolAtLocation(node) ?? null));
+    return s ?? undefined;
   };
   return out;
 }
