@@ -167,6 +167,17 @@ export class FlowSolver {
     return out;
   }
 
+  /** Whether a container is among what `l` holds (`valuesFor`), without listing all of it. */
+  private holdsContainer(l: Location, seen: Set<Location>): boolean {
+    if (seen.has(l)) return false;
+    seen.add(l);
+    for (const v of l.values) {
+      if (v instanceof Container) return true;
+      if (v instanceof Ref && this.holdsContainer(v.of, seen)) return true;
+    }
+    return false;
+  }
+
   private admitted(l: Location, v: Value): boolean {
     return !l.admits || !isFunction(v) || l.admits(v);
   }
@@ -361,7 +372,7 @@ export class FlowSolver {
       for (let changed = true; changed;) {
         changed = false;
         for (const [into, value] of this.pendingWrites) {
-          if ([...this.valuesFor(into)].some((v) => v instanceof Container) || value.to?.has(this.field(ELEMENTS)))
+          if (this.holdsContainer(into, new Set()) || value.to?.has(this.field(ELEMENTS)))
             continue;
           this.edge(value, this.field(ELEMENTS));
           changed = true;
@@ -381,7 +392,7 @@ export class FlowSolver {
       if (++this.steps > this.budget) throw BUDGET;
       const [l, v] = this.work.pop()!;
       if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l) || !this.admitted(l, v)) continue;
-      l.values.add(v);
+      l.hold(v);
       if (l.to) for (const to of l.to) if (!to.values.has(v)) this.work.push([to, v]);
       if (this.isUsed(l)) this.arrive(l, v);
       const users = this.refUsers.get(l);
