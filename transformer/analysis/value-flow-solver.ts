@@ -372,8 +372,7 @@ export class FlowSolver {
       for (let changed = true; changed;) {
         changed = false;
         for (const [into, value] of this.pendingWrites) {
-          if (this.holdsContainer(into, new Set()) || value.to?.has(this.field(ELEMENTS)))
-            continue;
+          if (this.holdsContainer(into, new Set()) || value.to?.has(this.field(ELEMENTS))) continue;
           this.edge(value, this.field(ELEMENTS));
           changed = true;
         }
