@@ -268,13 +268,14 @@ export function isOpaqueType(t: ts.Type): boolean {
 interface CandidateMemo {
   checker: ts.TypeChecker;
   owners: Map<FunctionNode, ts.Type | undefined>;
-  fitsOne: Map<FunctionNode, Map<ts.Type, boolean>>;
+  /** Per owner type (a class's methods share it), per receiver type: whether the owner fits. */
+  fits: Map<ts.Type, Map<ts.Type, boolean>>;
 }
 const memos = new WeakMap<Inventory, CandidateMemo>();
 
 function memoFor(checker: ts.TypeChecker, inv: Inventory): CandidateMemo {
   let memo = memos.get(inv);
-  if (!memo || memo.checker !== checker) memos.set(inv, (memo = { checker, owners: new Map(), fitsOne: new Map() }));
+  if (!memo || memo.checker !== checker) memos.set(inv, (memo = { checker, owners: new Map(), fits: new Map() }));
   return memo;
 }
 
@@ -292,13 +293,12 @@ export function methodFits(checker: ts.TypeChecker, inv: Inventory, fn: Function
   const r = checker.getNonNullableType(receiver);
   if (r.flags & ts.TypeFlags.Any) return false;
   const memo = memoFor(checker, inv);
-  let byReceiver = memo.fitsOne.get(fn);
-  if (!byReceiver) memo.fitsOne.set(fn, (byReceiver = new Map()));
+  const owner = memoOwnerType(memo, fn);
+  if (!owner) return false;
+  let byReceiver = memo.fits.get(owner);
+  if (!byReceiver) memo.fits.set(owner, (byReceiver = new Map()));
   let fits = byReceiver.get(r);
-  if (fits === undefined) {
-    const owner = memoOwnerType(memo, fn);
-    byReceiver.set(r, (fits = !!owner && ownerFits(checker, owner, r)));
-  }
+  if (fits === undefined) byReceiver.set(r, (fits = ownerFits(checker, owner, r)));
   return fits;
 }
 
@@ -312,11 +312,27 @@ function ownerFits(checker: ts.TypeChecker, owner: ts.Type, receiver: ts.Type): 
   let r = receiver;
   if (r.flags & ts.TypeFlags.TypeParameter) r = checker.getBaseConstraintOfType(r) ?? r;
   if (r.flags & ts.TypeFlags.Unknown || r.flags & ts.TypeFlags.TypeParameter) return false;
-  if (checker.isTypeAssignableTo(owner, r)) return true;
+  if (!lacksRequired(checker, owner, r) && checker.isTypeAssignableTo(owner, r)) return true;
   const targets = new Set(
     (r.isUnionOrIntersection() ? r.types : [r]).map((t) => t.getSymbol()).filter((x): x is ts.Symbol => !!x),
   );
   return targets.size > 0 && derivesFrom(checker, owner, targets, new Set());
+}
+
+/**
+ * `owner` lacks a property every `receiver` has, so it is not assignable to it: most pairs the
+ * analysis asks about (~29,000 on bench/compile's project, ~600 of them fit) are answered so,
+ * without a structural comparison (~0.2 s there). An intersection's properties are not each
+ * required of every part, so one is always compared.
+ */
+function lacksRequired(checker: ts.TypeChecker, owner: ts.Type, receiver: ts.Type): boolean {
+  if (receiver.flags & ts.TypeFlags.Intersection || owner.flags & (ts.TypeFlags.Any | ts.TypeFlags.Never)) return false;
+  for (const p of checker.getPropertiesOfType(receiver)) {
+    // (escaped with `__`: a symbol's or a #private name, which no string names, or a name that starts with `__`)
+    if (p.flags & ts.SymbolFlags.Optional || (p.escapedName as string).startsWith('__')) continue;
+    if (!checker.getPropertyOfType(owner, p.name)) return true;
+  }
+  return false;
 }
 
 /** `type`'s class or interface, or one it extends or implements, is one of `targets`. */
