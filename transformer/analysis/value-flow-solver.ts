@@ -21,8 +21,9 @@ const ANY_READ = '*read';
 const BUDGET = new Error('value-flow budget');
 
 export class FlowSolver {
-  /** Values on their way to a location: one step each (see the budget). */
-  private readonly work: Array<[Location, Value]> = [];
+  /** Values on their way to a location, one step each (see the budget): two arrays, no pair allocated per step. */
+  private readonly workAt: Location[] = [];
+  private readonly workValue: Value[] = [];
   private steps = 0;
   readonly bySymbol = new Map<ts.Symbol, Location>();
   readonly byNode = new Map<ts.Node, Location>();
@@ -197,11 +198,16 @@ export class FlowSolver {
   edge(from: Location, to: Location): void {
     if (from === to || to.closed || from.to?.has(to)) return;
     (from.to ??= new Set()).add(to);
-    for (const v of from.values) if (!to.values.has(v)) this.work.push([to, v]);
+    for (const v of from.values) if (!to.values.has(v)) this.push(to, v);
   }
 
   add(l: Location, v: Value): void {
-    this.work.push([l, v]);
+    this.push(l, v);
+  }
+
+  private push(l: Location, v: Value): void {
+    this.workAt.push(l);
+    this.workValue.push(v);
   }
 
   /** A value typed with the `Synchronized` brand suspends, whatever flows there. */
@@ -387,12 +393,13 @@ export class FlowSolver {
   }
 
   private solve(): void {
-    while (this.work.length) {
+    while (this.workAt.length) {
       if (++this.steps > this.budget) throw BUDGET;
-      const [l, v] = this.work.pop()!;
+      const l = this.workAt.pop()!;
+      const v = this.workValue.pop()!;
       if (l.values.has(v) || l.closed || (v instanceof Ref && v.of === l) || !this.admitted(l, v)) continue;
       l.hold(v);
-      if (l.to) for (const to of l.to) if (!to.values.has(v)) this.work.push([to, v]);
+      if (l.to) for (const to of l.to) if (!to.values.has(v)) this.push(to, v);
       if (this.isUsed(l)) this.arrive(l, v);
       const users = this.refUsers.get(l);
       if (users) for (const u of users) this.arrive(u, v, l);
