@@ -124,6 +124,8 @@ export function buildInventory(program: ts.Program): Inventory {
       return;
     }
     if (ts.isIdentifier(node) && isValuePosition(node)) noteReference(node);
+    // names, literals, keywords and punctuation have no children (and are half the nodes)
+    if (node.kind <= ts.SyntaxKind.LastToken) return;
     if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
       const site = { call: node, context };
       inv.calls.push(site);

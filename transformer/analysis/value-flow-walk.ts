@@ -54,6 +54,8 @@ export class FlowWalk implements FlowWalker {
 
   /** Walks statements and declarations; `fn` is the innermost function (for `return`). */
   visit(node: ts.Node, fn: FunctionNode | undefined): void {
+    // names, literals, keywords and punctuation: nothing to walk, no value of their own here
+    if (node.kind <= ts.SyntaxKind.LastToken) return;
     const { solver, types, fields, outside, keyParams } = this;
     if (isFunctionNode(node)) {
       if (!node.body || this.defined.has(node)) return;
