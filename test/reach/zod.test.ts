@@ -171,6 +171,10 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     //   (`schema.transform(fn)` and `def.transform`). A call of a declared member takes only the
     //   functions that can be it by what they return (return-fit.ts: 12 places before), but a
     //   generic `apply<T>(fn: (s: this) => T): T` or an `any`-returning helper can be any member.
+    //   And `codec(a, b, params)` writes `transform: params.decode as any`, which puts every
+    //   `.decode` (the schemas' own `_decode`, coloured as `parse` runs the user's checks) under
+    //   `.transform`, although this program never calls `codec`: that needs reachability or
+    //   fields split by declared type, not a return type.
     // - TSG39007 at 23: coloured functions handed to builtins: zod's async path (`Promise.all`,
     //   `result.then(...)` of `parseAsync`, right as in marked), and `Object.defineProperty`,
     //   `Reflect` and `new Proxy` accessors and `init` values (`defineLazy`, `$constructor`'s `init`).
