@@ -34,9 +34,21 @@ export function narrowsToBrand(checker: ts.TypeChecker, call: ts.Node): boolean 
   if (!ts.isCallExpression(call) && !ts.isTaggedTemplateExpression(call)) return false;
   const sig = checker.getResolvedSignature(call);
   const t = sig && checker.getTypePredicateOfSignature(sig)?.type;
-  if (!t) return false;
-  const n = checker.getNonNullableType(t);
-  return n.isUnion() ? n.types.some((u) => hasSynchronizedBrand(checker, u)) : hasSynchronizedBrand(checker, n);
+  return !!t && hasBrandedPart(checker, t);
+}
+
+/**
+ * Whether `type`, or one part of it as a union (null and undefined aside), carries the brand:
+ * what a value of it may be, where `hasSynchronizedBrand` asks what every value of it is.
+ * `branded` answers for one part (value flow passes its memoised one).
+ */
+export function hasBrandedPart(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  branded: (t: ts.Type) => boolean = (t) => hasSynchronizedBrand(checker, t),
+): boolean {
+  const t = checker.getNonNullableType(type);
+  return t.isUnion() ? t.types.some(branded) : branded(t);
 }
 
 function isBrandProperty(checker: ts.TypeChecker, prop: ts.Symbol): boolean {

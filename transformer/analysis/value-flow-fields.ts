@@ -50,7 +50,7 @@ export class Fields {
       (ts.isFunctionDeclaration(sym.valueDeclaration) || ts.isVariableDeclaration(sym.valueDeclaration))
         ? solver.symbolLocation(sym)
         : undefined;
-    const branded = sym ? types.isBrandedSymbol(sym) : types.isBranded(this.checker.getTypeAtLocation(e));
+    const branded = types.isBrandedRead(sym, e);
     if (!declared && !branded) return solver.located(e, solver.field(this.nameKey(e.name)));
     const l = solver.nodeLocation(e);
     // a module's namespace object holds its exports and nothing the program writes (`ns.f = g` throws)

@@ -5,7 +5,7 @@
  */
 import ts from 'typescript';
 import { FunctionNode, skipParens } from './inventory';
-import { hasSynchronizedBrand } from './suspension-points';
+import { hasBrandedPart, hasSynchronizedBrand } from './suspension-points';
 
 export class FlowTypes {
   private readonly primitiveTypes = new Map<ts.Type, boolean>();
@@ -124,11 +124,15 @@ export class FlowTypes {
   isBrandedSymbol(sym: ts.Symbol): boolean {
     let branded = this.brandedSymbols.get(sym);
     if (branded === undefined) {
-      const t = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(sym));
-      branded = t.isUnion() ? t.types.some((u) => this.isBranded(u)) : this.isBranded(t);
+      branded = hasBrandedPart(this.checker, this.checker.getTypeOfSymbol(sym), (t) => this.isBranded(t));
       this.brandedSymbols.set(sym, branded);
     }
     return branded;
+  }
+
+  /** A read of `sym` (a name, `o.name`) at `at`: by its declared type, or without a symbol, by the type at `at`. */
+  isBrandedRead(sym: ts.Symbol | undefined, at: ts.Node): boolean {
+    return sym ? this.isBrandedSymbol(sym) : this.isBranded(this.typeAt(at));
   }
 
   /**

@@ -330,8 +330,7 @@ export class FlowWalk implements FlowWalker {
           const v = solver.nodeLocation(p);
           const resolved = sym && types.resolveAlias(sym);
           if (resolved) solver.edge(solver.symbolLocation(resolved), v);
-          if (resolved ? types.isBrandedSymbol(resolved) : types.isBranded(types.typeAt(p.name)))
-            solver.add(v, SUSPENDS);
+          if (types.isBrandedRead(resolved, p.name)) solver.add(v, SUSPENDS);
           solver.edge(v, solver.field(p.name.text));
         } else if (ts.isSpreadAssignment(p)) {
           this.valueOf(p.expression, fn); // per-name fields: a spread copies nothing new
