@@ -5,7 +5,7 @@
  * and 69000–95999 (TypeScript 6 defines TS9005–TS9039), and tools print `TS<code>`.
  */
 import path from 'node:path';
-import ts from 'typescript';
+import ts from './ts';
 
 export const Codes = {
   TopLevelSuspension: 39001,

@@ -3,7 +3,7 @@
  * (`{ "transform": "ts-greenlet/transformer" }` in `compilerOptions.plugins`, build with `tspc`);
  * `createTransformer(program, options?)` is the same for ts-loader, webpack and `program.emit`.
  */
-import ts from 'typescript';
+import ts from './ts';
 import { analyse } from './analysis/analyse';
 import type { Analysis } from './analysis/result';
 import { formatDiagnostic } from './diagnostics';

@@ -11,7 +11,7 @@
  * const s: string = 1;                           // the same TS2322 before and after → not new
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { getAnalysis } from '../index';
 
 /** Errors of `program` with `edited` (new texts by file name) in place that `program` does not have. */

@@ -9,7 +9,7 @@
  * async function c() { await a(1); await sleep(5); }        // kept: awaits sleep(…), which is not adopted
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { anonymousReason, whyKept } from './reasons';
 import { asyncFunctions, ownNodes, type Target, targetOf } from './targets';
 import { callOf, usesOf } from './uses';

@@ -10,7 +10,7 @@
  *                                             import { synchronize } from 'ts-greenlet';
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { EditSet } from '../eject/edits';
 
 export function importSynchronize(edits: EditSet, file: ts.SourceFile): void {

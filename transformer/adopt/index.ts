@@ -26,7 +26,7 @@
  * | `imports.ts`  | `synchronize`, `ts-greenlet/koa` imported; `@koa/router` not   |
  * | `check.ts`    | the result type-checked in memory before the CLI writes it     |
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { applyEdits } from '../eject/apply';
 import { EditSet } from '../eject/edits';
 import { decide, type Kept } from './decide';

@@ -15,7 +15,7 @@
  * app.use(async function timing(ctx, next) { … });     // middleware
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { constBindingOf, resolve, skipParens } from './targets';
 
 export type Literal = ts.ArrowFunction | ts.FunctionExpression;

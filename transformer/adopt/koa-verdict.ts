@@ -12,7 +12,7 @@
  * async (ctx) => { ctx.body = await fetch(url); }                // kept: it awaits fetch(…), which is not adopted
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { lineOf, shortPlace } from '../analysis/inventory';
 import type { Handler, HandlerFn } from './koa-sites';
 import { whyKept } from './reasons';

@@ -29,7 +29,7 @@
  * app.use(show);
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { shortPlace } from '../analysis/inventory';
 import type { EditSet } from '../eject/edits';
 import type { Kept } from './decide';

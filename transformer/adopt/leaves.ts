@@ -8,7 +8,7 @@
  * const sleep = async (ms: number) => …;            const sleep = synchronize(async (ms: number) => …);
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { EditSet } from '../eject/edits';
 import type { Kept } from './decide';
 import { asyncFunctions, type Target, targetOf } from './targets';

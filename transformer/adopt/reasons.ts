@@ -8,7 +8,7 @@
  * setTimeout(async () => { await q(1); }, 5);                 // it is a function value passed to setTimeout
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { ownNodes, skipParens } from './targets';
 import { callOf, type Use } from './uses';
 import { lineOf, shortPlace } from '../analysis/inventory';

@@ -9,7 +9,7 @@
  *   return (await count()).n > 0;                                return count().n > 0;
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { EditSet } from '../eject/edits';
 import { ownNodes, type TargetFn } from './targets';
 

@@ -8,7 +8,7 @@
  * router.get('/', async (ctx) => …);              // anonymous: never a target (its caller is the library)
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 
 export type TargetFn = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 

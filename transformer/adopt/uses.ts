@@ -8,7 +8,7 @@
  * setTimeout(find, 10);     // { kind: 'value' }: setTimeout calls it, adopt cannot see how
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { resolve, skipParens } from './targets';
 
 export interface Use {

@@ -6,7 +6,7 @@
  * setTimeout(later, 10)             // passedTo(later): " passed to setTimeout"
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { skipParens } from './targets';
 
 export function describe(e: ts.Expression): string {

@@ -9,7 +9,7 @@
  * async function h() { return show(1); }        // a boundary; its call: { kind: 'await' }
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { analysisChecker } from './checker-cache';
 import { buildInventory } from './inventory';
 import { analyseValueFlow } from './value-flow';

@@ -13,7 +13,7 @@
  * ids.map(lookup);       // builtin: lookup, called back by map
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import {
   bindThroughCall,
   CallTarget,

@@ -12,7 +12,7 @@
  * const x = show(1);                            // module top level: TSG39001
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { accessMode, bindThroughCall, possiblyBoundFunction } from './call-targets';
 import { calleeOf, CallLike, FunctionNode, Inventory, isWithin, skipParens } from './inventory';
 import { colouredAmong, colouredFunctionOf, uncolourableSpec, unsupportedAccess } from './checks';

@@ -11,7 +11,7 @@
  * (anyValue as any)() // opaque:   never coloured; a suspension there meets ScopeError at run time
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { accessedProperty, calleeOf, CallLike, FunctionNode, Inventory, isFunctionNode, skipParens } from './inventory';
 import { hasSynchronizedBrand, isSynchronizeDecorated } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';

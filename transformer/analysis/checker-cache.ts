@@ -5,7 +5,7 @@
  * 1,000-file project, a third of value flow's questions alone are repeats). Safe because nothing
  * edits the program while it is analysed; every other question goes to the checker itself.
  */
-import ts from 'typescript';
+import ts from '../ts';
 
 const byChecker = new WeakMap<ts.TypeChecker, ts.TypeChecker>();
 

@@ -9,7 +9,7 @@
  * new Promise((r) => r(load())); // TSG39007: the executor runs inside the constructor
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { analysisChecker } from './checker-cache';
 import type { CallPlan } from './result';
 import {

@@ -11,7 +11,7 @@
  * async function h() { return show(1); }        // boundary: not coloured; call-plans.ts awaits that call
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { isOpaqueType, methodFits } from './call-targets';
 import { CallLike, CallSite, FunctionNode, functionName, Inventory, propertyNameText, skipParens } from './inventory';
 import { calleeText } from './checks';

@@ -12,7 +12,7 @@
  * `total: ${money}`                       // TSG39010: write `${money.toString()}`
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
 

@@ -3,7 +3,7 @@
  * its body (not in nested functions), and every function used as a value. Pure syntax; the
  * type-driven decisions are in `call-targets.ts`, `call-graph.ts` and `colour.ts`.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { analysisChecker } from './checker-cache';
 
 export type FunctionNode =

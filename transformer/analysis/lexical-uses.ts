@@ -8,7 +8,7 @@
  * // superReads, arguments  →  ((_arguments, _superGet) => arrowTwin(function* () { ... }, "m", this))(arguments, (k) => super[k])
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { accessMode } from './call-targets';
 
 export function isExpressionUse(id: ts.Identifier): boolean {

@@ -2,7 +2,7 @@
  * What the analysis hands the rewrite: the coloured functions, a plan for every call that may
  * suspend, and the diagnostics. The rewrite reads only this; it never decides colour itself.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { CallLike, FunctionNode, Inventory } from './inventory';
 import type { BuiltinHelper } from '../protocol-names';
 

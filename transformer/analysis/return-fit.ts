@@ -20,7 +20,7 @@
  * (`methodFits`): a receiver's declared member says what can be stored there; a function that
  * got there through `as unknown as` with a return type the member cannot have is not followed.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { FunctionNode } from './inventory';
 
 export interface ReturnFit {

@@ -11,7 +11,7 @@
  * eval('rules.min(v)');       // 'eval': TSG: may call what any name in scope holds
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { skipParens } from './inventory';
 import { isLibFile } from './value-flow-builtins';
 

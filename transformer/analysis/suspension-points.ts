@@ -8,7 +8,7 @@
  * - a call of a method decorated with `@synchronize` / `@synchronize({...})` (a decorator cannot
  *   change a method's type, so the declaration is what marks it).
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { isRuntimeFile } from './runtime-files';
 
 const BRAND = 'SYNCHRONIZED';

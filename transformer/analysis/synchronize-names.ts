@@ -13,7 +13,7 @@
  * Only where the name is certain (a variable, property or class field initialised with the call)
  * and the options are absent or an object literal without `name` or spreads.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { CallSite } from './inventory';
 import { propertyNameText, skipParens } from './inventory';
 import { isRuntimeExport } from './suspension-points';

@@ -11,7 +11,7 @@
  * handlers.forEach((h) => h()) // callback: h ⊇ elements(handlers)
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 
 export interface ContainerMethod {
   /** Arguments stored as elements: indices, or `from` an index on (`push(...items)`). */

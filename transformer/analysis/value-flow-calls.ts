@@ -14,7 +14,7 @@
  * new this.ctor(work);   // the constructor of ctor's class, and of each of its subclasses
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { bindThroughCall, possiblyBoundFunction, viaCallOrApply } from './call-targets';
 import { FunctionNode, skipParens } from './inventory';
 import { Requirement, ReturnFit } from './return-fit';

@@ -5,7 +5,7 @@
  * make. A container the program makes is a value of its own (value-flow-model.ts), so one array's
  * functions do not reach every other array's readers.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { parametersOf } from './inventory';
 import { ContainerMethod } from './value-flow-builtins';
 import { Fields } from './value-flow-fields';

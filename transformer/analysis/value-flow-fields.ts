@@ -12,7 +12,7 @@
  * o[k]();             // k: string → every name's values (a `Ref` to .*read)
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { possiblyBoundFunction } from './call-targets';
 import { FunctionNode, propertyNameText, skipParens } from './inventory';
 import { ANY_KEY, ELEMENTS, KeyParameters, onKey, typeKeys } from './value-flow-keys';

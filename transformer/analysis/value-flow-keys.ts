@@ -13,7 +13,7 @@
  * spread, a partially bound call or a call from code outside: unbounded). A function no call
  * binds to gets no keys, as its parameters get no functions.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { FunctionNode, parametersOf, skipParens } from './inventory';
 
 /** A property name, `[]` (an element: a numeric key) or `*` (a key that cannot be bounded). */

@@ -14,7 +14,7 @@
  * | return of f         | what `f` returns                                                  |
  * | an expression       | what it evaluates to                                              |
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { FunctionNode } from './inventory';
 import type { KeyedCall } from './value-flow-keys';
 

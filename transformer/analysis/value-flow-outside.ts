@@ -11,7 +11,7 @@
  * class Cache extends Map {}    // cache.get(k) may now run the program's `get`
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { declaredArgumentType } from './call-targets';
 import { FunctionNode, parametersOf, skipParens } from './inventory';
 import { isLibFile } from './value-flow-builtins';

@@ -10,7 +10,7 @@
  * // h ⊆ #on's field e (for the keys e takes), and emit reads only what #on holds
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { skipParens } from './inventory';
 import { Location } from './value-flow-model';
 import { FlowSolver } from './value-flow-solver';

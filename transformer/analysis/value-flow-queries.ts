@@ -3,7 +3,7 @@
  * expression, the writes under keys it cannot bound, and the functions code made at run time may
  * call. Read by call-graph.ts, call-plans.ts and checks.ts; nothing here adds a constraint.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { skipParens } from './inventory';
 import { Container, FlowValue, Location, Ref } from './value-flow-model';
 import { FlowSolver } from './value-flow-solver';

@@ -11,7 +11,7 @@
  * g(1);                 // addCall(g's location, [1]): f arrives there, so its parameters get 1
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { FunctionNode, parametersOf } from './inventory';
 import { ELEMENTS, KeyParameters } from './value-flow-keys';
 import { CallSummary, Container, isFunction, Location, Ref, SUSPENDS, Value } from './value-flow-model';

@@ -3,7 +3,7 @@
  * symbol: which locations hold no function (a primitive), which containers need not be followed,
  * which values carry the `Synchronized` brand, and which symbol a name is.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { FunctionNode, skipParens } from './inventory';
 import { hasBrandedPart, hasSynchronizedBrand } from './suspension-points';
 

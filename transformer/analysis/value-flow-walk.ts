@@ -12,7 +12,7 @@
  * return handler;                     // handler ⊆ the return of the enclosing function
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { FunctionNode, isFunctionNode, parametersOf, skipParens } from './inventory';
 import { ReturnFit } from './return-fit';
 import { isSynchronizeDecorated } from './suspension-points';

@@ -39,7 +39,7 @@
  * | value-flow-types.ts           | what types say: primitives, containers of functions, the brand  |
  * | value-flow-queries.ts         | `ValueFlow`: what the solved flow answers                       |
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { analysisChecker } from './checker-cache';
 import { returnFit, strictNullChecks } from './return-fit';
 import { KeyParameters } from './value-flow-keys';

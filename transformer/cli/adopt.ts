@@ -17,7 +17,7 @@
  * then, unless `--force`.
  */
 import fs from 'node:fs';
-import ts from 'typescript';
+import ts from '../ts';
 import { adopt } from '../adopt';
 import { newErrors } from '../adopt/check';
 import { unifiedDiff } from '../eject/diff';

@@ -4,7 +4,7 @@
  * build ever holds a miscompiled file. Type errors are reported and, as with `tsc`, the output is
  * still written unless `noEmitOnError` is set.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { createTransformer } from '../index';
 import { displayPath, LoadedProject, printDiagnostics } from './project';
 

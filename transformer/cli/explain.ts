@@ -10,7 +10,7 @@
  *     src/notes.ts:13:10  calls query (suspends)
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { functionName, calleeOf } from '../analysis/inventory';
 import { colourChain } from '../analysis/colour';
 import { count } from './build';

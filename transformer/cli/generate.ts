@@ -20,7 +20,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import ts from '../ts';
 import { createTransformer } from '../index';
 import { CliError } from './args';
 import { count } from './build';

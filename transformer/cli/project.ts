@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import ts from '../ts';
 import type { Analysis } from '../analysis/result';
 import { getAnalysis } from '../index';
 import { formatDiagnostic } from '../diagnostics';

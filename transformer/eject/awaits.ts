@@ -15,7 +15,7 @@
  * and `name` change nothing in async/await code; `builtin` is `builtins.ts`'s, `awaitSync`
  * `runtime-calls.ts`'s.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { CallPlan } from '../analysis/result';
 import type { CallLike } from '../analysis/inventory';
 import { isRuntimeExport } from '../analysis/suspension-points';

@@ -9,7 +9,7 @@
  * Collection.from(set, (v) => check(v))      await fromInOrder(Collection, set, async (v) => await check(v))
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { addAwait, cannotAwaitHere } from './awaits';
 import { HELPERS } from './builtin-helpers';
 import { insideKept, type EjectState } from './state';

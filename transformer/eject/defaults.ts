@@ -17,7 +17,7 @@
  * written and listed: a default inside a destructuring pattern, and one that reads a name the
  * body declares (which would shadow it once moved).
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { FunctionNode } from '../analysis/inventory';
 import { applyToText } from './edits';
 import type { EjectState } from './state';

@@ -10,7 +10,7 @@
  *
  * Getters, setters and constructors cannot be `async`: they are kept as written and listed.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { functionName, type FunctionNode } from '../analysis/inventory';
 import type { EjectState } from './state';
 

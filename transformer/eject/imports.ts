@@ -8,7 +8,7 @@
  * import { getcurrent, synchronize } from 'ts-greenlet';  import { getcurrent } from 'ts-greenlet';   + listed
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { EjectState } from './state';
 
 export function ejectImports(state: EjectState, file: ts.SourceFile): void {

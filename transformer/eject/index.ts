@@ -17,7 +17,7 @@
  *
  * What cannot be ejected faithfully is kept as written and listed (`Left`), never changed silently.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { Analysis } from '../analysis/result';
 import type { FunctionNode } from '../analysis/inventory';
 import { applyEdits } from './apply';

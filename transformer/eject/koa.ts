@@ -19,7 +19,7 @@
  * are cancelled when the client disconnects (`runtime/koa/disconnect.ts`), and the async handlers
  * eject writes run on to their end.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { isRuntimeExport } from '../analysis/suspension-points';
 import type { EjectState } from './state';
 

@@ -14,7 +14,7 @@
  * `synchronize(fn)` is `fn`: a call of it waits (`awaits.ts` adds the `await`), and outside async
  * code it returns the promise, as a non-strict synchronized function did.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { hasSynchronizedBrand, isRuntimeExport } from '../analysis/suspension-points';
 import { skipParens, type FunctionNode } from '../analysis/inventory';
 import { addAwait, cannotAwaitHere, needsParens } from './awaits';

@@ -11,7 +11,7 @@
  * function run(f: () => number) { … f() … }   async function run(f: () => Promise<number> | number) { … await f() … }
  * ```
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { isRuntimeFile } from '../analysis/runtime-files';
 import type { FunctionNode } from '../analysis/inventory';
 import type { EjectState } from './state';

@@ -2,7 +2,7 @@
  * What the eject rewrites share: the analysis they obey, the edits they add, and what they
  * leave. A rewrite never decides colour; it reads `analysis.coloured` and `analysis.plans`.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { Analysis } from '../analysis/result';
 import { lineOf, type FunctionNode } from '../analysis/inventory';
 import { EditSet } from './edits';

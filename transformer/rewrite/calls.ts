@@ -12,7 +12,7 @@
  * ```
  * The whole table of emitted forms is in runtime/protocol.ts.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { MAX_NESTED_DELEGATION } from '../analysis/delegation-depth';
 import type { CallPlan } from '../analysis/result';
 import { calleeOf, skipParens } from '../analysis/inventory';

@@ -6,7 +6,7 @@
  * `functions.ts`, calls and optional chains to `calls.ts`; this file owns the per-file state (the
  * runtime import, twin names, registrations hoisted to the top of their scope).
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { Analysis } from '../analysis/result';
 import { FunctionNode, isFunctionNode, skipParens } from '../analysis/inventory';
 import { isExpressionUse } from '../analysis/lexical-uses';

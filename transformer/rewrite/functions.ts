@@ -16,7 +16,7 @@
  * Parameter defaults that may suspend move into the body with the same evaluation order:
  * `function* f$twin(...args) { var [a, b = (yield* g$twin())] = args; ... }`.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import { FunctionNode, functionName, propertyNameText } from '../analysis/inventory';
 import { isExpressionUse, lexicalUses } from '../analysis/lexical-uses';
 import type { LexicalCapture, Rewriter } from './rewriter';

@@ -2,7 +2,7 @@
  * What the emitters (`calls.ts`, `functions.ts`) may ask of the file being rewritten. `file.ts`'s
  * `FileRewrite` implements it; the emitters import only this, so the three files form no cycle.
  */
-import ts from 'typescript';
+import ts from '../ts';
 import type { Analysis } from '../analysis/result';
 import type { FunctionNode } from '../analysis/inventory';
 import type { ProtocolHelper } from '../protocol-names';
