@@ -3,6 +3,7 @@
  * the values it names (see there why). A value missing from the copy still works (the copy's
  * prototype is `typescript`), only slowly, so this test is what keeps the list whole.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -35,5 +36,14 @@ describe('transformer/ts: the TypeScript API the transformer calls', () => {
     const missing = values.filter((n) => !Object.prototype.hasOwnProperty.call(ts, n));
     expect(missing, 'add these to transformer/ts.ts').to.deep.equal([]);
     expect(Object.getPrototypeOf(ts)).to.equal(typescript);
+  });
+
+  it('is a fast-mode object (V8), where `typescript` itself is not', () => {
+    // %HasFastProperties needs --allow-natives-syntax, so a child process looks
+    const script = `
+      const copy = require(${JSON.stringify(require.resolve('../../transformer/ts'))}).default;
+      console.log(JSON.stringify([%HasFastProperties(copy), %HasFastProperties(require('typescript'))]));`;
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).to.deep.equal([true, false]);
   });
 });
