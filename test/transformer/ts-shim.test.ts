@@ -38,12 +38,12 @@ describe('transformer/ts: the TypeScript API the transformer calls', () => {
     expect(Object.getPrototypeOf(ts)).to.equal(typescript);
   });
 
-  it('is a fast-mode object (V8), where `typescript` itself is not', () => {
+  it('is a fast-mode object (V8)', () => {
     // %HasFastProperties needs --allow-natives-syntax, so a child process looks
     const script = `
       const copy = require(${JSON.stringify(require.resolve('../../transformer/ts'))}).default;
-      console.log(JSON.stringify([%HasFastProperties(copy), %HasFastProperties(require('typescript'))]));`;
+      console.log(JSON.stringify(%HasFastProperties(copy)));`;
     const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', script], { encoding: 'utf8' });
-    expect(JSON.parse(out)).to.deep.equal([true, false]);
+    expect(JSON.parse(out)).to.equal(true);
   });
 });
