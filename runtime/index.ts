@@ -15,7 +15,7 @@ import * as executor from './executor';
 import * as protocolExports from './protocol-exports';
 
 export type { GreenletOptions } from './greenlet';
-export type { Synchronized, SynchronizeOptions, SynchronizeWith } from './synchronize';
+export type { NonStrict, Synchronized, SynchronizeOptions, SynchronizeWith } from './synchronize';
 export type { ExecutorOptions, RunInExecutor } from './executor';
 
 export const ScopeError = errors.ScopeError;
@@ -39,6 +39,8 @@ export const spawnGreenletOnScopeError = sync.spawnGreenletOnScopeError;
  * always was (an export that ES modules importing it by name still find).
  */
 export const SYNCHRONIZED: typeof sync.SYNCHRONIZED = undefined as never;
+/** The mark of a synchronized function whose plain entry returns its promise (`synchronize.ts`). */
+export const NON_STRICT: typeof sync.NON_STRICT = undefined as never;
 
 export const isGenerator = protocolModule.isGenerator;
 export const useExecutor = executor.useExecutor;

@@ -16,6 +16,16 @@ import { GeneratorNext, isGeneratorFunction, isThenable, nameTwin, RAW, setTwin,
  */
 export declare const SYNCHRONIZED: unique symbol;
 
+/**
+ * The mark of a synchronized function whose plain entry returns its promise instead of throwing
+ * `ScopeError` (`synchronize(fn, { strict: false })`, `spawnGreenletOnScopeError(fn)`): one the
+ * transformer lets code it did not compile call (a framework that awaits what it gets).
+ */
+export declare const NON_STRICT: unique symbol;
+
+/** `Synchronized<F>` whose plain entry returns the promise (see `NON_STRICT`). */
+export type NonStrict = { readonly [NON_STRICT]: true };
+
 type AnyFunction = (...args: any[]) => any;
 
 /** `F`, callable like a plain function from greenlet code: it returns what `F`'s promise holds. */
@@ -64,6 +74,10 @@ function isDecoratorContext(x: unknown): x is DecoratorContext {
  * Forms: `synchronize(fn)`, `synchronize(fn, { strict })`, `synchronize({ strict })` (returns a
  * wrapper), and as a TC39 method decorator: `@synchronize`, `@synchronize({ strict: false })`.
  */
+export function synchronize<F extends AnyFunction>(
+  fn: F,
+  options: SynchronizeOptions & { strict: false },
+): Synchronized<F> & NonStrict;
 export function synchronize<F extends AnyFunction>(fn: F, options?: SynchronizeOptions): Synchronized<F>;
 export function synchronize<F extends AnyFunction>(fn: F, context: ClassMethodDecoratorContext<any, any>): F;
 export function synchronize(options: SynchronizeOptions): SynchronizeWith;
@@ -172,7 +186,7 @@ Object.defineProperty(awaitSync, RAW, {
  */
 export function spawnGreenletOnScopeError<F extends AnyFunction>(
   fn: F,
-): Synchronized<(...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>> {
+): Synchronized<(...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>> & NonStrict {
   const name = fn.name || 'anonymous';
   const plain = function (this: unknown, ...args: unknown[]): unknown {
     return new Greenlet(fn, { name }).start(this, args);

@@ -30,6 +30,7 @@ import { lexicalUses } from './lexical-uses';
 import { VALUE_FLOW_BUDGET, ValueFlow } from './value-flow';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
+import { isNonStrictSynchronized } from './suspension-points';
 
 /**
  * The checks that run once colour and plans are known, in the order their diagnostics are
@@ -155,8 +156,26 @@ export function passedToUntransformed(
       }
       return;
     }
-    const fn = colouredFunctionOf(checker, arg, coloured) ?? colouredAmong(valuesOf(arg), coloured);
-    if (!fn || !mayCallArgument(checker, declaration, index)) return;
+    const values = valuesOf(arg);
+    const fn = colouredFunctionOf(checker, arg, coloured) ?? colouredAmong(values, coloured);
+    if (!fn) {
+      // A synchronized function itself (`Reflect.apply(load, …)`, `setTimeout(load)`): its plain
+      // entry throws ScopeError there. One marked NON_STRICT (`spawnGreenletOnScopeError(fn)`)
+      // returns its promise instead: what such a library should be given.
+      if (
+        !values?.has('suspends') ||
+        isNonStrictSynchronized(checker, checker.getTypeAtLocation(arg)) ||
+        !mayCallArgument(checker, declaration, index)
+      )
+        return;
+      out.push({
+        code: Codes.PassedToUntransformed,
+        node: arg,
+        message: `This synchronized function is passed to ${receiver}, which was not compiled by ts-greenlet and calls it as a plain function: ScopeError, or a silent fallback under a \`try/catch\`. Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites), or pass spawnGreenletOnScopeError(fn) (or a synchronize(fn, { strict: false }) wrapper) if the library awaits what it returns.`,
+      });
+      return;
+    }
+    if (!mayCallArgument(checker, declaration, index)) return;
     const name = functionName(fn);
     out.push({
       code: Codes.PassedToUntransformed,

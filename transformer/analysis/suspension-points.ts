@@ -12,15 +12,25 @@ import ts from '../ts';
 import { isRuntimeFile } from './runtime-files';
 
 const BRAND = 'SYNCHRONIZED';
+const NON_STRICT = 'NON_STRICT';
 
 /** True if `type` (or every member of a union) has the `[SYNCHRONIZED]` property. */
-export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type): boolean {
+export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type, brand = BRAND): boolean {
   const t = checker.getNonNullableType(type);
-  if (t.isUnion()) return t.types.length > 0 && t.types.every((u) => hasSynchronizedBrand(checker, u));
+  if (t.isUnion()) return t.types.length > 0 && t.types.every((u) => hasSynchronizedBrand(checker, u, brand));
   for (const prop of checker.getPropertiesOfType(t)) {
-    if (isBrandProperty(checker, prop)) return true;
+    if (isBrandProperty(checker, prop, brand)) return true;
   }
   return false;
+}
+
+/**
+ * True if `type` (or every member of a union) has the `[NON_STRICT]` mark as well: a synchronized
+ * function whose plain entry returns its promise (`spawnGreenletOnScopeError(fn)`,
+ * `synchronize(fn, { strict: false })`), which code ts-greenlet did not compile may call.
+ */
+export function isNonStrictSynchronized(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return hasSynchronizedBrand(checker, type, NON_STRICT);
 }
 
 /**
@@ -51,14 +61,14 @@ export function hasBrandedPart(
   return t.isUnion() ? t.types.some(branded) : branded(t);
 }
 
-function isBrandProperty(checker: ts.TypeChecker, prop: ts.Symbol): boolean {
-  if (!String(prop.escapedName).startsWith(`__@${BRAND}@`)) return false;
+function isBrandProperty(checker: ts.TypeChecker, prop: ts.Symbol, brand: string): boolean {
+  if (!String(prop.escapedName).startsWith(`__@${brand}@`)) return false;
   const decl = prop.declarations?.[0];
   if (!decl || !ts.isPropertySignature(decl) || !ts.isComputedPropertyName(decl.name)) return false;
   let sym = checker.getSymbolAtLocation(decl.name.expression);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
   const target = sym?.valueDeclaration;
-  return !!target && ts.isVariableDeclaration(target) && target.name.getText() === BRAND;
+  return !!target && ts.isVariableDeclaration(target) && target.name.getText() === brand;
 }
 
 /** True if `decl` is a method decorated with `@synchronize` or `@synchronize(options)`. */
