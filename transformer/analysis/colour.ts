@@ -13,7 +13,16 @@
  */
 import ts from '../ts';
 import { isOpaqueType, methodFits } from './call-targets';
-import { CallLike, CallSite, FunctionNode, functionName, Inventory, propertyNameText, skipParens } from './inventory';
+import {
+  CallLike,
+  CallSite,
+  FunctionNode,
+  functionName,
+  Inventory,
+  isGenerator,
+  propertyNameText,
+  skipParens,
+} from './inventory';
 import { calleeText } from './checks';
 import { isRuntimeFile } from './runtime-files';
 import { stronglyConnected } from './scc';
@@ -201,9 +210,7 @@ function isColourable(fn: FunctionNode): boolean {
   )
     return false;
   if (fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return false;
-  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.asteriskToken)
-    return false;
-  return true;
+  return !isGenerator(fn);
 }
 
 /**

@@ -69,6 +69,13 @@ export function isFunctionNode(node: ts.Node): node is FunctionNode {
   );
 }
 
+/** A generator function or method (`function*`, `*m()`, `async function*`). */
+export function isGenerator(fn: FunctionNode): boolean {
+  return (
+    (ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && !!fn.asteriskToken
+  );
+}
+
 export function buildInventory(program: ts.Program): Inventory {
   const checker = analysisChecker(program);
   const inv: Inventory = {

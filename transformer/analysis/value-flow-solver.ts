@@ -49,6 +49,12 @@ export class FlowSolver {
   private readonly outside: Container;
   /** What code outside holds, as a `Ref` to the `outside` container's elements (`.[]`). */
   readonly outsideHeld: Ref;
+  /**
+   * What the program's own iterables give (`*[Symbol.iterator]() { yield f; }`, or an iterator
+   * whose `next()` returns `{ value: f }`): the engine calls those methods wherever something is
+   * iterated, so every iteration reads this too (`iterableMethod`).
+   */
+  private readonly programIterated = new Location();
 
   constructor(
     private readonly types: FlowTypes,
@@ -320,9 +326,20 @@ export class FlowSolver {
   /** Elements of the containers that reach `from` (the `outside` one: what code outside holds) into `to`. */
   readElements(from: Location, to: Location): void {
     if (to.closed) return;
+    this.edge(this.programIterated, to);
     (from.elementReaders ??= []).push(to);
     this.use(from);
     for (const v of this.valuesFor(from)) if (v instanceof Container) this.elementsInto(v, to);
+  }
+
+  /**
+   * A program method the engine calls to iterate (`[Symbol.iterator]`, `[Symbol.asyncIterator]`):
+   * what it returns is iterated (a generator's elements); one that is not a generator returns an
+   * iterator, whose `next()` results carry the elements as `.value`.
+   */
+  iterableMethod(method: FunctionNode, isGenerator: boolean): void {
+    this.readElements(this.returnOf(method), this.programIterated);
+    if (!isGenerator) this.edge(this.field('value'), this.programIterated);
   }
 
   /** A container's elements into `to`; the `outside` one's as a `Ref` (it holds a lot). */
@@ -341,6 +358,7 @@ export class FlowSolver {
   /** An array pattern's elements: a container's, or a function itself (a Map entry `[k, f]`). */
   readPattern(from: Location, to: Location): void {
     if (to.closed) return;
+    this.edge(this.programIterated, to);
     (from.patternReaders ??= []).push(to);
     this.use(from);
     for (const v of from.values) if (!(v instanceof Container)) this.add(to, v);

@@ -13,7 +13,7 @@
  * ```
  */
 import ts from '../ts';
-import { FunctionNode, isFunctionNode, parametersOf, skipParens } from './inventory';
+import { FunctionNode, isFunctionNode, isGenerator, parametersOf, skipParens } from './inventory';
 import { ReturnFit } from './return-fit';
 import { isSynchronizeDecorated } from './suspension-points';
 import { Calls } from './value-flow-calls';
@@ -91,7 +91,11 @@ export class FlowWalk implements FlowWalker {
       return;
     }
     if (ts.isReturnStatement(node)) {
-      if (node.expression && fn) solver.edge(this.valueOf(node.expression, fn), solver.returnOf(fn));
+      if (!node.expression || !fn) return;
+      const v = this.valueOf(node.expression, fn);
+      solver.edge(v, solver.returnOf(fn));
+      // a generator's return is the last `next().value`, and a `yield*`'s value: read as its elements
+      if (isGenerator(fn)) solver.edge(v, solver.containerOf(fn).elements);
       return;
     }
     if (ts.isForOfStatement(node)) {
@@ -142,6 +146,10 @@ export class FlowWalk implements FlowWalker {
     if (f.body && !ts.isBlock(f.body)) solver.edge(this.valueOf(f.body, f), solver.returnOf(f));
     if (f.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
       solver.edge(solver.returnOf(f), solver.field(ELEMENTS)); // awaited: `.[]`
+    // `function* g() { yield f; }`: a call returns a generator, a container of what it yields
+    // (`for (const h of g())`, `[...g()]`; `g().next()` hands it outside, whose values come back)
+    if (isGenerator(f)) solver.add(solver.returnOf(f), solver.containerOf(f));
+    if (ts.isMethodDeclaration(f) && isIterationKey(f.name)) solver.iterableMethod(f, isGenerator(f));
     for (const p of f.parameters) {
       if (p.dotDotDotToken) solver.add(solver.parameterLocation(p), solver.containerOf(p));
       // `constructor(private load: () => T)`: the parameter is also the field
@@ -357,7 +365,17 @@ export class FlowWalk implements FlowWalker {
     }
     if (ts.isSpreadElement(e)) return solver.located(e, this.valueOf(e.expression, fn));
     if (ts.isYieldExpression(e)) {
-      if (e.expression) this.valueOf(e.expression, fn);
+      // what the generator yields are its elements; `yield*` yields the elements of what it delegates to
+      const v = e.expression && this.valueOf(e.expression, fn);
+      const yielded = fn && isGenerator(fn) ? solver.containerOf(fn).elements : undefined;
+      if (v && yielded) {
+        if (e.asteriskToken) solver.readElements(v, yielded);
+        else solver.edge(v, yielded);
+      }
+      // its value: what the caller's `next(x)` passes (code outside, or the program through it),
+      // and for `yield*` the delegate's return (read with its elements)
+      if (v && e.asteriskToken) solver.readElements(v, here);
+      solver.fromOutside(e, here);
       return here;
     }
     if (
@@ -373,6 +391,18 @@ export class FlowWalk implements FlowWalker {
     ts.forEachChild(e, (c) => this.visit(c, fn));
     return here;
   }
+}
+
+/** `[Symbol.iterator]` or `[Symbol.asyncIterator]`: a method the engine calls to iterate. */
+function isIterationKey(name: ts.PropertyName): boolean {
+  if (!ts.isComputedPropertyName(name)) return false;
+  const e = skipParens(name.expression);
+  return (
+    ts.isPropertyAccessExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'Symbol' &&
+    (e.name.text === 'iterator' || e.name.text === 'asyncIterator')
+  );
 }
 
 /** The function whose `arguments` an identifier reads (arrows have none of their own). */
