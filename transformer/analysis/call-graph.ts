@@ -26,6 +26,7 @@ import {
 import { calleeOf, CallSite, FunctionNode, Inventory, skipParens } from './inventory';
 import { FlowValue, SUSPENDS, ValueFlow } from './value-flow';
 import { narrowsToBrand } from './suspension-points';
+import { isDataMember } from './value-flow-outside';
 
 export interface CallGraph {
   targets: Map<CallSite, CallTarget>;
@@ -161,7 +162,7 @@ export function buildCallGraph(checker: ts.TypeChecker, inv: Inventory, flow: Va
     if (!sym && checker.getTypeAtLocation(callee.expression).flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
       return listOf(values);
     const decls = sym?.declarations ?? [];
-    if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) return [];
+    if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile) && !decls.some(isDataMember)) return [];
     let out = nonMembers.get(values);
     if (!out) nonMembers.set(values, (out = listOf(values).filter((v) => v === SUSPENDS || !isClassMember(v))));
     return out;

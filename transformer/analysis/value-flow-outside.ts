@@ -57,6 +57,9 @@ export class OutsideCode {
     // would narrow `o` by control flow again)
     const decls = checker.getSymbolAtLocation(c.name)?.declarations ?? [];
     if (decls.length === 0 || !decls.every((d) => d.getSourceFile().isDeclarationFile)) return undefined;
+    // a data property (`value?: any`, `onData?: (x) => void`) holds what was stored there, which
+    // may be the program's own function (`const d: PropertyDescriptor = { value: load }`)
+    if (decls.some(isDataMember)) return undefined;
     // the merged symbol of the declaring interface or class (`Map`'s members are declared over several lib files)
     const owners = decls
       .map((d) =>
@@ -158,4 +161,9 @@ function handlerMembers(arg: ts.Expression): FunctionNode[] {
       out.push(skipParens(p.initializer) as FunctionNode);
   }
   return out;
+}
+
+/** A property declared as data (not a method): what it holds is whatever was stored in it. */
+export function isDataMember(d: ts.Declaration): boolean {
+  return ts.isPropertySignature(d) || ts.isPropertyDeclaration(d);
 }
