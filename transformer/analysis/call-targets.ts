@@ -106,18 +106,31 @@ export function bindThroughCall(checker: ts.TypeChecker, e: ts.Expression): ts.E
   if (!ts.isCallExpression(e) || !e.arguments.length || ts.isSpreadElement(e.arguments[0])) return undefined;
   const via = viaCallOrApply(checker, e);
   if (via?.how !== 'call') return undefined;
-  const decls = checker.getTypeAtLocation(via.fn).getSymbol()?.declarations ?? [];
-  const isBind =
-    decls.length > 0 &&
-    decls.every(
-      (d) =>
-        ts.isMethodSignature(d) &&
-        d.name.getText() === 'bind' &&
-        ts.isInterfaceDeclaration(d.parent) &&
-        /^(Callable|Newable)?Function$/.test(d.parent.name.text) &&
-        d.getSourceFile().isDeclarationFile,
-    );
-  return isBind ? skipParens(e.arguments[0]) : undefined;
+  return functionPrototypeMethod(checker, via.fn) === 'bind' ? skipParens(e.arguments[0]) : undefined;
+}
+
+/**
+ * Which of Function.prototype's `bind`, `call` and `apply` the value `e` is, by the declarations
+ * of its type (`Function.prototype.call`, `const _bind = Function.prototype.bind`).
+ */
+export function functionPrototypeMethod(
+  checker: ts.TypeChecker,
+  e: ts.Expression,
+): 'bind' | 'call' | 'apply' | undefined {
+  const decls = checker.getTypeAtLocation(e).getSymbol()?.declarations ?? [];
+  let name: string | undefined;
+  for (const d of decls) {
+    if (
+      !ts.isMethodSignature(d) ||
+      !ts.isInterfaceDeclaration(d.parent) ||
+      !/^(Callable|Newable)?Function$/.test(d.parent.name.text) ||
+      !d.getSourceFile().isDeclarationFile ||
+      (name !== undefined && d.name.getText() !== name)
+    )
+      return undefined;
+    name = d.name.getText();
+  }
+  return name === 'bind' || name === 'call' || name === 'apply' ? name : undefined;
 }
 
 /**

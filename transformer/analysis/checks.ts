@@ -24,7 +24,14 @@ import {
   shortPlace,
   skipParens,
 } from './inventory';
-import { accessMode, CallTarget, declaredArgumentType, functionOfArgument } from './call-targets';
+import {
+  accessMode,
+  CallTarget,
+  declaredArgumentType,
+  functionOfArgument,
+  functionPrototypeMethod,
+  viaCallOrApply,
+} from './call-targets';
 import { implicitCalls } from './implicit-calls';
 import { lexicalUses } from './lexical-uses';
 import { VALUE_FLOW_BUDGET, ValueFlow } from './value-flow';
@@ -133,6 +140,11 @@ export function passedToUntransformed(
   const out: DiagnosticSpec[] = [];
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
   const receiver = ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call);
+  // `Function.prototype.call.call(f, t, x)`: that `call` runs with `f` as its `this`, and calls it
+  const via = ts.isCallExpression(call) ? viaCallOrApply(checker, call) : undefined;
+  const viaPrototype = via && functionPrototypeMethod(checker, via.fn);
+  const callsFirst = viaPrototype === 'call' || viaPrototype === 'apply';
+  const mayCall = (index: number) => (index === 0 && callsFirst) || mayCallArgument(checker, declaration, index);
   const advice =
     'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
   call.arguments.forEach((arg, index) => {
@@ -165,7 +177,7 @@ export function passedToUntransformed(
       if (
         !values?.has('suspends') ||
         isNonStrictSynchronized(checker, checker.getTypeAtLocation(arg)) ||
-        !mayCallArgument(checker, declaration, index)
+        !mayCall(index)
       )
         return;
       out.push({
@@ -175,7 +187,7 @@ export function passedToUntransformed(
       });
       return;
     }
-    if (!mayCallArgument(checker, declaration, index)) return;
+    if (!mayCall(index)) return;
     const name = functionName(fn);
     out.push({
       code: Codes.PassedToUntransformed,
