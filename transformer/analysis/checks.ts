@@ -144,7 +144,18 @@ export function passedToUntransformed(
   const via = ts.isCallExpression(call) ? viaCallOrApply(checker, call) : undefined;
   const viaPrototype = via && functionPrototypeMethod(checker, via.fn);
   const callsFirst = viaPrototype === 'call' || viaPrototype === 'apply';
-  const mayCall = (index: number) => (index === 0 && callsFirst) || mayCallArgument(checker, declaration, index);
+  // `Array.prototype.map.call(xs, f)`: a library function called through `call` is `xs.map(f)`,
+  // its arguments one place on (a program function called so is analysed as a call of it)
+  const libraryVia =
+    via?.how === 'call' && !viaPrototype
+      ? checker.getTypeAtLocation(via.fn).getCallSignatures()[0]?.getDeclaration()
+      : undefined;
+  const viaDeclaration = libraryVia?.getSourceFile().isDeclarationFile ? libraryVia : undefined;
+  const mayCall = (index: number) =>
+    (index === 0 && callsFirst) ||
+    (viaDeclaration
+      ? index > 0 && mayCallArgument(checker, viaDeclaration, index - 1)
+      : mayCallArgument(checker, declaration, index));
   const advice =
     'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
   call.arguments.forEach((arg, index) => {
