@@ -43,8 +43,6 @@ const DIFFERS: Record<string, string> = {
   'calls/chain':
     'a coloured call that does not suspend completes in the same tick; awaited, it takes a microtask, so a log line moves',
   'calls/default-anonymous': 'tsc names `export default function ()` default_1; the transform names it default',
-  'values/proxy-handler':
-    'a call through a Proxy reaches an async function where the analysis sees a plain method (the plain entry made that work)',
 };
 
 function fixtureDirs(): string[] {

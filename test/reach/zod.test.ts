@@ -163,7 +163,7 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     writeProject(sync, extension(SUSPENDING, `spawnGreenlet(validate, corpus).then(${print});`));
     writeProject(plain, extension(PLAIN, `Promise.resolve(validate(corpus)).then(${print});`));
 
-    // Pinned (zod.diagnostics.txt, one per location and code: 43 places), none of them on the path this test
+    // Pinned (zod.diagnostics.txt, one per location and code: 44 places), none of them on the path this test
     // runs; a tspc build would stop on the errors. What they are:
     // - TSG39001 at 7, all in user.ts: module-top-level calls that build schemas (`z.string().min(1)`,
     //   `.refine(...)`, `.transform(...)`, `.check(...)`), which never suspend at run time.
@@ -178,9 +178,12 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     // - TSG39007 at 23: coloured functions handed to builtins: zod's async path (`Promise.all`,
     //   `result.then(...)` of `parseAsync`, right as in marked), and `Object.defineProperty`,
     //   `Reflect` and `new Proxy` accessors and `init` values (`defineLazy`, `$constructor`'s `init`).
-    // - TSG39008 at 10: values that may be functions written under unbounded keys: `assignProp`
+    // - TSG39008 at 11: values that may be functions written under unbounded keys: `assignProp`
     //   (`util.ts:417`), `promiseAllObject`, `visit.ts`, `Object.fromEntries` in `z.enum`, and the
-    //   object/record/map parsers writing parsed values (`payload.value[outKey] = result.value`).
+    //   object/record/map parsers writing parsed values (`payload.value[outKey] = result.value`);
+    //   and `createTransparentProxy`'s `get` trap (`util.ts:688`, never called here): a proxy typed
+    //   `{}` whose trap returns `Reflect.get(target, prop)`, which the analysis takes as anything
+    //   code outside holds, under names the proxy's type does not declare.
     // - TSG39006 at 1: an accessor read inside an optional chain (`classic/schemas.ts:351`).
     // - TSG39011 at 2: the two `new Function` sites (`doc.ts`, `compile.ts`) that build zod's JIT
     //   parsers, which close over the shape and call each property's `_zod.run` as a plain function.

@@ -246,15 +246,37 @@ export function writtenUnderUnboundedKey(
       continue;
     const fn = colouredAmong(values, coloured);
     if (!fn && !values.has('suspends')) continue;
-    const what = fn ? `${functionName(fn)}, which may suspend,` : 'a synchronized function';
+    const name = fn && functionName(fn);
+    const what = !fn
+      ? 'a synchronized function'
+      : name === '<anonymous>'
+        ? 'a function that may suspend'
+        : `${name}, which may suspend,`;
     out.push({
       code: Codes.UnboundedKey,
       node,
       path: fn ? colourPath(fn) : undefined,
-      message: `This may store ${what} under a computed key ts-greenlet cannot bound, so a call of it by name elsewhere would not wait for it. Give the key a union of literal types (\`k: 'load' | 'save'\`), or keep such functions in a Map and call them from there.`,
+      message: isProxyHandler(node)
+        ? `This Proxy \`get\` trap may return ${what} to reads of the proxy's properties under names its type does not declare (an index signature, \`any\`), so a call of it there would not wait for it (ScopeError, or a silent fallback under a \`try/catch\`). Type the proxy with the names it serves (\`new Proxy<{ users(id: string): User }>(...)\`), or call the function from a plain object's methods.`
+        : `This may store ${what} under a computed key ts-greenlet cannot bound, so a call of it by name elsewhere would not wait for it. Give the key a union of literal types (\`k: 'load' | 'save'\`), or keep such functions in a Map and call them from there.`,
     });
   }
   return out;
+}
+
+/** The handler of a `new Proxy(target, handler)`, or its `get` member (value-flow-calls.ts). */
+function isProxyHandler(node: ts.Node): boolean {
+  const handler = ts.isObjectLiteralElementLike(node) ? node.parent : node;
+  let outer = handler.parent;
+  while (outer && ts.isParenthesizedExpression(outer)) outer = outer.parent;
+  return (
+    !!outer &&
+    ts.isNewExpression(outer) &&
+    ts.isIdentifier(outer.expression) &&
+    outer.expression.text === 'Proxy' &&
+    outer.arguments?.[1] !== undefined &&
+    skipParens(outer.arguments[1]) === skipParens(handler as ts.Expression)
+  );
 }
 
 /**

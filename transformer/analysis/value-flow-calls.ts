@@ -16,7 +16,7 @@
  */
 import ts from '../ts';
 import { bindThroughCall, possiblyBoundFunction, viaCallOrApply } from './call-targets';
-import { FunctionNode, skipParens } from './inventory';
+import { FunctionNode, propertyNameText, skipParens } from './inventory';
 import { Requirement, ReturnFit } from './return-fit';
 import { runtimeCodeKind } from './runtime-code';
 import {
@@ -197,8 +197,10 @@ export class Calls {
           solver.addCall(this.constructorLocation(sub), args, argValues, undefined);
     } else if (ctor && CONTAINER_CONSTRUCTORS.has(ctor) && decl && isLibFile(decl.getSourceFile()))
       this.containers.construct(ctor, e, argValues);
-    else if (decl && decl.getSourceFile().isDeclarationFile)
+    else if (decl && decl.getSourceFile().isDeclarationFile) {
+      if (ctor === 'Proxy' && isLibFile(decl.getSourceFile()) && args[1]) this.proxyGetTrap(e, args[1]);
       this.outside.call(e, decl, args, argValues, solver.nodeLocation(e));
+    }
   }
 
   /**
@@ -229,6 +231,36 @@ export class Calls {
       this.solver.edge(l, member);
     }
     return member;
+  }
+
+  /**
+   * `new Proxy(target, { get(t, k) { return f; } })`: the engine hands what `get` returns to the
+   * property reads of the proxy. It goes to every name the proxy's type declares; where reads may
+   * use other names (an index signature, `any`), it is a write under an unbounded key, which
+   * checks.ts reports if a function that may suspend is among it (`api.users()` with
+   * `api: Record<string, F>` would not wait). A handler that is not an object literal: every
+   * `get` the program has.
+   */
+  private proxyGetTrap(e: ts.NewExpression, handler: ts.Expression): void {
+    const { solver, checker, fields } = this;
+    const literal = skipParens(handler);
+    let trap = solver.field('get');
+    let at: ts.Node = handler;
+    if (ts.isObjectLiteralExpression(literal)) {
+      const member = literal.properties.find((p) => p.name && propertyNameText(p.name) === 'get');
+      if (!member) return;
+      at = member;
+      if (ts.isMethodDeclaration(member)) solver.add((trap = new Location()), member);
+      else if (ts.isPropertyAssignment(member)) trap = this.walker.valueOf(member.initializer, undefined);
+      else if (ts.isShorthandPropertyAssignment(member)) trap = solver.nodeLocation(member); // the walk fed it
+    }
+    const returned = new Location();
+    solver.addCall(trap, [], [], returned);
+    const t = checker.getTypeAtLocation(e);
+    const names = checker.getPropertiesOfType(t).filter((p) => !String(p.escapedName).startsWith('__@'));
+    for (const p of names) solver.edge(returned, solver.field(p.name));
+    if (!names.length || checker.getIndexInfosOfType(t).length || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
+      fields.writeUnbounded(at, returned);
   }
 
   /** Whether `e` names a class itself (`new Action(...)`), not a value that may hold a subclass. */
