@@ -90,6 +90,22 @@ export class FlowWalk implements FlowWalker {
       else if (ts.isIdentifier(node.name)) solver.symbolLocation(types.symbolOf(node.name)!);
       return;
     }
+    if (ts.isThrowStatement(node)) {
+      // a thrown value may be caught by any `catch`, or reach code outside as a rejection
+      solver.escape(this.valueOf(node.expression, fn));
+      return;
+    }
+    if (ts.isCatchClause(node)) {
+      // `catch (e)`: what was thrown, by the program (`throw f`) or by code outside
+      const d = node.variableDeclaration;
+      if (d) {
+        const caught = new Location();
+        solver.fromOutside(d, caught);
+        this.bindTo(d.name, caught, fn);
+      }
+      this.visit(node.block, fn);
+      return;
+    }
     if (ts.isReturnStatement(node)) {
       if (!node.expression || !fn) return;
       const v = this.valueOf(node.expression, fn);
