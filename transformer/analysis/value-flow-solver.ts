@@ -30,6 +30,7 @@ export class FlowSolver {
   private readonly fields = new Map<string, Location>();
   private readonly returns = new Map<FunctionNode, Location>();
   private readonly containers = new Map<ts.Node, Container>();
+  private readonly generators = new Map<FunctionNode, Container>();
   /** Never written to: what a read that cannot carry a function reads. */
   readonly nothing = new Location(true);
   /** Functions whose body reads `arguments`: every argument they get is also in that container. */
@@ -133,6 +134,16 @@ export class FlowSolver {
   containerOf(site: ts.Node): Container {
     let c = this.containers.get(site);
     if (!c) this.containers.set(site, (c = new Container(site)));
+    return c;
+  }
+
+  /**
+   * What a call of generator function `f` returns: a container of what it yields. Its own, not
+   * `containerOf(f)`, which is `f`'s `arguments`.
+   */
+  generatorOf(f: FunctionNode): Container {
+    let c = this.generators.get(f);
+    if (!c) this.generators.set(f, (c = new Container(f)));
     return c;
   }
 

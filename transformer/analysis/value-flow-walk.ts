@@ -111,7 +111,7 @@ export class FlowWalk implements FlowWalker {
       const v = this.valueOf(node.expression, fn);
       solver.edge(v, solver.returnOf(fn));
       // a generator's return is the last `next().value`, and a `yield*`'s value: read as its elements
-      if (isGenerator(fn)) solver.edge(v, solver.containerOf(fn).elements);
+      if (isGenerator(fn)) solver.edge(v, solver.generatorOf(fn).elements);
       return;
     }
     if (ts.isForOfStatement(node)) {
@@ -164,7 +164,7 @@ export class FlowWalk implements FlowWalker {
       solver.edge(solver.returnOf(f), solver.field(ELEMENTS)); // awaited: `.[]`
     // `function* g() { yield f; }`: a call returns a generator, a container of what it yields
     // (`for (const h of g())`, `[...g()]`; `g().next()` hands it outside, whose values come back)
-    if (isGenerator(f)) solver.add(solver.returnOf(f), solver.containerOf(f));
+    if (isGenerator(f)) solver.add(solver.returnOf(f), solver.generatorOf(f));
     if (ts.isMethodDeclaration(f) && isIterationKey(f.name)) solver.iterableMethod(f, isGenerator(f));
     for (const p of f.parameters) {
       if (p.dotDotDotToken) solver.add(solver.parameterLocation(p), solver.containerOf(p));
@@ -383,7 +383,7 @@ export class FlowWalk implements FlowWalker {
     if (ts.isYieldExpression(e)) {
       // what the generator yields are its elements; `yield*` yields the elements of what it delegates to
       const v = e.expression && this.valueOf(e.expression, fn);
-      const yielded = fn && isGenerator(fn) ? solver.containerOf(fn).elements : undefined;
+      const yielded = fn && isGenerator(fn) ? solver.generatorOf(fn).elements : undefined;
       if (v && yielded) {
         if (e.asteriskToken) solver.readElements(v, yielded);
         else solver.edge(v, yielded);
