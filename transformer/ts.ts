@@ -102,7 +102,6 @@ const fast = {
   isNonNullExpression: typescript.isNonNullExpression,
   isNumericLiteral: typescript.isNumericLiteral,
   isObjectBindingPattern: typescript.isObjectBindingPattern,
-  isObjectLiteralElementLike: typescript.isObjectLiteralElementLike,
   isObjectLiteralExpression: typescript.isObjectLiteralExpression,
   isOmittedExpression: typescript.isOmittedExpression,
   isParameter: typescript.isParameter,

@@ -140,22 +140,15 @@ export function passedToUntransformed(
   const out: DiagnosticSpec[] = [];
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
   const receiver = ts.isNewExpression(call) ? `new ${calleeText(call)}` : calleeText(call);
-  // `Function.prototype.call.call(f, t, x)`: that `call` runs with `f` as its `this`, and calls it
-  const via = ts.isCallExpression(call) ? viaCallOrApply(checker, call) : undefined;
-  const viaPrototype = via && functionPrototypeMethod(checker, via.fn);
-  const callsFirst = viaPrototype === 'call' || viaPrototype === 'apply';
-  // `Array.prototype.map.call(xs, f)`: a library function called through `call` is `xs.map(f)`,
-  // its arguments one place on (a program function called so is analysed as a call of it)
-  const libraryVia =
-    via?.how === 'call' && !viaPrototype
-      ? checker.getTypeAtLocation(via.fn).getCallSignatures()[0]?.getDeclaration()
-      : undefined;
-  const viaDeclaration = libraryVia?.getSourceFile().isDeclarationFile ? libraryVia : undefined;
-  const mayCall = (index: number) =>
-    (index === 0 && callsFirst) ||
-    (viaDeclaration
-      ? index > 0 && mayCallArgument(checker, viaDeclaration, index - 1)
-      : mayCallArgument(checker, declaration, index));
+  // asked once a coloured or synchronized argument is found: most library calls pass none
+  let through: ThroughCall | undefined;
+  const mayCall = (index: number): boolean => {
+    through ??= throughCall(checker, call);
+    if (index === 0 && through.callsFirst) return true;
+    return through.declaration
+      ? index > 0 && mayCallArgument(checker, through.declaration, index - 1)
+      : mayCallArgument(checker, declaration, index);
+  };
   const advice =
     'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
   call.arguments.forEach((arg, index) => {
@@ -235,12 +228,12 @@ export function passedToUntransformed(
  * ```
  */
 export function writtenUnderUnboundedKey(
-  writes: Array<{ node: ts.Node; values: ReadonlySet<FunctionNode | 'suspends'> }>,
+  writes: Array<{ node: ts.Node; values: ReadonlySet<FunctionNode | 'suspends'>; proxyTrap?: true }>,
   coloured: Set<FunctionNode>,
   colourPath: (fn: FunctionNode) => string[],
 ): DiagnosticSpec[] {
   const out: DiagnosticSpec[] = [];
-  for (const { node, values } of writes) {
+  for (const { node, values, proxyTrap } of writes) {
     // a method with a computed name has its own diagnostic
     if (ts.isComputedPropertyName(node) && (ts.isMethodDeclaration(node.parent) || ts.isAccessor(node.parent)))
       continue;
@@ -256,27 +249,12 @@ export function writtenUnderUnboundedKey(
       code: Codes.UnboundedKey,
       node,
       path: fn ? colourPath(fn) : undefined,
-      message: isProxyHandler(node)
+      message: proxyTrap
         ? `This Proxy \`get\` trap may return ${what} to reads of the proxy's properties under names its type does not declare (an index signature, \`any\`), so a call of it there would not wait for it (ScopeError, or a silent fallback under a \`try/catch\`). Type the proxy with the names it serves (\`new Proxy<{ users(id: string): User }>(...)\`), or call the function from a plain object's methods.`
         : `This may store ${what} under a computed key ts-greenlet cannot bound, so a call of it by name elsewhere would not wait for it. Give the key a union of literal types (\`k: 'load' | 'save'\`), or keep such functions in a Map and call them from there.`,
     });
   }
   return out;
-}
-
-/** The handler of a `new Proxy(target, handler)`, or its `get` member (value-flow-calls.ts). */
-function isProxyHandler(node: ts.Node): boolean {
-  const handler = ts.isObjectLiteralElementLike(node) ? node.parent : node;
-  let outer = handler.parent;
-  while (outer && ts.isParenthesizedExpression(outer)) outer = outer.parent;
-  return (
-    !!outer &&
-    ts.isNewExpression(outer) &&
-    ts.isIdentifier(outer.expression) &&
-    outer.expression.text === 'Proxy' &&
-    outer.arguments?.[1] !== undefined &&
-    skipParens(outer.arguments[1]) === skipParens(handler as ts.Expression)
-  );
 }
 
 /**
@@ -356,6 +334,27 @@ function declaresFunctionMember(
       (pt.isUnion() ? pt.types : [pt]).some((x) => x.getCallSignatures().length > 0)
     );
   });
+}
+
+interface ThroughCall {
+  /** `Function.prototype.call.call(f, t, x)`: that `call` runs with `f` as its `this`, and calls it. */
+  callsFirst: boolean;
+  /**
+   * `Array.prototype.map.call(xs, f)`: a library function called through `call` is `xs.map(f)`,
+   * checked against its own declaration, its arguments one place on (a program function called
+   * so is analysed as a call of it).
+   */
+  declaration?: ts.SignatureDeclaration | ts.JSDocSignature;
+}
+
+function throughCall(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ThroughCall {
+  const via = ts.isCallExpression(call) ? viaCallOrApply(checker, call) : undefined;
+  if (!via) return { callsFirst: false };
+  const method = functionPrototypeMethod(checker, via.fn);
+  if (method) return { callsFirst: method === 'call' || method === 'apply' };
+  const declaration =
+    via.how === 'call' ? checker.getTypeAtLocation(via.fn).getCallSignatures()[0]?.getDeclaration() : undefined;
+  return { callsFirst: false, declaration: declaration?.getSourceFile().isDeclarationFile ? declaration : undefined };
 }
 
 /**

@@ -260,7 +260,7 @@ export class Calls {
     const names = checker.getPropertiesOfType(t).filter((p) => !String(p.escapedName).startsWith('__@'));
     for (const p of names) solver.edge(returned, solver.field(p.name));
     if (!names.length || checker.getIndexInfosOfType(t).length || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
-      fields.writeUnbounded(at, returned);
+      fields.writeUnbounded(at, returned, true);
   }
 
   /** Whether `e` names a class itself (`new Action(...)`), not a value that may hold a subclass. */

@@ -23,7 +23,8 @@ import { FlowTypes } from './value-flow-types';
 
 export class Fields {
   /** Writes under keys that cannot be bounded, for checks.ts (`writeUnbounded`). */
-  readonly unbounded: Array<{ node: ts.Node; at: Location }> = [];
+  /** Writes under unbounded keys, and what a Proxy's `get` trap returns (`proxyTrap`, value-flow-calls.ts). */
+  readonly unbounded: Array<{ node: ts.Node; at: Location; proxyTrap?: true }> = [];
   /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
   private readonly privateOwners = new Map<ts.Node, number>();
   readonly privateMaps: PrivateMaps;
@@ -156,9 +157,9 @@ export class Fields {
    * `out[k] = f(v)` in a generic helper would put every function under every name. A function
    * that may suspend written here is reported instead (checks.ts: it could be called by a name).
    */
-  writeUnbounded(at: ts.Node, v: Location): void {
+  writeUnbounded(at: ts.Node, v: Location, proxyTrap?: true): void {
     this.solver.edge(v, this.solver.field(ANY_KEY));
-    this.unbounded.push({ node: at, at: v });
+    this.unbounded.push({ node: at, at: v, proxyTrap });
   }
 
   /** One location that writes to each of `names` (`o[k] = v` with `k: 'a' | 'b'`). */

@@ -20,7 +20,7 @@ export interface ValueFlow {
   /** What an expression may evaluate to. */
   valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
   /** Writes under keys the analysis cannot bound, with what they may write. */
-  unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue> }>;
+  unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue>; proxyTrap?: true }>;
   /**
    * Each `new Function` (`made`) with the calls that may run what it makes, and each direct
    * `eval` (its own call), with the functions that code may reach and call: see runtime-code.ts.
@@ -44,7 +44,7 @@ export interface WalkRecords {
   /** The callee's values of each call (apart from the call's own value, what it returns). */
   readonly callees: ReadonlyMap<ts.Node, Location>;
   /** Writes under keys that cannot be bounded (`writeUnbounded`). */
-  readonly unbounded: ReadonlyArray<{ node: ts.Node; at: Location }>;
+  readonly unbounded: ReadonlyArray<{ node: ts.Node; at: Location; proxyTrap?: true }>;
   /** Each direct `eval` (see runtime-code.ts). */
   readonly evals: readonly ts.CallExpression[];
   /** What the `#private` maps hold (`privateMapOf`): a direct eval in a class body may index them. */
@@ -81,7 +81,7 @@ export function solvedValueFlow(solver: FlowSolver, types: FlowTypes, records: W
       return functionsAt(solver.byNode.get(skipParens(e)));
     },
     unboundedWrites() {
-      return records.unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)! }));
+      return records.unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)!, proxyTrap: w.proxyTrap }));
     },
     runtimeCode() {
       const byMaker = new Map<ts.Node, { made: ts.Node; calls: ts.Node[]; values: Set<FlowValue> }>();
