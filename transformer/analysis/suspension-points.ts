@@ -15,13 +15,8 @@ const BRAND = 'SYNCHRONIZED';
 const NON_STRICT = 'NON_STRICT';
 
 /** True if `type` (or every member of a union) has the `[SYNCHRONIZED]` property. */
-export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type, brand = BRAND): boolean {
-  const t = checker.getNonNullableType(type);
-  if (t.isUnion()) return t.types.length > 0 && t.types.every((u) => hasSynchronizedBrand(checker, u, brand));
-  for (const prop of checker.getPropertiesOfType(t)) {
-    if (isBrandProperty(checker, prop, brand)) return true;
-  }
-  return false;
+export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return everyPartHas(checker, type, BRAND);
 }
 
 /**
@@ -30,7 +25,17 @@ export function hasSynchronizedBrand(checker: ts.TypeChecker, type: ts.Type, bra
  * `synchronize(fn, { strict: false })`), which code ts-greenlet did not compile may call.
  */
 export function isNonStrictSynchronized(checker: ts.TypeChecker, type: ts.Type): boolean {
-  return hasSynchronizedBrand(checker, type, NON_STRICT);
+  return everyPartHas(checker, type, NON_STRICT);
+}
+
+/** True if `type` (or every member of a union) has the property keyed by the runtime's `brand` symbol. */
+function everyPartHas(checker: ts.TypeChecker, type: ts.Type, brand: string): boolean {
+  const t = checker.getNonNullableType(type);
+  if (t.isUnion()) return t.types.length > 0 && t.types.every((u) => everyPartHas(checker, u, brand));
+  for (const prop of checker.getPropertiesOfType(t)) {
+    if (isBrandProperty(checker, prop, brand)) return true;
+  }
+  return false;
 }
 
 /**
