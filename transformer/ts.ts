@@ -138,6 +138,7 @@ const fast = {
   isVariableStatement: typescript.isVariableStatement,
   isVoidExpression: typescript.isVoidExpression,
   isYieldExpression: typescript.isYieldExpression,
+  resolveModuleName: typescript.resolveModuleName,
   setOriginalNode: typescript.setOriginalNode,
   setTextRange: typescript.setTextRange,
   sys: typescript.sys,

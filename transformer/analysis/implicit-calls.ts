@@ -1,8 +1,9 @@
 /**
- * Calls the engine makes where the program shows none: `next()` for `for…of`, spread and array
- * destructuring; `toString`/`valueOf`/`[Symbol.toPrimitive]` for a template literal or an
- * operator; `[Symbol.dispose]` at the end of a `using` block; the getter a call reads its callee
- * through. Each runs the plain entry of what it calls, so one that may suspend would throw
+ * Calls the engine makes where the program shows none: `next()` for `for…of`, spread, array
+ * destructuring and a library given an iterable (`new Map(it)`); `toString`/`valueOf`/
+ * `[Symbol.toPrimitive]` for a template literal, an operator, a property key or `String(x)`, also
+ * under a cast; `toJSON` for JSON.stringify; `[Symbol.dispose]` at the end of a `using` block;
+ * the getter a call reads its callee through. Each runs the plain entry of what it calls, so one that may suspend would throw
  * ScopeError at run time; it is reported here instead, with the explicit form to write:
  *
  * ```ts
@@ -19,6 +20,7 @@ import { FunctionNode, functionName, propertyNameText, skipParens } from './inve
 /** The engine's implicit callees, by the member name they are looked up under. */
 const ITERATION = ['next'];
 const CONVERSION = ['toString', 'valueOf', '__@toPrimitive'];
+const SERIALISATION = ['toJSON'];
 const DISPOSAL = ['__@dispose'];
 
 export function implicitCalls(
@@ -29,24 +31,34 @@ export function implicitCalls(
 ): DiagnosticSpec[] {
   const roles = new Set<string>();
   for (const fn of coloured) {
-    if (!ts.isMethodDeclaration(fn) && !ts.isGetAccessorDeclaration(fn)) continue;
     if (ts.isGetAccessorDeclaration(fn)) roles.add('getter');
     const name = memberName(checker, fn);
     if (name) roles.add(name);
   }
   const has = (names: string[]) => names.some((n) => roles.has(n));
-  if (!has(ITERATION) && !has(CONVERSION) && !has(DISPOSAL) && !roles.has('getter')) return []; // the usual case: nothing to look for
+  if (!has(ITERATION) && !has(CONVERSION) && !has(SERIALISATION) && !has(DISPOSAL) && !roles.has('getter')) return []; // the usual case: nothing to look for
 
   const out: DiagnosticSpec[] = [];
+  const report = (node: ts.Node, fn: FunctionNode, message: string) =>
+    out.push({ code: Codes.ImplicitCall, node, path: colourPath(fn), message });
+  // JSON.stringify calls `toJSON` on its argument and on everything inside it, in this program or
+  // in a library (a Koa body, a logger): report the member itself
+  if (roles.has('toJSON'))
+    for (const fn of coloured)
+      if (memberName(checker, fn) === 'toJSON')
+        report(
+          memberOf(fn)!.name,
+          fn,
+          `${functionName(fn)} may suspend, but JSON.stringify calls toJSON implicitly (on its argument and everything inside it, also from libraries), where nothing can wait. Give it another name and stringify what it returns: \`JSON.stringify(x.toPlain())\`.`,
+        );
   /** A coloured declaration of member `names` of `t` (or of what `t`'s members return, for iteration). */
   const colouredMember = (t: ts.Type, names: string[]): FunctionNode | undefined => {
     for (const p of checker.getApparentType(t).getProperties()) {
       if (!names.some((x) => isNamed(p, x))) continue;
-      const d = p.declarations?.find(
-        (x): x is FunctionNode =>
-          (ts.isMethodDeclaration(x) || ts.isGetAccessorDeclaration(x)) && coloured.has(x as FunctionNode),
-      );
-      if (d) return d;
+      for (const d of p.declarations ?? []) {
+        const fn = memberFunction(d);
+        if (fn && coloured.has(fn)) return fn;
+      }
     }
     return undefined;
   };
@@ -60,10 +72,11 @@ export function implicitCalls(
       const p = props.find((x) => isNamed(x, name));
       const decls = p?.declarations ?? [];
       if (decls.length === 0 || decls.every((d) => d.getSourceFile().isDeclarationFile)) continue;
-      return decls.find(
-        (d): d is FunctionNode =>
-          (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) && coloured.has(d as FunctionNode),
-      );
+      for (const d of decls) {
+        const fn = memberFunction(d);
+        if (fn && coloured.has(fn)) return fn;
+      }
+      return undefined;
     }
     return undefined;
   };
@@ -81,8 +94,6 @@ export function implicitCalls(
     }
     return undefined;
   };
-  const report = (node: ts.Node, fn: FunctionNode, message: string) =>
-    out.push({ code: Codes.ImplicitCall, node, path: colourPath(fn), message });
   const isObject = (t: ts.Type) =>
     !(
       t.flags &
@@ -137,20 +148,59 @@ export function implicitCalls(
           node.operator === ts.SyntaxKind.TildeToken)
       )
         converted.push(node.operand);
-      const order = ts.isTemplateSpan(node)
-        ? ['__@toPrimitive', 'toString', 'valueOf']
-        : ['__@toPrimitive', 'valueOf', 'toString'];
+      // to a string first: a template, a property key (`o[k]`, `k in o`), `String(x)`
+      let toString = ts.isTemplateSpan(node);
+      if (ts.isElementAccessExpression(node)) {
+        converted.push(node.argumentExpression);
+        toString = true;
+      }
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword) {
+        converted.push(node.left);
+        toString = true;
+      }
+      const global =
+        ts.isCallExpression(node) && node.arguments.length > 0 && conversionFunction(checker, node.expression);
+      if (global) {
+        converted.push(node.arguments[0]);
+        toString = global === 'String';
+      }
+      const order = toString ? ['__@toPrimitive', 'toString', 'valueOf'] : ['__@toPrimitive', 'valueOf', 'toString'];
       for (const e of converted) {
-        const t = checker.getTypeAtLocation(e);
-        const fn = isObject(t) ? conversionMethod(t, order) : undefined;
+        // `(money as unknown as number) + 1`: the object under the cast is what is converted
+        let fn: FunctionNode | undefined;
+        let at = e;
+        for (let x: ts.Expression = e; !fn; x = (x as ts.ParenthesizedExpression).expression) {
+          const t = checker.getTypeAtLocation(x);
+          fn = isObject(t) ? conversionMethod(t, order) : undefined;
+          at = x;
+          if (!isCastOrParens(x)) break;
+        }
         if (!fn) continue;
         const name = memberName(checker, fn) === '__@toPrimitive' ? '[Symbol.toPrimitive]' : memberName(checker, fn);
+        const receiver =
+          ts.isIdentifier(at) || ts.isPropertyAccessExpression(at) || ts.isCallExpression(at)
+            ? at.getText()
+            : `(${at.getText()})`;
         report(
           e,
           fn,
-          `Converting ${e.getText()} to a primitive here calls ${functionName(fn)}, which may suspend, from the engine, where nothing can wait. Call it yourself: \`${e.getText()}.${name === '[Symbol.toPrimitive]' ? 'toString' : name}()\`.`,
+          `Converting ${e.getText()} to a primitive here calls ${functionName(fn)}, which may suspend, from the engine, where nothing can wait. ${name === '[Symbol.toPrimitive]' ? `Give it a plain name (\`toText()\`) and call that yourself: \`${receiver}.toText()\`.` : `Call it yourself: \`${receiver}.${name}()\`.`}`,
         );
       }
+    }
+    if (has(ITERATION) && (ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments?.length) {
+      // `new Map(entries)`, `Array.from(it)`, `Promise.all(jobs)`: a library iterates what it is given
+      const declaration = checker.getResolvedSignature(node)?.getDeclaration();
+      if (declaration?.getSourceFile().isDeclarationFile)
+        for (const arg of node.arguments) {
+          const next = iteratorNext(checker.getTypeAtLocation(arg));
+          if (next)
+            report(
+              arg,
+              next,
+              `${ts.isNewExpression(node) ? 'new ' : ''}${node.expression.getText()} iterates ${arg.getText()}, which calls ${functionName(next)}, which may suspend, from code that was not compiled, where nothing can wait. Collect the values first in a loop of your own (\`const it = ${arg.getText()}[Symbol.iterator](); for (let r = it.next(); !r.done; r = it.next()) …\`) and pass the array.`,
+            );
+        }
     }
     if (has(DISPOSAL) && ts.isVariableDeclarationList(node) && node.flags & ts.NodeFlags.Using) {
       for (const d of node.declarations) {
@@ -185,6 +235,23 @@ export function implicitCalls(
   return out;
 }
 
+function isCastOrParens(e: ts.Expression): boolean {
+  return (
+    ts.isParenthesizedExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isTypeAssertionExpression(e)
+  );
+}
+
+/** `String(x)` and `Number(x)` of lib.d.ts convert their argument (a program's own `String` does not). */
+function conversionFunction(checker: ts.TypeChecker, callee: ts.Expression): 'String' | 'Number' | undefined {
+  if (!ts.isIdentifier(callee) || (callee.text !== 'String' && callee.text !== 'Number')) return undefined;
+  const decls = checker.getSymbolAtLocation(callee)?.declarations ?? [];
+  return decls.length > 0 && decls.every((d) => d.getSourceFile().isDeclarationFile) ? callee.text : undefined;
+}
+
 const CONVERTING_OPERATORS = new Set([
   ts.SyntaxKind.PlusToken,
   ts.SyntaxKind.PlusEqualsToken,
@@ -205,14 +272,44 @@ function isNamed(member: ts.Symbol, name: string): boolean {
   return n === name || (name.startsWith('__@') && n.startsWith(`${name}@`));
 }
 
-/** `next`, `toString`, or `__@dispose` for `[Symbol.dispose]()` (a well-known symbol, as the checker names it). */
+/**
+ * The member a coloured function is: a method or getter itself, or the function a property holds
+ * (`{ next: () => … }`, `class { next = () => … }`).
+ */
+function memberOf(
+  fn: FunctionNode,
+): ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.PropertyAssignment | ts.PropertyDeclaration | undefined {
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn)) return fn;
+  const p = fn.parent;
+  if (
+    (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+    p &&
+    (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) &&
+    p.initializer === fn
+  )
+    return p;
+  return undefined;
+}
+
+/** The function a member declaration is or holds (the inverse of `memberOf`). */
+function memberFunction(d: ts.Declaration): FunctionNode | undefined {
+  if (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) return d;
+  if ((ts.isPropertyAssignment(d) || ts.isPropertyDeclaration(d)) && d.initializer) {
+    const init = skipParens(d.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/** `next`, `toString`, or `__@dispose` for `[Symbol.dispose]() {}` (a well-known symbol, as the checker names it). */
 function memberName(checker: ts.TypeChecker, fn: FunctionNode): string | undefined {
-  if (!ts.isMethodDeclaration(fn) && !ts.isGetAccessorDeclaration(fn)) return undefined;
-  const text = propertyNameText(fn.name);
+  const member = memberOf(fn);
+  if (!member) return undefined;
+  const text = propertyNameText(member.name);
   if (text !== undefined) return text;
   // `[Symbol.dispose]() {}`: the member's late-bound name (`__@dispose@42`) is on its owner's type
-  const owner = checker.getTypeAtLocation(fn.parent);
-  const sym = checker.getPropertiesOfType(owner).find((p) => p.declarations?.includes(fn));
+  const owner = checker.getTypeAtLocation(member.parent);
+  const sym = checker.getPropertiesOfType(owner).find((p) => p.declarations?.includes(member));
   const m = sym && /^__@(\w+)@/.exec(String(sym.escapedName));
   return m ? `__@${m[1]}` : undefined;
 }

@@ -59,9 +59,26 @@ export class Calls {
     private readonly fit: ReturnFit,
     /** The program's own files (where its subclasses are). */
     private readonly files: readonly ts.SourceFile[],
+    private readonly requiredFile: (call: ts.CallExpression) => ts.SourceFile | undefined,
   ) {
     this.checker = types.checker;
     this.containers = new ContainerCalls(solver, types, keyParams, fields);
+  }
+
+  /**
+   * `const io = require('./io')` in a TypeScript file is `any`, so `io.load(x)` has no symbol to
+   * follow: the module's exports go to the fields of their names, where reads through `any` look.
+   */
+  private required(e: ts.CallExpression): void {
+    const file = this.requiredFile(e);
+    const module = file && this.checker.getSymbolAtLocation(file);
+    if (!module) return;
+    for (const exported of this.checker.getExportsOfModule(module)) {
+      const sym = this.types.resolveAlias(exported);
+      const d = sym.valueDeclaration;
+      if (d && (ts.isFunctionDeclaration(d) || ts.isVariableDeclaration(d)))
+        this.solver.edge(this.solver.symbolLocation(sym), this.solver.field(String(exported.escapedName)));
+    }
   }
 
   /** A call: the callee's functions get its arguments and give their returns, as they arrive. */
@@ -75,6 +92,7 @@ export class Calls {
     const argValues = args.map((a) => walker.valueOf(a, fn));
     if (ts.isTaggedTemplateExpression(e)) ts.forEachChild(e.template, (c) => walker.visit(c, fn));
     if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword) return;
+    if (ts.isCallExpression(e) && isRequire(e)) this.required(e);
     if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword) {
       const decl = checker.getResolvedSignature(e)?.getDeclaration();
       if (decl && ts.isConstructorDeclaration(decl) && decl.body)
@@ -313,4 +331,14 @@ export class Calls {
 
 function templateArguments(t: ts.TemplateLiteral): ts.Expression[] {
   return ts.isNoSubstitutionTemplateLiteral(t) ? [] : t.templateSpans.map((s) => s.expression);
+}
+
+/** `require('./m')`. A program's own function named `require` is taken as Node's too: that only adds flow. */
+function isRequire(e: ts.CallExpression): boolean {
+  return (
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'require' &&
+    e.arguments.length === 1 &&
+    ts.isStringLiteralLike(e.arguments[0])
+  );
 }

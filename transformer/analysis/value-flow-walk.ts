@@ -39,11 +39,13 @@ export class FlowWalk implements FlowWalker {
     fit: ReturnFit,
     /** The program's own files: no `.d.ts`, nothing from a package. */
     private readonly files: readonly ts.SourceFile[],
+    /** The program file a `require('./m')` loads, if it is one. */
+    requiredFile: (call: ts.CallExpression) => ts.SourceFile | undefined = () => undefined,
   ) {
     this.checker = types.checker;
     this.fields = new Fields(solver, types, keyParams, this);
     this.outside = new OutsideCode(solver, types);
-    this.calls = new Calls(solver, types, keyParams, this.fields, this.outside, this, fit, files);
+    this.calls = new Calls(solver, types, keyParams, this.fields, this.outside, this, fit, files, requiredFile);
   }
 
   /** Every file, then the calls of library members that the program's classes turn out to extend. */

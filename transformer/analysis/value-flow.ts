@@ -59,6 +59,24 @@ export type { FlowValue, ValueFlow };
  */
 export const VALUE_FLOW_BUDGET = 5_000_000;
 
+/** The program's own file a `require('./m')` call loads (Node's resolution), if any. */
+function requiredFile(program: ts.Program, call: ts.CallExpression): ts.SourceFile | undefined {
+  const from = call.getSourceFile();
+  const spec = (call.arguments[0] as ts.StringLiteralLike).text;
+  const mode = program.getModeForUsageLocation(from, call.arguments[0] as ts.StringLiteralLike);
+  const resolved = ts.resolveModuleName(
+    spec,
+    from.fileName,
+    program.getCompilerOptions(),
+    ts.sys,
+    undefined,
+    undefined,
+    mode,
+  ).resolvedModule;
+  const file = resolved && program.getSourceFile(resolved.resolvedFileName);
+  return file && !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) ? file : undefined;
+}
+
 export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET): ValueFlow {
   const checker = analysisChecker(program);
   const types = new FlowTypes(checker);
@@ -69,7 +87,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     .getSourceFiles()
     .filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
-  const walk = new FlowWalk(solver, types, keyParams, fit, files);
+  const walk = new FlowWalk(solver, types, keyParams, fit, files, (call) => requiredFile(program, call));
   walk.walkProgram();
   // 2. the fixed point
   if (!solver.solveToFixedPoint()) return exhaustedValueFlow();
