@@ -147,6 +147,12 @@ export class FlowWalk implements FlowWalker {
   private defineFunction(f: FunctionNode): void {
     const { solver, types, fields, keyParams, checker } = this;
     if (ts.isFunctionDeclaration(f) && f.name) solver.add(solver.symbolLocation(types.symbolOf(f.name)!), f);
+    // `export default function () {}`: no name, but importers hold the module's `default`
+    if (ts.isFunctionDeclaration(f) && !f.name) {
+      const module = checker.getSymbolAtLocation(f.getSourceFile());
+      const own = module && checker.getExportsOfModule(module).find((x) => x.valueDeclaration === f);
+      if (own) solver.add(solver.symbolLocation(own), f);
+    }
     if (ts.isFunctionExpression(f) && f.name) solver.add(solver.symbolLocation(types.symbolOf(f.name)!), f);
     if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) solver.add(solver.nodeLocation(f), f);
     if (ts.isMethodDeclaration(f) && (ts.isClassLike(f.parent) || ts.isObjectLiteralExpression(f.parent))) {
