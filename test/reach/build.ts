@@ -98,6 +98,8 @@ export function buildAndPin(name: string, label: string, sync: string, plain: st
   const pinnedFile = path.join(repo, 'test', 'reach', `${name}.diagnostics.txt`);
   const actual = [`# ${coloured} functions of ${name} coloured`, ...located];
   if (process.env.UPDATE) fs.writeFileSync(pinnedFile, actual.join('\n') + '\n');
+  // REACH_SHOW=1: print each diagnostic in full (the pin keeps only its place and code)
+  if (process.env.REACH_SHOW) for (const d of diagnostics) console.log(`      ${d}`);
   expect(actual).to.deep.equal(fs.readFileSync(pinnedFile, 'utf8').trim().split('\n'));
   // REACH_KEEP=1: keep the sync project (its sources, user.ts and out/) to chase a diagnostic with explain
   if (process.env.REACH_KEEP) {

@@ -163,7 +163,7 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     writeProject(sync, extension(SUSPENDING, `spawnGreenlet(validate, corpus).then(${print});`));
     writeProject(plain, extension(PLAIN, `Promise.resolve(validate(corpus)).then(${print});`));
 
-    // Pinned (zod.diagnostics.txt, one per location and code: 44 places), none of them on the path this test
+    // Pinned (zod.diagnostics.txt, one per location and code: 45 places), none of them on the path this test
     // runs; a tspc build would stop on the errors. What they are:
     // - TSG39001 at 7, all in user.ts: module-top-level calls that build schemas (`z.string().min(1)`,
     //   `.refine(...)`, `.transform(...)`, `.check(...)`), which never suspend at run time.
@@ -175,9 +175,11 @@ describe('reach: zod 4 from its sources, with sync-style validators doing I/O', 
     //   `.decode` (the schemas' own `_decode`, coloured as `parse` runs the user's checks) under
     //   `.transform`, although this program never calls `codec`: that needs reachability or
     //   fields split by declared type, not a return type.
-    // - TSG39007 at 23: coloured functions handed to builtins: zod's async path (`Promise.all`,
+    // - TSG39007 at 24: coloured functions handed to builtins: zod's async path (`Promise.all`,
     //   `result.then(...)` of `parseAsync`, right as in marked), and `Object.defineProperty`,
-    //   `Reflect` and `new Proxy` accessors and `init` values (`defineLazy`, `$constructor`'s `init`).
+    //   `Reflect` and `new Proxy` accessors and `init` values (`defineLazy`, `$constructor`'s `init`);
+    //   and the `descriptor` a Proxy's `defineProperty` trap hands to `Reflect.defineProperty`
+    //   (`util.ts:714`): it comes from code outside, which may hold the `get`s zod defines.
     // - TSG39008 at 11: values that may be functions written under unbounded keys: `assignProp`
     //   (`util.ts:417`), `promiseAllObject`, `visit.ts`, `Object.fromEntries` in `z.enum`, and the
     //   object/record/map parsers writing parsed values (`payload.value[outKey] = result.value`);

@@ -38,6 +38,7 @@ import { VALUE_FLOW_BUDGET, ValueFlow } from './value-flow';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
+import { membersCalledByLibrary } from './library-members';
 
 /**
  * The checks that run once colour and plans are known, in the order their diagnostics are
@@ -93,13 +94,43 @@ export function checkProgram(
       });
     }
   }
+  const suspendingNames = new Map<string, boolean>();
+  const suspendingName = (name: string): boolean => {
+    let has = suspendingNames.get(name);
+    if (has === undefined) {
+      const values = flow.fieldValues(name);
+      has = !!values && [...values].some((v) => v === 'suspends' || coloured.has(v));
+      suspendingNames.set(name, has);
+    }
+    return has;
+  };
   for (const site of inv.calls) {
     const t = targets.get(site)!;
     if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin')
-      specs.push(...passedToUntransformed(checker, site.call, coloured, colourPath, flow.valuesOf));
+      specs.push(
+        ...passedToUntransformed(
+          checker,
+          site.call,
+          coloured,
+          colourPath,
+          flow.valuesOf,
+          flow.fieldValues,
+          suspendingName,
+        ),
+      );
   }
   for (const construction of inv.constructions)
-    specs.push(...passedToUntransformed(checker, construction, coloured, colourPath, flow.valuesOf));
+    specs.push(
+      ...passedToUntransformed(
+        checker,
+        construction,
+        coloured,
+        colourPath,
+        flow.valuesOf,
+        flow.fieldValues,
+        suspendingName,
+      ),
+    );
   for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
   specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
   specs.push(...handedToRuntimeCode(flow.runtimeCode(), coloured, colourPath));
@@ -129,6 +160,8 @@ export function passedToUntransformed(
   coloured: Set<FunctionNode>,
   colourPath: (fn: FunctionNode) => string[],
   valuesOf: (e: ts.Expression) => ReadonlySet<FunctionNode | 'suspends'> | undefined,
+  fieldValues: (name: string) => ReadonlySet<FunctionNode | 'suspends'> | undefined,
+  suspendingName: (name: string) => boolean,
 ): DiagnosticSpec[] {
   if (!call.arguments?.length) return [];
   const callee = skipParens(call.expression);
@@ -153,6 +186,22 @@ export function passedToUntransformed(
     'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
   call.arguments.forEach((arg, index) => {
     const inner = skipParens(arg);
+    // members of an object the library calls: a class instance, a variable, an array of them,
+    // a nested literal (the literal's own members are reported one by one below)
+    const param =
+      declaration && ts.isFunctionLike(declaration)
+        ? declaredArgumentType(checker, declaration.parameters, index)
+        : undefined;
+    if (param && !(param.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)))
+      out.push(
+        ...membersCalledByLibrary(
+          { checker, coloured, colourPath, fieldValues, valuesOf, suspendingName },
+          arg,
+          param,
+          receiver,
+          ts.isObjectLiteralExpression(inner),
+        ),
+      );
     if (ts.isObjectLiteralExpression(inner)) {
       // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members its
       // parameter declares as functions (not `push({ text })`, which only stores the object)
@@ -162,6 +211,12 @@ export function passedToUntransformed(
           : undefined;
       for (const member of inner.properties) {
         const fn = colouredMember(member);
+        if (!fn && synchronizedMember(member) && declaresCallableMember(checker, declared, member))
+          out.push({
+            code: Codes.PassedToUntransformed,
+            node: member,
+            message: `${member.name?.getText() ?? 'This member'} is a synchronized function, but the object it belongs to is passed to ${receiver}, which was not compiled by ts-greenlet and calls it as a plain function: ScopeError, or a silent fallback under a \`try/catch\`. ${advice}`,
+          });
         if (!fn || !declaresFunctionMember(checker, declared, member)) continue;
         out.push({
           code: Codes.PassedToUntransformed,
@@ -201,6 +256,20 @@ export function passedToUntransformed(
     });
   });
   return out;
+
+  /** `{ transform: load }` with `load` synchronized (not marked NON_STRICT). */
+  function synchronizedMember(member: ts.ObjectLiteralElementLike): boolean {
+    const value = ts.isPropertyAssignment(member)
+      ? member.initializer
+      : ts.isShorthandPropertyAssignment(member)
+        ? member.name
+        : undefined;
+    return (
+      !!value &&
+      !!valuesOf(value)?.has('suspends') &&
+      !isNonStrictSynchronized(checker, checker.getTypeAtLocation(value))
+    );
+  }
 
   function colouredMember(member: ts.ObjectLiteralElementLike): FunctionNode | undefined {
     if (
@@ -311,6 +380,26 @@ export function decoratedByUntransformed(
         message: `${functionName(fn)} may suspend, but it is decorated by ${d.expression.getText()}, which was not compiled by ts-greenlet: a wrapper it returns would call the method as a plain function (ScopeError when it suspends). Move the work that suspends into an undecorated method and call that from this one.`,
       },
     ];
+  });
+}
+
+/**
+ * Whether a parameter of this type declares the member as a function (`{ transform(s): string }`),
+ * strictly: a synchronized value stored where the library keeps any value (`value` of a
+ * `PropertyDescriptor`, `Object.freeze`'s `T`) is called only by the program, which waits for it.
+ */
+function declaresCallableMember(
+  checker: ts.TypeChecker,
+  type: ts.Type | undefined,
+  member: ts.ObjectLiteralElementLike,
+): boolean {
+  const name = member.name && propertyNameText(member.name);
+  if (!type || name === undefined) return false;
+  const nonNull = checker.getNonNullableType(type);
+  return (nonNull.isUnion() ? nonNull.types : [nonNull]).some((t) => {
+    const prop = t.flags & ts.TypeFlags.Object || t.isIntersection() ? checker.getPropertyOfType(t, name) : undefined;
+    const pt = prop && checker.getNonNullableType(checker.getTypeOfSymbol(prop));
+    return !!pt && (pt.isUnion() ? pt.types : [pt]).some((x) => x.getCallSignatures().length > 0);
   });
 }
 

@@ -292,7 +292,7 @@ function memberOf(
 }
 
 /** The function a member declaration is or holds (the inverse of `memberOf`). */
-function memberFunction(d: ts.Declaration): FunctionNode | undefined {
+export function memberFunction(d: ts.Declaration): FunctionNode | undefined {
   if (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) return d;
   if ((ts.isPropertyAssignment(d) || ts.isPropertyDeclaration(d)) && d.initializer) {
     const init = skipParens(d.initializer);

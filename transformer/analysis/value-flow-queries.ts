@@ -19,6 +19,8 @@ export interface ValueFlow {
   calleeValues(call: ts.CallExpression | ts.TaggedTemplateExpression): ReadonlySet<FlowValue> | undefined;
   /** What an expression may evaluate to. */
   valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
+  /** What property `name` of any object may hold (value flow's field of that name). */
+  fieldValues(name: string): ReadonlySet<FlowValue> | undefined;
   /** Writes under keys the analysis cannot bound, with what they may write. */
   unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue>; proxyTrap?: true }>;
   /**
@@ -34,6 +36,7 @@ export function exhaustedValueFlow(): ValueFlow {
     exhausted: true,
     calleeValues: () => undefined,
     valuesOf: () => undefined,
+    fieldValues: () => undefined,
     unboundedWrites: () => [],
     runtimeCode: () => [],
   };
@@ -79,6 +82,9 @@ export function solvedValueFlow(solver: FlowSolver, types: FlowTypes, records: W
     },
     valuesOf(e) {
       return functionsAt(solver.byNode.get(skipParens(e)));
+    },
+    fieldValues(name) {
+      return functionsAt(solver.existingField(name));
     },
     unboundedWrites() {
       return records.unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)!, proxyTrap: w.proxyTrap }));

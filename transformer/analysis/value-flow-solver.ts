@@ -86,6 +86,11 @@ export class FlowSolver {
     return l;
   }
 
+  /** The field `name` if any property of that name was written or read (a query after solving makes none). */
+  existingField(name: string): Location | undefined {
+    return this.fields.get(name);
+  }
+
   /** Whether `l` is the field `name` itself (not a location fed by it). */
   isField(l: Location, name: string): boolean {
     return l === this.fields.get(name);

@@ -1,0 +1,346 @@
+/**
+ * Objects handed to a library whose methods it calls: the library declares the members it calls
+ * (`use(p: Plugin)` with `Plugin { transform(s: string): string }`), and calls them as plain
+ * functions. A member that may suspend meets ScopeError there, or a silent fallback where the
+ * program catches errors around the library call. checks.ts reports an object literal written
+ * in the call itself member by member; this finds the rest:
+ *
+ * ```ts
+ * class P implements Plugin { transform(s) { return load(s); } }
+ * runPlugin(new P(), x);                 // TSG39007: P.transform, as `transform` of the argument
+ * const p: Plugin = { transform: (s) => load(s) };
+ * runAll([p], x);                         // TSG39007: the elements' `transform`
+ * withHooks({ hooks: { before: load } }); // TSG39007: `hooks.before`, a synchronized function
+ * ```
+ *
+ * Which functions an argument may hold under a name: value flow keeps one location per name
+ * (fields are not per object), so those of its functions whose owner (a class's instances, an
+ * object literal) fits the argument's type at that place, those with no known owner, and a
+ * synchronized value where the argument's member is typed with the brand or declared only by an
+ * interface or the library.
+ */
+import ts from '../ts';
+import { Codes, DiagnosticSpec } from '../diagnostics';
+import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
+import { memberFunction } from './implicit-calls';
+import { isNonStrictSynchronized, hasSynchronizedBrand } from './suspension-points';
+import { isLibFile } from './value-flow-builtins';
+import type { FlowValue } from './value-flow-model';
+
+/** How deep into the parameter's type members are looked for (`{ hooks: { before } }` is 2). */
+const DEPTH = 3;
+
+export interface LibraryMemberContext {
+  checker: ts.TypeChecker;
+  coloured: Set<FunctionNode>;
+  colourPath: (fn: FunctionNode) => string[];
+  /** What value flow's field `name` holds: every property `name` of every object. */
+  fieldValues: (name: string) => ReadonlySet<FlowValue> | undefined;
+  /** What an expression may evaluate to. */
+  valuesOf: (e: ts.Expression) => ReadonlySet<FlowValue> | undefined;
+  /** Whether the field `name` holds a function that may suspend, or a synchronized one. */
+  suspendingName: (name: string) => boolean;
+}
+
+/**
+ * The members of `arg` that the library declares as functions (`declared`, its parameter's type)
+ * and that may suspend. `skipOwn`: the argument is an object literal whose own members
+ * checks.ts reports one by one, so only deeper ones are looked at here.
+ */
+export function membersCalledByLibrary(
+  ctx: LibraryMemberContext,
+  arg: ts.Expression,
+  declared: ts.Type,
+  receiver: string,
+  skipOwn: boolean,
+): DiagnosticSpec[] {
+  const { checker } = ctx;
+  // most parameters declare no function member that any object of the program holds a
+  // suspending function under: decided from the parameter's type alone, once per type
+  const wanted = callableMembers(ctx, declared).filter(
+    (m) => ctx.suspendingName(m.name) && !(skipOwn && m.path.length === 0),
+  );
+  if (!wanted.length) return [];
+  const origin = literalOrigin(checker, arg);
+  const argType = checker.getNonNullableType(checker.getTypeAtLocation(arg));
+  for (const m of wanted) {
+    let at: ts.Type[] = [argType];
+    for (const step of m.path) at = at.flatMap((t) => stepInto(checker, t, step));
+    const fn =
+      m.path.length === 0 && origin
+        ? literalMember(ctx, origin, m.name)
+        : at.map((t) => suspendingMember(ctx, t, m.name)).find((x) => x);
+    if (fn) return [report(ctx, arg, [...m.path, m.name].join('.').replace(/\.\[i\]/g, '[i]'), fn, receiver)];
+  }
+  return [];
+}
+
+/** A function member a library declares for a parameter: `transform` of `p: Plugin`, `before` at `hooks` of `{ hooks: { before } }`. */
+interface DeclaredMember {
+  /** Property names, `[i]` for an array's elements. */
+  path: string[];
+  name: string;
+}
+
+const declaredMembers = new WeakMap<ts.TypeChecker, Map<ts.Type, DeclaredMember[]>>();
+
+/** The function members of a parameter's type, to `DEPTH`; cached per type. */
+function callableMembers(ctx: LibraryMemberContext, declared: ts.Type): DeclaredMember[] {
+  const { checker } = ctx;
+  let cache = declaredMembers.get(checker);
+  if (!cache) declaredMembers.set(checker, (cache = new Map()));
+  const cached = cache.get(declared);
+  if (cached) return cached;
+  const out: DeclaredMember[] = [];
+  const seen = new Set<ts.Type>();
+  const visit = (d: ts.Type, path: string[]): void => {
+    if (path.length > DEPTH || seen.has(d)) return;
+    seen.add(d);
+    for (const dp of parts(checker, d)) {
+      if (!isObjectLike(dp) || dp.getCallSignatures().length) continue;
+      // `ps: Plugin[]`: the elements' members
+      const element = elementType(checker, dp);
+      if (element) {
+        visit(element, [...path, '[i]']);
+        continue;
+      }
+      if (fromDefaultLib(dp)) continue; // Date, Map, Promise: not what a plugin API declares
+      for (const member of checker.getPropertiesOfType(dp)) {
+        const mType = checker.getNonNullableType(checker.getTypeOfSymbol(member));
+        if (parts(checker, mType).some((t) => t.getCallSignatures().length > 0)) out.push({ path, name: member.name });
+        else visit(mType, [...path, member.name]);
+      }
+    }
+  };
+  visit(checker.getNonNullableType(declared), []);
+  cache.set(declared, out);
+  return out;
+}
+
+/** The types one step in: an object's property, or an array's elements. */
+function stepInto(checker: ts.TypeChecker, t: ts.Type, step: string): ts.Type[] {
+  return parts(checker, t).flatMap((p) => {
+    if (step === '[i]') {
+      const e = elementType(checker, p);
+      return e ? [checker.getNonNullableType(e)] : [];
+    }
+    const m = isObjectLike(p) ? checker.getPropertyOfType(p, step) : undefined;
+    return m ? [checker.getNonNullableType(checker.getTypeOfSymbol(m))] : [];
+  });
+}
+
+/**
+ * The object literal a `const` was made from, where nothing else can have been stored in it: every
+ * other use of the name is a property read, a property write of a value that is no function, or
+ * an argument. `const d: PropertyDescriptor = { value: 1 }` holds no `get`, whatever other
+ * descriptors hold (fields are per name, so types alone would say any `get` may be there).
+ */
+function literalOrigin(checker: ts.TypeChecker, arg: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const id = skipParens(arg);
+  if (!ts.isIdentifier(id)) return undefined;
+  const sym = checker.getSymbolAtLocation(id);
+  const d = sym?.valueDeclaration;
+  if (!d || !ts.isVariableDeclaration(d) || !d.initializer || !ts.isVariableDeclarationList(d.parent)) return undefined;
+  if (!(d.parent.flags & ts.NodeFlags.Const) || !ts.isIdentifier(d.name)) return undefined;
+  const literal = skipParens(d.initializer);
+  if (!ts.isObjectLiteralExpression(literal) || literal.properties.some((p) => !p.name)) return undefined;
+  const statement = d.parent.parent;
+  if (ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+    return undefined;
+  let safe = true;
+  const scan = (n: ts.Node): void => {
+    if (!safe) return;
+    if (ts.isIdentifier(n) && n !== d.name && n.text === id.text && checker.getSymbolAtLocation(n) === sym) {
+      const p = n.parent;
+      const read = ts.isPropertyAccessExpression(p) && p.expression === n;
+      const written = read && ts.isBinaryExpression(p.parent) && p.parent.left === p;
+      const argument = (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== n;
+      if (written) {
+        // `d.value = x` where `value` holds no function: fine; `d.get = f`: anything may be there now
+        const slot = checker.getPropertyOfType(
+          checker.getTypeOfSymbol(sym!),
+          (p as ts.PropertyAccessExpression).name.text,
+        );
+        const callable =
+          !slot || parts(checker, checker.getTypeOfSymbol(slot)).some((t) => t.getCallSignatures().length > 0);
+        const vt = checker.getTypeAtLocation((p.parent as ts.BinaryExpression).right);
+        if (callable && (vt.getCallSignatures().length || vt.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)))
+          safe = false;
+      } else if (!read && !argument) safe = false;
+      return;
+    }
+    ts.forEachChild(n, scan);
+  };
+  scan(d.getSourceFile());
+  return safe ? literal : undefined;
+}
+
+/** What member `name` of a literal holds that may suspend: the literal's own member, or what it was given. */
+function literalMember(
+  ctx: LibraryMemberContext,
+  literal: ts.ObjectLiteralExpression,
+  name: string,
+): FunctionNode | true | undefined {
+  const { checker, coloured } = ctx;
+  for (const p of literal.properties) {
+    if (!p.name || propertyNameText(p.name) !== name) continue;
+    const fn = memberFunction(p);
+    if (fn && coloured.has(fn)) return fn;
+    const init = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+    const given = init && ctx.valuesOf(init);
+    const held = colouredIn(given, coloured);
+    if (held) return held;
+    if (given?.has('suspends') && !isNonStrictSynchronized(checker, checker.getTypeAtLocation(init!))) return true;
+  }
+  return undefined;
+}
+
+/** A function that may suspend and that objects of type `a` may hold as `name`; `true`: a synchronized one. */
+function suspendingMember(ctx: LibraryMemberContext, a: ts.Type, name: string): FunctionNode | true | undefined {
+  const { checker, coloured } = ctx;
+  const values = ctx.fieldValues(name);
+  for (const ap of parts(checker, a)) {
+    if (ap.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || !isObjectLike(ap)) continue;
+    const member = checker.getPropertyOfType(ap, name);
+    if (!member) continue;
+    const mType = checker.getTypeOfSymbol(member);
+    if (hasSynchronizedBrand(checker, mType) && !isNonStrictSynchronized(checker, mType)) return true;
+    const impls = member.declarations?.filter(isImplementation) ?? [];
+    if (impls.length) {
+      // the program's own member (a class's method, a literal's property): it, what it was given,
+      // and for a class, its subclasses' overrides; not another class that only looks the same
+      for (const d of impls) {
+        const fn = memberFunction(d);
+        if (fn && coloured.has(fn)) return fn;
+        const init =
+          ts.isPropertyAssignment(d) || ts.isPropertyDeclaration(d)
+            ? d.initializer
+            : ts.isShorthandPropertyAssignment(d)
+              ? d.name
+              : undefined;
+        const given = init && ctx.valuesOf(init);
+        const held = colouredIn(given, coloured);
+        if (held) return held;
+        if (given?.has('suspends') && !isNonStrictSynchronized(checker, mType)) return true;
+      }
+      const cls = classOf(ap);
+      for (const v of values ?? []) {
+        if (v === 'suspends' || !coloured.has(v)) continue;
+        const owner = ownerOf(v);
+        // `o.transform = f` after the object was made: any object may have it
+        if (owner === 'unknown' || (cls && owner !== 'literal' && derivesFrom(checker, owner, cls))) return v;
+      }
+      // a class's data property may be given any function of that name (`this.transform = load`)
+      if (
+        values?.has('suspends') &&
+        impls.some((d) => ts.isPropertyDeclaration(d)) &&
+        !isNonStrictSynchronized(checker, mType)
+      )
+        return true;
+      continue;
+    }
+    // declared only by an interface, a type or the library: what any object of a fitting shape holds
+    if (!values) continue;
+    for (const v of values) {
+      if (v === 'suspends' || !coloured.has(v)) continue;
+      const owner = ownerType(checker, v);
+      if (!owner || checker.isTypeAssignableTo(owner, ap)) return v;
+    }
+    // `{ transform: load }` stored where the argument's member is only declared
+    if (values.has('suspends') && !isNonStrictSynchronized(checker, mType)) return true;
+  }
+  return undefined;
+}
+
+function colouredIn(values: ReadonlySet<FlowValue> | undefined, coloured: Set<FunctionNode>): FunctionNode | undefined {
+  for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
+  return undefined;
+}
+
+/** The program class whose instances `t` describes, if it is one. */
+function classOf(t: ts.Type): ts.ClassLikeDeclaration | undefined {
+  const d = t.symbol?.valueDeclaration;
+  return d && ts.isClassLike(d) && !d.getSourceFile().isDeclarationFile ? d : undefined;
+}
+
+/** Whose member a function is: a class's (static ones included), an object literal's, or unknown (`o.f = () => …`). */
+function ownerOf(fn: FunctionNode): ts.ClassLikeDeclaration | 'literal' | 'unknown' {
+  const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
+  if (member && ts.isClassElement(member) && ts.isClassLike(member.parent)) return member.parent;
+  if (member && ts.isObjectLiteralElementLike(member) && ts.isObjectLiteralExpression(member.parent)) return 'literal';
+  return 'unknown';
+}
+
+/** Whether class `c` is `base` or extends it, through any number of classes. */
+function derivesFrom(checker: ts.TypeChecker, c: ts.ClassLikeDeclaration, base: ts.ClassLikeDeclaration): boolean {
+  for (let at: ts.ClassLikeDeclaration | undefined = c, n = 0; at && n < 50; n++) {
+    if (at === base) return true;
+    const ext: ts.ExpressionWithTypeArguments | undefined = at.heritageClauses?.find(
+      (h) => h.token === ts.SyntaxKind.ExtendsKeyword,
+    )?.types[0];
+    const next: ts.Declaration | undefined = ext && checker.getTypeAtLocation(ext.expression).symbol?.valueDeclaration;
+    at = next && ts.isClassLike(next) ? next : undefined;
+  }
+  return false;
+}
+
+/** The type of the objects a function is a member of: a class's instances (or the class, static), an object literal. */
+function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefined {
+  const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
+  if (!member) return undefined;
+  if (ts.isPropertyAssignment(member) && member.initializer !== fn) return undefined;
+  if (ts.isPropertyDeclaration(member) && member.initializer !== fn) return undefined;
+  const owner = member.parent;
+  if (!owner) return undefined;
+  if (ts.isObjectLiteralExpression(owner) && (ts.isPropertyAssignment(member) || ts.isMethodDeclaration(member)))
+    return checker.getTypeAtLocation(owner);
+  if (ts.isClassLike(owner) && (ts.isPropertyDeclaration(member) || ts.isMethodDeclaration(member))) {
+    const isStatic = member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    const sym = checker.getSymbolAtLocation(owner.name ?? owner) ?? checker.getTypeAtLocation(owner).symbol;
+    if (!sym) return undefined;
+    return isStatic ? checker.getTypeOfSymbol(sym) : checker.getDeclaredTypeOfSymbol(sym);
+  }
+  if (ts.isClassLike(owner) && (ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)))
+    return checker.getTypeAtLocation(owner);
+  return undefined;
+}
+
+function report(
+  ctx: LibraryMemberContext,
+  arg: ts.Expression,
+  at: string,
+  fn: FunctionNode | true,
+  receiver: string,
+): DiagnosticSpec {
+  const what = fn === true ? 'a synchronized function' : functionName(fn);
+  return {
+    code: Codes.PassedToUntransformed,
+    node: arg,
+    path: fn === true ? undefined : ctx.colourPath(fn),
+    message: `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and calls its \`${at}\` as a plain function; that may be ${what}, which may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Call the member from coloured code instead and hand the library its result, or give the library a member that returns a promise it awaits (spawnGreenletOnScopeError(fn)).`,
+  };
+}
+
+/** A declaration with a body or a value: not an interface's or a `.d.ts`'s signature. */
+function isImplementation(d: ts.Declaration): boolean {
+  if (d.getSourceFile().isDeclarationFile) return false;
+  return !ts.isPropertySignature(d) && !ts.isMethodSignature(d);
+}
+
+function parts(checker: ts.TypeChecker, t: ts.Type): readonly ts.Type[] {
+  const n = checker.getNonNullableType(t);
+  return n.isUnion() ? n.types : [n];
+}
+
+function isObjectLike(t: ts.Type): boolean {
+  return !!(t.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection));
+}
+
+function elementType(checker: ts.TypeChecker, t: ts.Type): ts.Type | undefined {
+  return checker.isArrayType(t) || checker.isTupleType(t) ? t.getNumberIndexType() : undefined;
+}
+
+function fromDefaultLib(t: ts.Type): boolean {
+  const d = t.symbol?.declarations?.[0];
+  return !!d && isLibFile(d.getSourceFile());
+}
