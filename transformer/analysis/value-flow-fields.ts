@@ -111,7 +111,14 @@ export class Fields {
     }
     if (ts.isPropertyAccessExpression(target)) {
       this.walker.valueOf(target.expression, fn);
-      return solver.field(this.nameKey(target.name));
+      const field = solver.field(this.nameKey(target.name));
+      // `globalThis.handler = f` writes the global `var handler` that plain `handler(x)` reads
+      const sym = this.types.symbolOf(target.name);
+      if (!sym?.valueDeclaration || !ts.isVariableDeclaration(sym.valueDeclaration)) return field;
+      const l = new Location();
+      solver.edge(l, field);
+      solver.edge(l, solver.symbolLocation(sym));
+      return l;
     }
     if (ts.isElementAccessExpression(target)) {
       const object = this.walker.valueOf(target.expression, fn);
