@@ -38,7 +38,8 @@ import { VALUE_FLOW_BUDGET, ValueFlow } from './value-flow';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
-import { membersCalledByLibrary } from './library-members';
+import { isLibFile } from './value-flow-builtins';
+import { accessorsUsedByLibrary, LibraryMemberContext, membersCalledByLibrary } from './library-members';
 
 /**
  * The checks that run once colour and plans are known, in the order their diagnostics are
@@ -94,6 +95,12 @@ export function checkProgram(
       });
     }
   }
+  const accessorNames = new Set<string>();
+  for (const fn of coloured)
+    if (ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+      const n = propertyNameText(fn.name);
+      if (n !== undefined) accessorNames.add(n);
+    }
   const suspendingNames = new Map<string, boolean>();
   const suspendingName = (name: string): boolean => {
     let has = suspendingNames.get(name);
@@ -104,33 +111,23 @@ export function checkProgram(
     }
     return has;
   };
+  const members: LibraryMemberContext = {
+    checker,
+    coloured,
+    colourPath,
+    valuesOf: flow.valuesOf,
+    fieldValues: flow.fieldValues,
+    suspendingName,
+    suspendingAccessorNames: accessorNames,
+  };
   for (const site of inv.calls) {
     const t = targets.get(site)!;
     if (ts.isCallExpression(site.call) && t.kind !== 'static' && t.kind !== 'suspend' && t.kind !== 'builtin')
-      specs.push(
-        ...passedToUntransformed(
-          checker,
-          site.call,
-          coloured,
-          colourPath,
-          flow.valuesOf,
-          flow.fieldValues,
-          suspendingName,
-        ),
-      );
+      specs.push(...passedToUntransformed(site.call, members));
   }
   for (const construction of inv.constructions)
-    specs.push(
-      ...passedToUntransformed(
-        checker,
-        construction,
-        coloured,
-        colourPath,
-        flow.valuesOf,
-        flow.fieldValues,
-        suspendingName,
-      ),
-    );
+    specs.push(...constructedFunctions(checker, construction, coloured, colourPath));
+  for (const construction of inv.constructions) specs.push(...passedToUntransformed(construction, members));
   for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
   specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
   specs.push(...handedToRuntimeCode(flow.runtimeCode(), coloured, colourPath));
@@ -155,15 +152,11 @@ export function checkProgram(
  * (`spawnGreenlet`, the Koa integration, ...) accept coloured functions.
  */
 export function passedToUntransformed(
-  checker: ts.TypeChecker,
   call: ts.CallExpression | ts.NewExpression,
-  coloured: Set<FunctionNode>,
-  colourPath: (fn: FunctionNode) => string[],
-  valuesOf: (e: ts.Expression) => ReadonlySet<FunctionNode | 'suspends'> | undefined,
-  fieldValues: (name: string) => ReadonlySet<FunctionNode | 'suspends'> | undefined,
-  suspendingName: (name: string) => boolean,
+  members: LibraryMemberContext,
 ): DiagnosticSpec[] {
   if (!call.arguments?.length) return [];
+  const { checker, coloured, colourPath, valuesOf } = members;
   const callee = skipParens(call.expression);
   let sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
@@ -184,6 +177,20 @@ export function passedToUntransformed(
   };
   const advice =
     'Call it from coloured code instead (a loop, or one of the builtins ts-greenlet rewrites: Array, Map and Set forEach/map/filter/..., String replace), or pass spawnGreenletOnScopeError(fn) to get a promise.';
+  // `console.log(o)` shows a getter as `[Getter]` without running it; `Object.keys(o)` reads none
+  // `Object.assign(target, …)`, `Reflect.set(target, …)`: any name of the target may be written
+  const writesTarget =
+    !!sym &&
+    decls.every((d) => isLibFile(d.getSourceFile())) &&
+    (sym.name === 'assign' || sym.name === 'set') &&
+    decls.some((d) =>
+      ts.isInterfaceDeclaration(d.parent)
+        ? d.parent.name.text === 'ObjectConstructor'
+        : ts.isModuleDeclaration(d.parent.parent) && d.parent.parent.name.getText() === 'Reflect',
+    );
+  const readsNoValues =
+    decls.some((d) => ts.isInterfaceDeclaration(d.parent) && d.parent.name.text === 'Console') ||
+    (!!sym && decls.every((d) => isLibFile(d.getSourceFile())) && KEYS_ONLY.has(sym.name));
   call.arguments.forEach((arg, index) => {
     const inner = skipParens(arg);
     // members of an object the library calls: a class instance, a variable, an array of them,
@@ -192,16 +199,9 @@ export function passedToUntransformed(
       declaration && ts.isFunctionLike(declaration)
         ? declaredArgumentType(checker, declaration.parameters, index)
         : undefined;
+    if (!readsNoValues) out.push(...accessorsUsedByLibrary(members, arg, param, receiver, index === 0 && writesTarget));
     if (param && !(param.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)))
-      out.push(
-        ...membersCalledByLibrary(
-          { checker, coloured, colourPath, fieldValues, valuesOf, suspendingName },
-          arg,
-          param,
-          receiver,
-          ts.isObjectLiteralExpression(inner),
-        ),
-      );
+      out.push(...membersCalledByLibrary(members, arg, param, receiver, ts.isObjectLiteralExpression(inner)));
     if (ts.isObjectLiteralExpression(inner)) {
       // `new Transform({ transform(chunk, enc, cb) { ... } })`: the library calls the members its
       // parameter declares as functions (not `push({ text })`, which only stores the object)
@@ -285,6 +285,66 @@ export function passedToUntransformed(
     if (!value) return undefined;
     return colouredFunctionOf(checker, value, coloured) ?? colouredAmong(valuesOf(value), coloured);
   }
+}
+
+/** The lib's functions that look at an object's keys, descriptors or shape, never at a getter's value. */
+const KEYS_ONLY = new Set([
+  'keys',
+  'getOwnPropertyNames',
+  'getOwnPropertySymbols',
+  'getOwnPropertyDescriptor',
+  'getOwnPropertyDescriptors',
+  'ownKeys',
+  'has',
+  'hasOwn',
+  'hasOwnProperty',
+  'isFrozen',
+  'isSealed',
+  'isExtensible',
+  'freeze',
+  'seal',
+  'preventExtensions',
+  'getPrototypeOf',
+  'setPrototypeOf',
+  'defineProperty',
+  'defineProperties',
+  'deleteProperty',
+  'is',
+]);
+
+/**
+ * `new F(x)` of a plain function (not a class) that may suspend: called with `new`, it runs its
+ * plain entry (a twin is a generator, which cannot construct), so it cannot wait.
+ *
+ * ```ts
+ * function User(this: U, id: string) { this.name = load(id); }
+ * new (User as any)('a');   // TSG39002
+ * ```
+ */
+export function constructedFunctions(
+  checker: ts.TypeChecker,
+  construction: ts.NewExpression,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  // Only the function the callee names (as a class's constructor is found): one that arrives
+  // through values (`new this.ctor()`, `new promiseCtor(...)`) may be any function value flow
+  // lets through a field or code outside, and over-colouring is not suspension
+  const callee = skipParens(construction.expression);
+  let sym =
+    ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? checker.getSymbolAtLocation(callee) : undefined;
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const d = sym?.valueDeclaration;
+  const fn = d && ts.isVariableDeclaration(d) && d.initializer ? skipParens(d.initializer) : d;
+  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) || !coloured.has(fn)) return [];
+  return [
+    {
+      code: Codes.UncolourableContext,
+      node: construction,
+      path: colourPath(fn),
+      message: `${functionName(fn)} may suspend, but it is called with \`new\` here, and a constructor cannot wait. Make it a class with a static factory method that does the waiting (static create(...) { const x = new C(); x.init(); return x; }), or call it without \`new\`.`,
+    },
+  ];
 }
 
 /**

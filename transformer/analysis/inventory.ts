@@ -43,7 +43,7 @@ export interface Inventory {
   valueUses: Map<FunctionNode, ts.Expression[]>;
   /** Methods and function-valued properties by name, for calls dispatched at run time. */
   methodsByName: Map<string, FunctionNode[]>;
-  /** `new C(...)` with arguments: a constructor not compiled here may call a function passed to it. */
+  /** `new C(...)`: a constructor not compiled here may call a function passed to it; a plain function cannot wait. */
   constructions: ts.NewExpression[];
   /**
    * Reads of properties that no access site stands for: `{ p } = o` and `const { p } = o`
@@ -149,7 +149,7 @@ export function buildInventory(program: ts.Program): Inventory {
         }
       }
       accessCandidates.push({ call: node, context });
-    } else if (ts.isNewExpression(node) && node.arguments?.length) {
+    } else if (ts.isNewExpression(node)) {
       inv.constructions.push(node);
     } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && !node.dotDotDotToken) {
       inv.implicitReads.push({ node, context });

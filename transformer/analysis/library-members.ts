@@ -40,6 +40,8 @@ export interface LibraryMemberContext {
   valuesOf: (e: ts.Expression) => ReadonlySet<FlowValue> | undefined;
   /** Whether the field `name` holds a function that may suspend, or a synchronized one. */
   suspendingName: (name: string) => boolean;
+  /** The names of the getters and setters that may suspend. */
+  suspendingAccessorNames: ReadonlySet<string>;
 }
 
 /**
@@ -71,6 +73,57 @@ export function membersCalledByLibrary(
         ? literalMember(ctx, origin, m.name)
         : at.map((t) => suspendingMember(ctx, t, m.name)).find((x) => x);
     if (fn) return [report(ctx, arg, [...m.path, m.name].join('.').replace(/\.\[i\]/g, '[i]'), fn, receiver)];
+  }
+  return [];
+}
+
+/**
+ * Accessors of an object handed to a library that may suspend: the library reads (or writes) the
+ * property as a plain value. An object literal's getter is an own enumerable property, which
+ * generic object code reads whatever the parameter's type (`JSON.stringify`, `Object.assign`'s
+ * sources, `Object.values`, a deep merge); a class's getter lives on its prototype and is read
+ * where the library's parameter type names it (`show(x: { name: string })`). A setter runs where
+ * the library writes: the names its parameter declares, and any name for `Object.assign`'s and
+ * `Reflect.set`'s target (`writes`). `console` shows a getter without running it.
+ *
+ * ```ts
+ * const user = { get name() { return load(id); } };
+ * JSON.stringify(user);               // TSG39007: user.name
+ * Object.assign(new Account(), data); // TSG39007 if Account has a setter that may suspend
+ * ```
+ */
+export function accessorsUsedByLibrary(
+  ctx: LibraryMemberContext,
+  arg: ts.Expression,
+  declared: ts.Type | undefined,
+  receiver: string,
+  writes: boolean,
+): DiagnosticSpec[] {
+  const { checker, coloured } = ctx;
+  if (!ctx.suspendingAccessorNames.size) return []; // the usual case
+  const t = checker.getNonNullableType(checker.getTypeAtLocation(arg));
+  for (const part of parts(checker, t)) {
+    if (!isObjectLike(part)) continue;
+    for (const name of ctx.suspendingAccessorNames) {
+      const p = checker.getPropertyOfType(part, name);
+      const named =
+        !!declared && parts(checker, declared).some((d) => isObjectLike(d) && !!checker.getPropertyOfType(d, name));
+      for (const d of p?.declarations ?? []) {
+        if (!(ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d)) || !coloured.has(d)) continue;
+        const getter = ts.isGetAccessorDeclaration(d);
+        if (getter ? !named && !ts.isObjectLiteralExpression(d.parent) : !named && !writes) continue;
+        return [
+          {
+            code: Codes.PassedToUntransformed,
+            node: arg,
+            path: ctx.colourPath(d),
+            message: getter
+              ? `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and reads its \`${name}\` as a plain value; that runs the getter ${functionName(d)}, which may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Read the property yourself and pass the library a plain object: \`{ ${name}: ${arg.getText()}.${name} }\`.`
+              : `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and may write its \`${name}\`; that runs the setter ${functionName(d)}, which may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Assign the property yourself: \`${arg.getText()}.${name} = …\`.`,
+          },
+        ];
+      }
+    }
   }
   return [];
 }
