@@ -39,7 +39,12 @@ import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
-import { accessorsUsedByLibrary, LibraryMemberContext, membersCalledByLibrary } from './library-members';
+import {
+  accessorsUsedByLibrary,
+  LibraryMemberContext,
+  overridesLibraryMethod,
+  membersCalledByLibrary,
+} from './library-members';
 
 /**
  * The checks that run once colour and plans are known, in the order their diagnostics are
@@ -128,7 +133,10 @@ export function checkProgram(
   for (const construction of inv.constructions)
     specs.push(...constructedFunctions(checker, construction, coloured, colourPath));
   for (const construction of inv.constructions) specs.push(...passedToUntransformed(construction, members));
-  for (const fn of coloured) specs.push(...decoratedByUntransformed(checker, fn, colourPath));
+  for (const fn of coloured) {
+    specs.push(...decoratedByUntransformed(checker, fn, colourPath));
+    specs.push(...overridesLibraryMethod(checker, fn, colourPath));
+  }
   specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
   specs.push(...handedToRuntimeCode(flow.runtimeCode(), coloured, colourPath));
   const first = program

@@ -2,7 +2,7 @@
  * Calls the engine makes where the program shows none: `next()` for `for…of`, spread, array
  * destructuring and a library given an iterable (`new Map(it)`); `toString`/`valueOf`/
  * `[Symbol.toPrimitive]` for a template literal, an operator, a property key or `String(x)`, also
- * under a cast; `toJSON` for JSON.stringify; `[Symbol.dispose]` at the end of a `using` block;
+ * under a cast; `toJSON` for JSON.stringify; `then` for `await` and promise resolution; `[Symbol.dispose]` at the end of a `using` block;
  * the getter a call reads its callee through. Each runs the plain entry of what it calls, so one that may suspend would throw
  * ScopeError at run time; it is reported here instead, with the explicit form to write:
  *
@@ -20,7 +20,7 @@ import { FunctionNode, functionName, propertyNameText, skipParens } from './inve
 /** The engine's implicit callees, by the member name they are looked up under. */
 const ITERATION = ['next'];
 const CONVERSION = ['toString', 'valueOf', '__@toPrimitive'];
-const SERIALISATION = ['toJSON'];
+const SERIALISATION = ['toJSON', 'then'];
 const DISPOSAL = ['__@dispose'];
 
 export function implicitCalls(
@@ -43,14 +43,23 @@ export function implicitCalls(
     out.push({ code: Codes.ImplicitCall, node, path: colourPath(fn), message });
   // JSON.stringify calls `toJSON` on its argument and on everything inside it, in this program or
   // in a library (a Koa body, a logger): report the member itself
-  if (roles.has('toJSON'))
-    for (const fn of coloured)
-      if (memberName(checker, fn) === 'toJSON')
+  // and `then` is called by `await`, `awaitSync` and every promise resolved with the object
+  if (has(SERIALISATION))
+    for (const fn of coloured) {
+      const name = memberName(checker, fn);
+      if (name === 'toJSON')
         report(
           memberOf(fn)!.name,
           fn,
           `${functionName(fn)} may suspend, but JSON.stringify calls toJSON implicitly (on its argument and everything inside it, also from libraries), where nothing can wait. Give it another name and stringify what it returns: \`JSON.stringify(x.toPlain())\`.`,
         );
+      if (name === 'then')
+        report(
+          memberOf(fn)!.name,
+          fn,
+          `${functionName(fn)} may suspend, but \`await\`, awaitSync and promise resolution call \`then\` implicitly, where nothing can wait. Give the waiting method another name (\`run()\`) and call it, or return a real promise from \`then\`.`,
+        );
+    }
   /** A coloured declaration of member `names` of `t` (or of what `t`'s members return, for iteration). */
   const colouredMember = (t: ts.Type, names: string[]): FunctionNode | undefined => {
     for (const p of checker.getApparentType(t).getProperties()) {

@@ -24,6 +24,7 @@ import { Codes, DiagnosticSpec } from '../diagnostics';
 import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
 import { memberFunction } from './implicit-calls';
 import { isNonStrictSynchronized, hasSynchronizedBrand } from './suspension-points';
+import { isRuntimeFile } from './runtime-files';
 import { isLibFile } from './value-flow-builtins';
 import type { FlowValue } from './value-flow-model';
 
@@ -124,6 +125,51 @@ export function accessorsUsedByLibrary(
         ];
       }
     }
+  }
+  return [];
+}
+
+/**
+ * A method that may suspend and overrides one of a library class it extends: the library's own
+ * methods call it on `this` as a plain function (a template method, a visitor's `visit`, a
+ * stream's `_transform`), where nothing can wait.
+ *
+ * ```ts
+ * class Up extends Transform { _transform(chunk, enc, cb) { cb(null, load(chunk)); } } // TSG39007
+ * ```
+ */
+export function overridesLibraryMethod(
+  checker: ts.TypeChecker,
+  fn: FunctionNode,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  if (!(ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn))) return [];
+  const cls = fn.parent;
+  const name = propertyNameText(fn.name);
+  if (!ts.isClassLike(cls) || name === undefined || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword))
+    return [];
+  for (let at: ts.ClassLikeDeclaration | undefined = cls, n = 0; at && n < 50; n++) {
+    const ext: ts.ExpressionWithTypeArguments | undefined = at.heritageClauses?.find(
+      (h) => h.token === ts.SyntaxKind.ExtendsKeyword,
+    )?.types[0];
+    if (!ext) return [];
+    const base = checker.getTypeAtLocation(ext);
+    const member = checker.getPropertyOfType(base, name);
+    const decls = member?.declarations ?? [];
+    if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) {
+      if (decls.some((d) => isRuntimeFile(d.getSourceFile().fileName))) return [];
+      const owner = decls[0].parent && ts.isClassLike(decls[0].parent) ? decls[0].parent.name?.text : undefined;
+      return [
+        {
+          code: Codes.PassedToUntransformed,
+          node: fn.name,
+          path: colourPath(fn),
+          message: `${functionName(fn)} may suspend, but it overrides ${owner ? `${owner}.` : ''}${name} of a class that was not compiled by ts-greenlet, whose own methods may call it on \`this\` as a plain function (ScopeError, or a silent fallback under a \`try/catch\`). Do the waiting before calling into the library and keep the override plain, or wrap the class instead of extending it.`,
+        },
+      ];
+    }
+    const next: ts.Declaration | undefined = base.symbol?.valueDeclaration;
+    at = next && ts.isClassLike(next) && !next.getSourceFile().isDeclarationFile ? next : undefined;
   }
   return [];
 }
