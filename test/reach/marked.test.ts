@@ -100,6 +100,7 @@ describe('reach: marked 15 from its sources, with a sync-style extension', funct
     writeProject(plain, extension(PLAIN, `Promise.resolve(render(corpus)).then(${print});`));
     const diagnostics = build(sync, true);
     build(plain, false);
+    if (process.env.REACH_SHOW) for (const d of diagnostics) console.log(`      ${d}`);
     // Known, and right as far as value flow can tell: marked's async mode hands the coloured
     // lexer and parser to promise callbacks (TSG39007), and its extension registry stores
     // renderers under `ext.name: string` (TSG39008). This extension uses neither; see the README.

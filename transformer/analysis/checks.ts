@@ -39,12 +39,8 @@ import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
-import {
-  accessorsUsedByLibrary,
-  LibraryMemberContext,
-  overridesLibraryMethod,
-  membersCalledByLibrary,
-} from './library-members';
+import { LibraryMemberContext, membersCalledByLibrary } from './library-members';
+import { accessorsUsedByLibrary, assignedIntoLibraryObject, overridesLibraryMethod } from './library-runs';
 
 /**
  * The checks that run once colour and plans are known, in the order their diagnostics are
@@ -138,6 +134,7 @@ export function checkProgram(
     specs.push(...overridesLibraryMethod(checker, fn, colourPath));
   }
   specs.push(...writtenUnderUnboundedKey(flow.unboundedWrites(), coloured, colourPath));
+  specs.push(...writtenOverLibraryMethod(checker, flow.libraryMethodWrites(), coloured, colourPath));
   specs.push(...handedToRuntimeCode(flow.runtimeCode(), coloured, colourPath));
   const first = program
     .getSourceFiles()
@@ -196,6 +193,7 @@ export function passedToUntransformed(
         ? d.parent.name.text === 'ObjectConstructor'
         : ts.isModuleDeclaration(d.parent.parent) && d.parent.parent.name.getText() === 'Reflect',
     );
+  if (writesTarget && sym!.name === 'assign') out.push(...assignedIntoLibraryObject(members, call));
   const readsNoValues =
     decls.some((d) => ts.isInterfaceDeclaration(d.parent) && d.parent.name.text === 'Console') ||
     (!!sym && decls.every((d) => isLibFile(d.getSourceFile())) && KEYS_ONLY.has(sym.name));
@@ -353,6 +351,32 @@ export function constructedFunctions(
       message: `${functionName(fn)} may suspend, but it is called with \`new\` here, and a constructor cannot wait. Make it a class with a static factory method that does the waiting (static create(...) { const x = new C(); x.init(); return x; }), or call it without \`new\`.`,
     },
   ];
+}
+
+/**
+ * A function that may suspend written over a method a library declares: the library's own code
+ * calls that member (`w.visit = (n) => load(n); w.walk(nodes)`), as a plain function.
+ */
+export function writtenOverLibraryMethod(
+  checker: ts.TypeChecker,
+  writes: Array<{ node: ts.PropertyAccessExpression; values: ReadonlySet<FunctionNode | 'suspends'> }>,
+  coloured: Set<FunctionNode>,
+  colourPath: (fn: FunctionNode) => string[],
+): DiagnosticSpec[] {
+  return writes.flatMap(({ node, values }) => {
+    const fn = colouredAmong(values, coloured);
+    const synchronized =
+      !fn && values.has('suspends') && !isNonStrictSynchronized(checker, checker.getTypeAtLocation(node.parent));
+    if (!fn && !synchronized) return [];
+    return [
+      {
+        code: Codes.PassedToUntransformed,
+        node,
+        path: fn ? colourPath(fn) : undefined,
+        message: `${fn ? (functionName(fn) === '<anonymous>' ? 'This function' : functionName(fn)) : 'A synchronized function'} may suspend, but it is written over ${node.getText()}, a member declared by code that was not compiled by ts-greenlet, whose own code may call it as a plain function (ScopeError, or a silent fallback under a \`try/catch\`). Call it from coloured code instead, and give the library a member that does not wait.`,
+      },
+    ];
+  });
 }
 
 /**

@@ -24,7 +24,6 @@ import { Codes, DiagnosticSpec } from '../diagnostics';
 import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
 import { memberFunction } from './implicit-calls';
 import { isNonStrictSynchronized, hasSynchronizedBrand } from './suspension-points';
-import { isRuntimeFile } from './runtime-files';
 import { isLibFile } from './value-flow-builtins';
 import type { FlowValue } from './value-flow-model';
 
@@ -74,102 +73,6 @@ export function membersCalledByLibrary(
         ? literalMember(ctx, origin, m.name)
         : at.map((t) => suspendingMember(ctx, t, m.name)).find((x) => x);
     if (fn) return [report(ctx, arg, [...m.path, m.name].join('.').replace(/\.\[i\]/g, '[i]'), fn, receiver)];
-  }
-  return [];
-}
-
-/**
- * Accessors of an object handed to a library that may suspend: the library reads (or writes) the
- * property as a plain value. An object literal's getter is an own enumerable property, which
- * generic object code reads whatever the parameter's type (`JSON.stringify`, `Object.assign`'s
- * sources, `Object.values`, a deep merge); a class's getter lives on its prototype and is read
- * where the library's parameter type names it (`show(x: { name: string })`). A setter runs where
- * the library writes: the names its parameter declares, and any name for `Object.assign`'s and
- * `Reflect.set`'s target (`writes`). `console` shows a getter without running it.
- *
- * ```ts
- * const user = { get name() { return load(id); } };
- * JSON.stringify(user);               // TSG39007: user.name
- * Object.assign(new Account(), data); // TSG39007 if Account has a setter that may suspend
- * ```
- */
-export function accessorsUsedByLibrary(
-  ctx: LibraryMemberContext,
-  arg: ts.Expression,
-  declared: ts.Type | undefined,
-  receiver: string,
-  writes: boolean,
-): DiagnosticSpec[] {
-  const { checker, coloured } = ctx;
-  if (!ctx.suspendingAccessorNames.size) return []; // the usual case
-  const t = checker.getNonNullableType(checker.getTypeAtLocation(arg));
-  for (const part of parts(checker, t)) {
-    if (!isObjectLike(part)) continue;
-    for (const name of ctx.suspendingAccessorNames) {
-      const p = checker.getPropertyOfType(part, name);
-      const named =
-        !!declared && parts(checker, declared).some((d) => isObjectLike(d) && !!checker.getPropertyOfType(d, name));
-      for (const d of p?.declarations ?? []) {
-        if (!(ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d)) || !coloured.has(d)) continue;
-        const getter = ts.isGetAccessorDeclaration(d);
-        if (getter ? !named && !ts.isObjectLiteralExpression(d.parent) : !named && !writes) continue;
-        return [
-          {
-            code: Codes.PassedToUntransformed,
-            node: arg,
-            path: ctx.colourPath(d),
-            message: getter
-              ? `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and reads its \`${name}\` as a plain value; that runs the getter ${functionName(d)}, which may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Read the property yourself and pass the library a plain object: \`{ ${name}: ${arg.getText()}.${name} }\`.`
-              : `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and may write its \`${name}\`; that runs the setter ${functionName(d)}, which may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Assign the property yourself: \`${arg.getText()}.${name} = …\`.`,
-          },
-        ];
-      }
-    }
-  }
-  return [];
-}
-
-/**
- * A method that may suspend and overrides one of a library class it extends: the library's own
- * methods call it on `this` as a plain function (a template method, a visitor's `visit`, a
- * stream's `_transform`), where nothing can wait.
- *
- * ```ts
- * class Up extends Transform { _transform(chunk, enc, cb) { cb(null, load(chunk)); } } // TSG39007
- * ```
- */
-export function overridesLibraryMethod(
-  checker: ts.TypeChecker,
-  fn: FunctionNode,
-  colourPath: (fn: FunctionNode) => string[],
-): DiagnosticSpec[] {
-  if (!(ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn))) return [];
-  const cls = fn.parent;
-  const name = propertyNameText(fn.name);
-  if (!ts.isClassLike(cls) || name === undefined || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword))
-    return [];
-  for (let at: ts.ClassLikeDeclaration | undefined = cls, n = 0; at && n < 50; n++) {
-    const ext: ts.ExpressionWithTypeArguments | undefined = at.heritageClauses?.find(
-      (h) => h.token === ts.SyntaxKind.ExtendsKeyword,
-    )?.types[0];
-    if (!ext) return [];
-    const base = checker.getTypeAtLocation(ext);
-    const member = checker.getPropertyOfType(base, name);
-    const decls = member?.declarations ?? [];
-    if (decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile)) {
-      if (decls.some((d) => isRuntimeFile(d.getSourceFile().fileName))) return [];
-      const owner = decls[0].parent && ts.isClassLike(decls[0].parent) ? decls[0].parent.name?.text : undefined;
-      return [
-        {
-          code: Codes.PassedToUntransformed,
-          node: fn.name,
-          path: colourPath(fn),
-          message: `${functionName(fn)} may suspend, but it overrides ${owner ? `${owner}.` : ''}${name} of a class that was not compiled by ts-greenlet, whose own methods may call it on \`this\` as a plain function (ScopeError, or a silent fallback under a \`try/catch\`). Do the waiting before calling into the library and keep the override plain, or wrap the class instead of extending it.`,
-        },
-      ];
-    }
-    const next: ts.Declaration | undefined = base.symbol?.valueDeclaration;
-    at = next && ts.isClassLike(next) && !next.getSourceFile().isDeclarationFile ? next : undefined;
   }
   return [];
 }
@@ -234,7 +137,7 @@ function stepInto(checker: ts.TypeChecker, t: ts.Type, step: string): ts.Type[] 
  * an argument. `const d: PropertyDescriptor = { value: 1 }` holds no `get`, whatever other
  * descriptors hold (fields are per name, so types alone would say any `get` may be there).
  */
-function literalOrigin(checker: ts.TypeChecker, arg: ts.Expression): ts.ObjectLiteralExpression | undefined {
+export function literalOrigin(checker: ts.TypeChecker, arg: ts.Expression): ts.ObjectLiteralExpression | undefined {
   const id = skipParens(arg);
   if (!ts.isIdentifier(id)) return undefined;
   const sym = checker.getSymbolAtLocation(id);
@@ -351,7 +254,10 @@ function suspendingMember(ctx: LibraryMemberContext, a: ts.Type, name: string): 
   return undefined;
 }
 
-function colouredIn(values: ReadonlySet<FlowValue> | undefined, coloured: Set<FunctionNode>): FunctionNode | undefined {
+export function colouredIn(
+  values: ReadonlySet<FlowValue> | undefined,
+  coloured: Set<FunctionNode>,
+): FunctionNode | undefined {
   for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
   return undefined;
 }
@@ -426,12 +332,12 @@ function isImplementation(d: ts.Declaration): boolean {
   return !ts.isPropertySignature(d) && !ts.isMethodSignature(d);
 }
 
-function parts(checker: ts.TypeChecker, t: ts.Type): readonly ts.Type[] {
+export function parts(checker: ts.TypeChecker, t: ts.Type): readonly ts.Type[] {
   const n = checker.getNonNullableType(t);
   return n.isUnion() ? n.types : [n];
 }
 
-function isObjectLike(t: ts.Type): boolean {
+export function isObjectLike(t: ts.Type): boolean {
   return !!(t.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection));
 }
 

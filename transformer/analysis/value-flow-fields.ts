@@ -17,6 +17,7 @@ import { possiblyBoundFunction } from './call-targets';
 import { FunctionNode, propertyNameText, skipParens } from './inventory';
 import { ANY_KEY, ELEMENTS, KeyParameters, onKey, typeKeys } from './value-flow-keys';
 import { FlowWalker, Location, SUSPENDS } from './value-flow-model';
+import { isDataMember } from './value-flow-outside';
 import { PrivateMaps } from './value-flow-private-maps';
 import { FlowSolver } from './value-flow-solver';
 import { FlowTypes } from './value-flow-types';
@@ -25,6 +26,8 @@ export class Fields {
   /** Writes under keys that cannot be bounded, for checks.ts (`writeUnbounded`). */
   /** Writes under unbounded keys, and what a Proxy's `get` trap returns (`proxyTrap`, value-flow-calls.ts). */
   readonly unbounded: Array<{ node: ts.Node; at: Location; proxyTrap?: true }> = [];
+  /** Writes over a member a library declares and calls (`stream._transform = f`, `rules.link = f`). */
+  readonly libraryMethodWrites: Array<{ node: ts.PropertyAccessExpression; at: Location }> = [];
   /** Classes with `#private` members, numbered: a private name's field is its class's (`nameKey`). */
   private readonly privateOwners = new Map<ts.Node, number>();
   readonly privateMaps: PrivateMaps;
@@ -101,6 +104,48 @@ export class Fields {
     return l;
   }
 
+  /**
+   * A member a library declares and may call: a method, or a property typed as a function
+   * (`rules.link_open: RenderRule`, `onload: (ev) => any`), not one that holds any value
+   * (`PropertyDescriptor.value: any`).
+   */
+  private libraryCallable(sym: ts.Symbol): boolean {
+    if (!sym.declarations!.some(isDataMember)) return true;
+    const t = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(sym));
+    return (t.isUnion() ? t.types : [t]).some((x) => x.getCallSignatures().length > 0);
+  }
+
+  /**
+   * An object the program made itself, whatever type it is given: `const opts = { ...pack } as
+   * MarkedOptions` (marked's own code, typed by its published `.d.ts`), `new Local()`. A write
+   * into it is the program's; where the object goes from there is checked where it is passed.
+   */
+  private madeByProgram(e: ts.Expression): boolean {
+    const id = skipParens(e);
+    if (!ts.isIdentifier(id)) return false;
+    const d = this.types.symbolOf(id)?.valueDeclaration;
+    const init = d && ts.isVariableDeclaration(d) && d.initializer ? skipParens(d.initializer) : undefined;
+    if (!init) return false;
+    if (ts.isObjectLiteralExpression(init) || ts.isArrayLiteralExpression(init)) return true;
+    if (!ts.isNewExpression(init)) return false;
+    const cls = this.types.symbolOf(init.expression)?.valueDeclaration;
+    return !!cls && !cls.getSourceFile().isDeclarationFile;
+  }
+
+  /**
+   * `md.renderer.rules.code_inline = f`: a name under the string index of a library object's
+   * member (`rules: Record<string, RendererRule>`) whose values are functions.
+   */
+  private libraryCallableIndex(target: ts.PropertyAccessExpression): boolean {
+    const object = skipParens(target.expression);
+    if (!ts.isPropertyAccessExpression(object)) return false;
+    const decls = this.types.symbolOf(object.name)?.declarations ?? [];
+    if (!decls.length || !decls.every((d) => d.getSourceFile().isDeclarationFile)) return false;
+    const index = this.checker.getTypeAtLocation(object).getStringIndexType();
+    const t = index && this.checker.getNonNullableType(index);
+    return !!t && (t.isUnion() ? t.types : [t]).some((x) => x.getCallSignatures().length > 0);
+  }
+
   /** Where a write to `target` goes: a variable, or the fields an access names. */
   locationOfTarget(target: ts.Expression, fn: FunctionNode | undefined): Location {
     const solver = this.solver;
@@ -114,6 +159,17 @@ export class Fields {
       const field = solver.field(this.nameKey(target.name));
       // `globalThis.handler = f` writes the global `var handler` that plain `handler(x)` reads
       const sym = this.types.symbolOf(target.name);
+      const decls = sym?.declarations ?? [];
+      if (
+        ((decls.length && decls.every((d) => d.getSourceFile().isDeclarationFile) && this.libraryCallable(sym!)) ||
+          (!sym && this.libraryCallableIndex(target))) &&
+        !this.madeByProgram(target.expression)
+      ) {
+        const l = new Location();
+        solver.edge(l, field);
+        this.libraryMethodWrites.push({ node: target, at: l });
+        return l;
+      }
       if (!sym?.valueDeclaration || !ts.isVariableDeclaration(sym.valueDeclaration)) return field;
       const l = new Location();
       solver.edge(l, field);

@@ -21,6 +21,8 @@ export interface ValueFlow {
   valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
   /** What property `name` of any object may hold (value flow's field of that name). */
   fieldValues(name: string): ReadonlySet<FlowValue> | undefined;
+  /** Writes over a method a library declares (`w.visit = f`), with what they may write. */
+  libraryMethodWrites(): Array<{ node: ts.PropertyAccessExpression; values: ReadonlySet<FlowValue> }>;
   /** Writes under keys the analysis cannot bound, with what they may write. */
   unboundedWrites(): Array<{ node: ts.Node; values: ReadonlySet<FlowValue>; proxyTrap?: true }>;
   /**
@@ -38,6 +40,7 @@ export function exhaustedValueFlow(): ValueFlow {
     valuesOf: () => undefined,
     fieldValues: () => undefined,
     unboundedWrites: () => [],
+    libraryMethodWrites: () => [],
     runtimeCode: () => [],
   };
 }
@@ -46,6 +49,8 @@ export function exhaustedValueFlow(): ValueFlow {
 export interface WalkRecords {
   /** The callee's values of each call (apart from the call's own value, what it returns). */
   readonly callees: ReadonlyMap<ts.Node, Location>;
+  /** Writes over a library's methods (`Fields.libraryMethodWrites`). */
+  libraryMethodWrites: Array<{ node: ts.PropertyAccessExpression; at: Location }>;
   /** Writes under keys that cannot be bounded (`writeUnbounded`). */
   readonly unbounded: ReadonlyArray<{ node: ts.Node; at: Location; proxyTrap?: true }>;
   /** Each direct `eval` (see runtime-code.ts). */
@@ -85,6 +90,9 @@ export function solvedValueFlow(solver: FlowSolver, types: FlowTypes, records: W
     },
     fieldValues(name) {
       return functionsAt(solver.existingField(name));
+    },
+    libraryMethodWrites() {
+      return records.libraryMethodWrites.map((w) => ({ node: w.node, values: functionsAt(w.at)! }));
     },
     unboundedWrites() {
       return records.unbounded.map((w) => ({ node: w.node, values: functionsAt(w.at)!, proxyTrap: w.proxyTrap }));

@@ -95,6 +95,7 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
   return solvedValueFlow(solver, types, {
     callees: walk.calls.callees,
     unbounded: walk.fields.unbounded,
+    libraryMethodWrites: walk.fields.libraryMethodWrites,
     evals: walk.calls.evals,
     privateMapContents: () => walk.fields.privateMaps.contents(),
   });
