@@ -83,10 +83,19 @@ export function overridesLibraryMethod(
   fn: FunctionNode,
   colourPath: (fn: FunctionNode) => string[],
 ): DiagnosticSpec[] {
-  if (!(ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn))) return [];
-  const cls = fn.parent;
-  const name = propertyNameText(fn.name);
-  if (!ts.isClassLike(cls) || name === undefined || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword))
+  // a method or accessor, or a field holding a function (`visit = (n) => …` shadows the method)
+  const decl =
+    ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)
+      ? fn
+      : (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+          ts.isPropertyDeclaration(fn.parent) &&
+          fn.parent.initializer === fn
+        ? fn.parent
+        : undefined;
+  if (!decl) return [];
+  const cls = decl.parent;
+  const name = propertyNameText(decl.name);
+  if (!ts.isClassLike(cls) || name === undefined || decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword))
     return [];
   for (let at: ts.ClassLikeDeclaration | undefined = cls, n = 0; at && n < 50; n++) {
     const ext: ts.ExpressionWithTypeArguments | undefined = at.heritageClauses?.find(
@@ -102,7 +111,7 @@ export function overridesLibraryMethod(
       return [
         {
           code: Codes.PassedToUntransformed,
-          node: fn.name,
+          node: decl.name,
           path: colourPath(fn),
           message: `${functionName(fn)} may suspend, but it overrides ${owner ? `${owner}.` : ''}${name} of a class that was not compiled by ts-greenlet, whose own methods may call it on \`this\` as a plain function (ScopeError, or a silent fallback under a \`try/catch\`). Do the waiting before calling into the library and keep the override plain, or wrap the class instead of extending it.`,
         },
