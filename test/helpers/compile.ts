@@ -42,8 +42,9 @@ export interface Compiled {
   typeErrors: string[];
 }
 
-export function compile(rootNames: string[], cwd: string): Compiled {
-  const program = ts.createProgram({ rootNames, options: compilerOptions, host: sharedHost });
+/** `options`: what a fixture's `options.json` adds (`{ "experimentalDecorators": true }`). */
+export function compile(rootNames: string[], cwd: string, options: ts.CompilerOptions = {}): Compiled {
+  const program = ts.createProgram({ rootNames, options: { ...compilerOptions, ...options }, host: sharedHost });
   const typeErrors = ts.getPreEmitDiagnostics(program).map((d) => formatDiagnostic(d, cwd));
   const diags: ts.Diagnostic[] = [];
   const js = new Map<string, string>();

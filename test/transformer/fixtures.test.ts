@@ -1,7 +1,8 @@
 /**
  * Golden fixtures: `fixtures/<feature>/<case>/input.ts` (plus any other `.ts` files of the case)
  * compiles to `output.js`; `diagnostics.txt` holds ts-greenlet's diagnostics when there are any;
- * `exec.txt` is what running `output.js` prints. `UPDATE=1 npm test` rewrites the goldens.
+ * `exec.txt` is what running `output.js` prints; `options.json`, if any, adds compiler options
+ * (`{ "experimentalDecorators": true }`). `UPDATE=1 npm test` rewrites the goldens.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,7 +37,9 @@ describe('fixtures', function () {
             .readdirSync(dir)
             .filter((f) => f.endsWith('.ts'))
             .map((f) => path.join(dir, f));
-          const out = compile(inputs, dir);
+          const optionsFile = path.join(dir, 'options.json');
+          const options = fs.existsSync(optionsFile) ? JSON.parse(fs.readFileSync(optionsFile, 'utf8')) : {};
+          const out = compile(inputs, dir, options);
           expect(out.typeErrors, 'the fixture must type-check').to.deep.equal([]);
           const js = out.js.get(path.join(dir, 'input.ts'));
           expect(js, 'output for input.ts').to.be.a('string');

@@ -41,6 +41,8 @@ export class FlowWalk implements FlowWalker {
     private readonly files: readonly ts.SourceFile[],
     /** The program file a `require('./m')` loads, if it is one. */
     requiredFile: (call: ts.CallExpression) => ts.SourceFile | undefined = () => undefined,
+    /** `experimentalDecorators`: a method decorator gets a descriptor, not the method. */
+    private readonly legacyDecorators = false,
   ) {
     this.checker = types.checker;
     this.fields = new Fields(solver, types, keyParams, this);
@@ -74,7 +76,14 @@ export class FlowWalk implements FlowWalker {
       solver.onFunction(decorator, (f) => keyParams.calledWithAnyKeys(f));
       // `@traced m() {}`: `traced(m, context)`, and what it returns replaces `m` under its name
       const member = node.parent;
-      if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) {
+      if (this.legacyDecorators && (ts.isMethodDeclaration(member) || ts.isAccessor(member))) {
+        // experimentalDecorators: `traced(proto, 'm', descriptor)`, with `m` as the descriptor's
+        // `value` (`get`/`set` for an accessor), which the decorator may wrap and write back
+        const given = new Location();
+        solver.add(given, member);
+        const slot = ts.isMethodDeclaration(member) ? 'value' : ts.isGetAccessorDeclaration(member) ? 'get' : 'set';
+        solver.edge(given, solver.field(slot));
+      } else if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) {
         const given = new Location();
         solver.add(given, member);
         const replaced = new Location();

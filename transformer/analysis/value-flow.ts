@@ -87,7 +87,15 @@ export function analyseValueFlow(program: ts.Program, budget = VALUE_FLOW_BUDGET
     .getSourceFiles()
     .filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f));
   const fit = returnFit(checker, strictNullChecks(program.getCompilerOptions()));
-  const walk = new FlowWalk(solver, types, keyParams, fit, files, (call) => requiredFile(program, call));
+  const walk = new FlowWalk(
+    solver,
+    types,
+    keyParams,
+    fit,
+    files,
+    (call) => requiredFile(program, call),
+    !!program.getCompilerOptions().experimentalDecorators,
+  );
   walk.walkProgram();
   // 2. the fixed point
   if (!solver.solveToFixedPoint()) return exhaustedValueFlow();
