@@ -98,6 +98,12 @@ function callableMembers(ctx: LibraryMemberContext, declared: ts.Type): Declared
   const visit = (d: ts.Type, path: string[]): void => {
     if (path.length > DEPTH || seen.has(d)) return;
     seen.add(d);
+    // `use<T extends Plugin>(p: T)`: what the library knows of `p` is its constraint
+    if (d.flags & ts.TypeFlags.TypeParameter) {
+      const c = checker.getBaseConstraintOfType(d);
+      if (c && c !== d) visit(c, path);
+      return;
+    }
     for (const dp of parts(checker, d)) {
       if (!isObjectLike(dp) || dp.getCallSignatures().length) continue;
       // `ps: Plugin[]`: the elements' members
