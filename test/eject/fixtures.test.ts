@@ -46,18 +46,23 @@ const DIFFERS: Record<string, string> = {
 };
 
 function fixtureDirs(): string[] {
-  return fs
-    .readdirSync(root)
-    .sort()
-    .flatMap((feature) =>
-      fs.statSync(path.join(root, feature)).isDirectory()
-        ? fs
-            .readdirSync(path.join(root, feature))
-            .sort()
-            .map((c) => path.join(root, feature, c))
-        : [],
-    )
-    .filter((d) => fs.existsSync(path.join(d, 'exec.txt')) && !fs.existsSync(path.join(d, 'diagnostics.txt')));
+  return (
+    fs
+      .readdirSync(root)
+      .sort()
+      .flatMap((feature) =>
+        fs.statSync(path.join(root, feature)).isDirectory()
+          ? fs
+              .readdirSync(path.join(root, feature))
+              .sort()
+              .map((c) => path.join(root, feature, c))
+          : [],
+      )
+      .filter((d) => fs.existsSync(path.join(d, 'exec.txt')) && !fs.existsSync(path.join(d, 'diagnostics.txt')))
+      // the ejected fixtures type-check as one program, with one set of options: not one that
+      // needs its own (`options.json`, e.g. experimentalDecorators)
+      .filter((d) => !fs.existsSync(path.join(d, 'options.json')))
+  );
 }
 
 describe('eject: fixtures', function () {

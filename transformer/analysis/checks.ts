@@ -39,7 +39,7 @@ import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
-import { LibraryMemberContext, membersCalledByLibrary } from './library-members';
+import { containedFunctionsCalledByLibrary, LibraryMemberContext, membersCalledByLibrary } from './library-members';
 import { accessorsUsedByLibrary, assignedIntoLibraryObject, overridesLibraryMethod } from './library-runs';
 
 /**
@@ -118,6 +118,7 @@ export function checkProgram(
     colourPath,
     valuesOf: flow.valuesOf,
     fieldValues: flow.fieldValues,
+    containedFunctions: flow.containedFunctions,
     suspendingName,
     suspendingAccessorNames: accessorNames,
   };
@@ -206,6 +207,8 @@ export function passedToUntransformed(
         ? declaredArgumentType(checker, declaration.parameters, index)
         : undefined;
     if (!readsNoValues) out.push(...accessorsUsedByLibrary(members, arg, param, receiver, index === 0 && writesTarget));
+    if (param && !(param.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)))
+      out.push(...containedFunctionsCalledByLibrary(members, arg, param, receiver));
     if (param && !(param.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)))
       out.push(...membersCalledByLibrary(members, arg, param, receiver, ts.isObjectLiteralExpression(inner)));
     if (ts.isObjectLiteralExpression(inner)) {

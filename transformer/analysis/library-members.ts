@@ -38,6 +38,8 @@ export interface LibraryMemberContext {
   fieldValues: (name: string) => ReadonlySet<FlowValue> | undefined;
   /** What an expression may evaluate to. */
   valuesOf: (e: ts.Expression) => ReadonlySet<FlowValue> | undefined;
+  /** The functions in the containers an expression may evaluate to. */
+  containedFunctions: (e: ts.Expression) => ReadonlySet<FlowValue>;
   /** Whether the field `name` holds a function that may suspend, or a synchronized one. */
   suspendingName: (name: string) => boolean;
   /** The names of the getters and setters that may suspend. */
@@ -77,6 +79,71 @@ export function membersCalledByLibrary(
   return [];
 }
 
+/**
+ * Functions in an array, Map or Set handed to a library whose parameter says it holds functions
+ * (`compose(mws: Middleware[])`, `route(m: Map<string, Handler>)`): the library calls them.
+ *
+ * ```ts
+ * callAll([load], x);   // TSG39007: an element may suspend
+ * ```
+ */
+export function containedFunctionsCalledByLibrary(
+  ctx: LibraryMemberContext,
+  arg: ts.Expression,
+  declared: ts.Type,
+  receiver: string,
+): DiagnosticSpec[] {
+  const { checker, coloured } = ctx;
+  if (!holdsFunctions(checker, declared)) return [];
+  // written in the call: its own elements (what a container handed to a library holds is shared
+  // with everything code outside was given, by value flow's model of escapes)
+  const written = literalElements(arg);
+  const values = written ? new Set(written.flatMap((e) => [...(ctx.valuesOf(e) ?? [])])) : ctx.containedFunctions(arg);
+  const fn = colouredIn(values, coloured);
+  if (!fn && !values.has('suspends')) return [];
+  return [
+    {
+      code: Codes.PassedToUntransformed,
+      node: arg,
+      path: fn ? ctx.colourPath(fn) : undefined,
+      message: `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and calls the functions it holds as plain functions; ${fn ? functionName(fn) : 'a synchronized function'} among them may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Call them from coloured code instead (a loop of your own), or hand the library functions that do not wait.`,
+    },
+  ];
+}
+
+/** The elements of `[f, g]`, and the entries' values of `new Map([[k, f]])` / `new Set([f])`, written in place. */
+function literalElements(arg: ts.Expression): ts.Expression[] | undefined {
+  const e = skipParens(arg);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.some(ts.isSpreadElement) ? undefined : [...e.elements];
+  if (
+    ts.isNewExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    (e.expression.text === 'Map' || e.expression.text === 'Set') &&
+    e.arguments?.length === 1
+  ) {
+    const items = literalElements(e.arguments[0]);
+    if (!items) return undefined;
+    if (e.expression.text === 'Set') return items;
+    const values = items.map((x) => skipParens(x));
+    return values.every(ts.isArrayLiteralExpression) ? values.flatMap((pair) => [...pair.elements]) : undefined;
+  }
+  return undefined;
+}
+
+/** An array, tuple, Map, Set or iterable type (a type parameter by its constraint) whose elements or values are functions. */
+function holdsFunctions(checker: ts.TypeChecker, declared: ts.Type): boolean {
+  let d = declared;
+  if (d.flags & ts.TypeFlags.TypeParameter) d = checker.getBaseConstraintOfType(d) ?? d;
+  return parts(checker, d).some((t) => {
+    const element =
+      elementType(checker, t) ??
+      (fromDefaultLib(t) && (t as ts.TypeReference).target
+        ? checker.getTypeArguments(t as ts.TypeReference).at(-1)
+        : undefined);
+    return !!element && parts(checker, element).some((e) => e.getCallSignatures().length > 0);
+  });
+}
+
 /** A function member a library declares for a parameter: `transform` of `p: Plugin`, `before` at `hooks` of `{ hooks: { before } }`. */
 interface DeclaredMember {
   /** Property names, `[i]` for an array's elements. */
@@ -106,6 +173,12 @@ function callableMembers(ctx: LibraryMemberContext, declared: ts.Type): Declared
     }
     for (const dp of parts(checker, d)) {
       if (!isObjectLike(dp) || dp.getCallSignatures().length) continue;
+      // `register(C: new () => Plugin)`: the library makes instances and calls their members
+      const made = dp.getConstructSignatures();
+      if (made.length) {
+        for (const sig of made) visit(sig.getReturnType(), [...path, 'new()']);
+        continue;
+      }
       // `ps: Plugin[]`: the elements' members
       const element = elementType(checker, dp);
       if (element) {
@@ -128,6 +201,8 @@ function callableMembers(ctx: LibraryMemberContext, declared: ts.Type): Declared
 /** The types one step in: an object's property, or an array's elements. */
 function stepInto(checker: ts.TypeChecker, t: ts.Type, step: string): ts.Type[] {
   return parts(checker, t).flatMap((p) => {
+    if (step === 'new()')
+      return p.getConstructSignatures().map((sig) => checker.getNonNullableType(sig.getReturnType()));
     if (step === '[i]') {
       const e = elementType(checker, p);
       return e ? [checker.getNonNullableType(e)] : [];

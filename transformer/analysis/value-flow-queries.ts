@@ -19,6 +19,8 @@ export interface ValueFlow {
   calleeValues(call: ts.CallExpression | ts.TaggedTemplateExpression): ReadonlySet<FlowValue> | undefined;
   /** What an expression may evaluate to. */
   valuesOf(e: ts.Expression): ReadonlySet<FlowValue> | undefined;
+  /** The functions in the arrays, Maps and Sets an expression may evaluate to, however deep. */
+  containedFunctions(e: ts.Expression): ReadonlySet<FlowValue>;
   /** What property `name` of any object may hold (value flow's field of that name). */
   fieldValues(name: string): ReadonlySet<FlowValue> | undefined;
   /** Writes over a method a library declares (`w.visit = f`), with what they may write. */
@@ -39,6 +41,7 @@ export function exhaustedValueFlow(): ValueFlow {
     calleeValues: () => undefined,
     valuesOf: () => undefined,
     fieldValues: () => undefined,
+    containedFunctions: () => new Set(),
     unboundedWrites: () => [],
     libraryMethodWrites: () => [],
     runtimeCode: () => [],
@@ -87,6 +90,12 @@ export function solvedValueFlow(solver: FlowSolver, types: FlowTypes, records: W
     },
     valuesOf(e) {
       return functionsAt(solver.byNode.get(skipParens(e)));
+    },
+    containedFunctions(e) {
+      const at = solver.byNode.get(skipParens(e));
+      if (!at) return new Set();
+      const containers = [...solver.valuesFor(at)].filter((v): v is Container => v instanceof Container);
+      return functionsWithin(containers.map((c) => c.elements));
     },
     fieldValues(name) {
       return functionsAt(solver.existingField(name));
