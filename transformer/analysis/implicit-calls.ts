@@ -15,7 +15,7 @@
  */
 import ts from '../ts';
 import { Codes, DiagnosticSpec } from '../diagnostics';
-import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
+import { FunctionNode, functionName, isCastOrParens, propertyNameText, skipParens } from './inventory';
 
 /** The engine's implicit callees, by the member name they are looked up under. */
 const ITERATION = ['next'];
@@ -242,16 +242,6 @@ export function implicitCalls(
   };
   for (const file of files) visit(file);
   return out;
-}
-
-function isCastOrParens(e: ts.Expression): boolean {
-  return (
-    ts.isParenthesizedExpression(e) ||
-    ts.isNonNullExpression(e) ||
-    ts.isAsExpression(e) ||
-    ts.isSatisfiesExpression(e) ||
-    ts.isTypeAssertionExpression(e)
-  );
 }
 
 /** `String(x)` and `Number(x)` of lib.d.ts convert their argument (a program's own `String` does not). */

@@ -299,16 +299,22 @@ function isCalleeOrDeleted(node: ts.Expression): boolean {
 }
 
 export function skipParens(e: ts.Expression): ts.Expression {
-  while (
+  while (isCastOrParens(e)) e = e.expression;
+  return e;
+}
+
+/** `(e)`, `e!`, `e as T`, `e satisfies T`, `<T>e`: the same value as `e`. */
+export function isCastOrParens(
+  e: ts.Expression,
+): e is
+  ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.SatisfiesExpression | ts.TypeAssertion {
+  return (
     ts.isParenthesizedExpression(e) ||
     ts.isNonNullExpression(e) ||
     ts.isAsExpression(e) ||
     ts.isSatisfiesExpression(e) ||
     ts.isTypeAssertionExpression(e)
-  ) {
-    e = e.expression;
-  }
-  return e;
+  );
 }
 
 /** A function's parameters as calls fill them: without a TypeScript `this` parameter. */
