@@ -106,7 +106,7 @@ export function containedFunctionsCalledByLibrary(
       code: Codes.PassedToUntransformed,
       node: arg,
       path: fn ? ctx.colourPath(fn) : undefined,
-      message: `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and calls the functions it holds as plain functions; ${fn ? functionName(fn) : 'a synchronized function'} among them may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Call them from coloured code instead (a loop of your own), or hand the library functions that do not wait.`,
+      message: `${arg.getText()} is passed to ${receiver}, which was not compiled by ts-greenlet and calls the functions it holds as plain functions; ${fn && functionName(fn) !== '<anonymous>' ? `${functionName(fn)}, one of them,` : fn ? 'one of them' : 'a synchronized function among them'} may suspend (ScopeError, or a silent fallback under a \`try/catch\`). Call them from coloured code instead (a loop of your own), or hand the library functions that do not wait.`,
     },
   ];
 }
