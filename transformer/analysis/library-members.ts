@@ -413,8 +413,11 @@ function isImplementation(d: ts.Declaration): boolean {
   return !ts.isPropertySignature(d) && !ts.isMethodSignature(d);
 }
 
+/** A type's union members; a type parameter (`this` in a class, `T extends Plugin`) as its constraint. */
 export function parts(checker: ts.TypeChecker, t: ts.Type): readonly ts.Type[] {
-  const n = checker.getNonNullableType(t);
+  let n = t;
+  if (n.flags & ts.TypeFlags.TypeParameter) n = checker.getBaseConstraintOfType(n) ?? n;
+  n = checker.getNonNullableType(n);
   return n.isUnion() ? n.types : [n];
 }
 
