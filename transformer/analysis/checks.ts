@@ -39,7 +39,13 @@ import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
-import { containedFunctionsCalledByLibrary, LibraryMemberContext, membersCalledByLibrary } from './library-members';
+import {
+  containedFunctionsCalledByLibrary,
+  heldBy,
+  LibraryMemberContext,
+  membersCalledByLibrary,
+  memberType,
+} from './library-members';
 import { accessorsUsedByLibrary, assignedIntoLibraryObject, overridesLibraryMethod } from './library-runs';
 
 /**
@@ -266,18 +272,9 @@ export function passedToUntransformed(
   });
   return out;
 
-  /** `{ transform: load }` with `load` synchronized (not marked NON_STRICT). */
+  /** `{ transform: load }` (or a getter returning it) with `load` synchronized (not marked NON_STRICT). */
   function synchronizedMember(member: ts.ObjectLiteralElementLike): boolean {
-    const value = ts.isPropertyAssignment(member)
-      ? member.initializer
-      : ts.isShorthandPropertyAssignment(member)
-        ? member.name
-        : undefined;
-    return (
-      !!value &&
-      !!valuesOf(value)?.has('suspends') &&
-      !isNonStrictSynchronized(checker, checker.getTypeAtLocation(value))
-    );
+    return heldBy(valuesOf, member).has('suspends') && !isNonStrictSynchronized(checker, memberType(checker, member));
   }
 
   function colouredMember(member: ts.ObjectLiteralElementLike): FunctionNode | undefined {
@@ -291,8 +288,8 @@ export function passedToUntransformed(
       : ts.isShorthandPropertyAssignment(member)
         ? member.name
         : undefined;
-    if (!value) return undefined;
-    return colouredFunctionOf(checker, value, coloured) ?? colouredAmong(valuesOf(value), coloured);
+    if (value && colouredFunctionOf(checker, value, coloured)) return colouredFunctionOf(checker, value, coloured);
+    return colouredAmong(heldBy(valuesOf, member), coloured);
   }
 }
 

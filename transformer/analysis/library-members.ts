@@ -269,13 +269,46 @@ function literalMember(
     if (!p.name || propertyNameText(p.name) !== name) continue;
     const fn = memberFunction(p);
     if (fn && coloured.has(fn)) return fn;
-    const init = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
-    const given = init && ctx.valuesOf(init);
+    const given = heldBy(ctx.valuesOf, p);
     const held = colouredIn(given, coloured);
     if (held) return held;
-    if (given?.has('suspends') && !isNonStrictSynchronized(checker, checker.getTypeAtLocation(init!))) return true;
+    if (given.has('suspends') && !isNonStrictSynchronized(checker, memberType(checker, p))) return true;
   }
   return undefined;
+}
+
+/**
+ * What a member declaration holds, as value flow says: a property's initial value, and what a
+ * getter returns (`{ get transform() { return load; } }`: calling `p.transform(x)` calls that).
+ */
+export function heldBy(
+  valuesOf: (e: ts.Expression) => ReadonlySet<FlowValue> | undefined,
+  d: ts.Declaration,
+): ReadonlySet<FlowValue> {
+  const from: ts.Expression[] = [];
+  if ((ts.isPropertyAssignment(d) || ts.isPropertyDeclaration(d)) && d.initializer) from.push(d.initializer);
+  if (ts.isShorthandPropertyAssignment(d)) from.push(d.name);
+  if (ts.isGetAccessorDeclaration(d) && d.body) {
+    const visit = (n: ts.Node): void => {
+      if (ts.isReturnStatement(n) && n.expression) from.push(n.expression);
+      else if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(d.body, visit);
+  }
+  const out = new Set<FlowValue>();
+  for (const e of from) for (const v of valuesOf(e) ?? []) out.add(v);
+  return out;
+}
+
+/** The type of what a member holds: its value's, or for a getter, the property's. */
+export function memberType(checker: ts.TypeChecker, d: ts.Declaration): ts.Type {
+  if (ts.isPropertyAssignment(d)) return checker.getTypeAtLocation(d.initializer);
+  if (ts.isShorthandPropertyAssignment(d)) return checker.getTypeAtLocation(d.name);
+  const sym =
+    ts.isObjectLiteralElementLike(d) || ts.isClassElement(d)
+      ? d.name && checker.getSymbolAtLocation(d.name)
+      : undefined;
+  return sym ? checker.getTypeOfSymbol(sym) : checker.getTypeAtLocation(d);
 }
 
 /** A function that may suspend and that objects of type `a` may hold as `name`; `true`: a synchronized one. */
@@ -295,16 +328,10 @@ function suspendingMember(ctx: LibraryMemberContext, a: ts.Type, name: string): 
       for (const d of impls) {
         const fn = memberFunction(d);
         if (fn && coloured.has(fn)) return fn;
-        const init =
-          ts.isPropertyAssignment(d) || ts.isPropertyDeclaration(d)
-            ? d.initializer
-            : ts.isShorthandPropertyAssignment(d)
-              ? d.name
-              : undefined;
-        const given = init && ctx.valuesOf(init);
+        const given = heldBy(ctx.valuesOf, d);
         const held = colouredIn(given, coloured);
         if (held) return held;
-        if (given?.has('suspends') && !isNonStrictSynchronized(checker, mType)) return true;
+        if (given.has('suspends') && !isNonStrictSynchronized(checker, mType)) return true;
       }
       const cls = classOf(ap);
       for (const v of values ?? []) {
