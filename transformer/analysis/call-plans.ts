@@ -15,7 +15,8 @@
 import ts from '../ts';
 import { accessMode, bindThroughCall, possiblyBoundFunction } from './call-targets';
 import { calleeOf, CallLike, FunctionNode, Inventory, isWithin, skipParens } from './inventory';
-import { colouredAmong, colouredFunctionOf, uncolourableSpec, unsupportedAccess } from './checks';
+import { uncolourableSpec, unsupportedAccess } from './checks';
+import { colouredAmong, colouredFunctionOf } from './passed-to-library';
 import { callsToMakeRecords, DelegatingCall } from './delegation-depth';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { isRuntimeExport } from './suspension-points';

@@ -22,8 +22,8 @@ import {
   isGenerator,
   propertyNameText,
   skipParens,
+  calleeText,
 } from './inventory';
-import { calleeText } from './checks';
 import { isRuntimeFile } from './runtime-files';
 import { stronglyConnected } from './scc';
 import type { CallGraph } from './call-graph';

@@ -281,6 +281,12 @@ export function accessedProperty(
   return checker.getPropertyOfType(checker.getTypeAtLocation(access.expression), String(keyType.value));
 }
 
+/** A call's callee as written, shortened for a message: `lib.runPlugin`, `new Transform`'s `Transform`. */
+export function calleeText(call: CallLike | ts.NewExpression): string {
+  const text = (ts.isNewExpression(call) ? call.expression : calleeOf(call)).getText();
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 /** What a call calls: `f` in `f(x)` and in ``f`x` ``; an accessor site is its own callee. */
 export function calleeOf(call: CallLike): ts.Expression {
   return ts.isCallExpression(call) ? call.expression : ts.isTaggedTemplateExpression(call) ? call.tag : call;
