@@ -349,7 +349,12 @@ function lacksRequired(checker: ts.TypeChecker, owner: ts.Type, receiver: ts.Typ
 }
 
 /** `type`'s class or interface, or one it extends or implements, is one of `targets`. */
-function derivesFrom(checker: ts.TypeChecker, type: ts.Type, targets: Set<ts.Symbol>, seen: Set<ts.Symbol>): boolean {
+export function derivesFrom(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  targets: Set<ts.Symbol>,
+  seen: Set<ts.Symbol>,
+): boolean {
   const sym = type.getSymbol();
   if (!sym || seen.has(sym)) return false;
   if (targets.has(sym)) return true;
@@ -365,7 +370,7 @@ function derivesFrom(checker: ts.TypeChecker, type: ts.Type, targets: Set<ts.Sym
 }
 
 /** The type whose member `fn` is: a class's instance or static side, or an object literal. */
-function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefined {
+export function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefined {
   const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
   const owner = member.parent;
   if (ts.isClassLike(owner)) {

@@ -32,7 +32,8 @@ import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
 import { LibraryMemberContext } from './library-members';
 import { overridesLibraryMethod } from './library-runs';
-import { colouredAmong, passedToUntransformed } from './passed-to-library';
+import { passedToUntransformed } from './passed-to-library';
+import { colouredAmong } from './value-flow-queries';
 
 /**
  * The checks that run once colour and plans are known, in the order their diagnostics are

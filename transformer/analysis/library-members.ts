@@ -22,10 +22,12 @@
 import ts from '../ts';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
+import { derivesFrom, ownerType } from './call-targets';
 import { memberFunction } from './implicit-calls';
 import { isNonStrictSynchronized, hasSynchronizedBrand } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
 import type { FlowValue } from './value-flow-model';
+import { colouredAmong } from './value-flow-queries';
 
 /** How deep into the parameter's type members are looked for (`{ hooks: { before } }` is 2). */
 const DEPTH = 3;
@@ -99,7 +101,7 @@ export function containedFunctionsCalledByLibrary(
   // with everything code outside was given, by value flow's model of escapes)
   const written = literalElements(arg);
   const values = written ? new Set(written.flatMap((e) => [...(ctx.valuesOf(e) ?? [])])) : ctx.containedFunctions(arg);
-  const fn = colouredIn(values, coloured);
+  const fn = colouredAmong(values, coloured);
   if (!fn && !values.has('suspends')) return [];
   return [
     {
@@ -264,17 +266,30 @@ function literalMember(
   literal: ts.ObjectLiteralExpression,
   name: string,
 ): FunctionNode | true | undefined {
-  const { checker, coloured } = ctx;
   for (const p of literal.properties) {
     if (!p.name || propertyNameText(p.name) !== name) continue;
-    const fn = memberFunction(p);
-    if (fn && coloured.has(fn)) return fn;
-    const given = heldBy(ctx.valuesOf, p);
-    const held = colouredIn(given, coloured);
-    if (held) return held;
-    if (given.has('suspends') && !isNonStrictSynchronized(checker, memberType(checker, p))) return true;
+    const found = declaredSuspending(ctx, p, memberType(ctx.checker, p));
+    if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * A member declaration that may suspend: a method or function that is coloured, or what it holds
+ * (`heldBy`) — a coloured function, or `true` for a synchronized one whose type (`type`) is not
+ * marked NON_STRICT.
+ */
+function declaredSuspending(
+  ctx: LibraryMemberContext,
+  d: ts.Declaration,
+  type: ts.Type,
+): FunctionNode | true | undefined {
+  const fn = memberFunction(d);
+  if (fn && ctx.coloured.has(fn)) return fn;
+  const given = heldBy(ctx.valuesOf, d);
+  const held = colouredAmong(given, ctx.coloured);
+  if (held) return held;
+  return given.has('suspends') && !isNonStrictSynchronized(ctx.checker, type) ? true : undefined;
 }
 
 /**
@@ -326,19 +341,17 @@ function suspendingMember(ctx: LibraryMemberContext, a: ts.Type, name: string): 
       // the program's own member (a class's method, a literal's property): it, what it was given,
       // and for a class, its subclasses' overrides; not another class that only looks the same
       for (const d of impls) {
-        const fn = memberFunction(d);
-        if (fn && coloured.has(fn)) return fn;
-        const given = heldBy(ctx.valuesOf, d);
-        const held = colouredIn(given, coloured);
-        if (held) return held;
-        if (given.has('suspends') && !isNonStrictSynchronized(checker, mType)) return true;
+        const found = declaredSuspending(ctx, d, mType);
+        if (found) return found;
       }
       const cls = classOf(ap);
       for (const v of values ?? []) {
         if (v === 'suspends' || !coloured.has(v)) continue;
         const owner = ownerOf(v);
         // `o.transform = f` after the object was made: any object may have it
-        if (owner === 'unknown' || (cls && owner !== 'literal' && derivesFrom(checker, owner, cls))) return v;
+        if (owner === 'unknown') return v;
+        const ownerClass = owner === 'class' && cls ? ownerType(checker, v) : undefined;
+        if (ownerClass && derivesFrom(checker, ownerClass, new Set([cls!]), new Set())) return v;
       }
       // a class's data property may be given any function of that name (`this.transform = load`)
       if (
@@ -362,60 +375,18 @@ function suspendingMember(ctx: LibraryMemberContext, a: ts.Type, name: string): 
   return undefined;
 }
 
-export function colouredIn(
-  values: ReadonlySet<FlowValue> | undefined,
-  coloured: Set<FunctionNode>,
-): FunctionNode | undefined {
-  for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
-  return undefined;
-}
-
 /** The program class whose instances `t` describes, if it is one. */
-function classOf(t: ts.Type): ts.ClassLikeDeclaration | undefined {
+function classOf(t: ts.Type): ts.Symbol | undefined {
   const d = t.symbol?.valueDeclaration;
-  return d && ts.isClassLike(d) && !d.getSourceFile().isDeclarationFile ? d : undefined;
+  return d && ts.isClassLike(d) && !d.getSourceFile().isDeclarationFile ? t.symbol : undefined;
 }
 
 /** Whose member a function is: a class's (static ones included), an object literal's, or unknown (`o.f = () => …`). */
-function ownerOf(fn: FunctionNode): ts.ClassLikeDeclaration | 'literal' | 'unknown' {
+function ownerOf(fn: FunctionNode): 'class' | 'literal' | 'unknown' {
   const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
-  if (member && ts.isClassElement(member) && ts.isClassLike(member.parent)) return member.parent;
+  if (member && ts.isClassElement(member) && ts.isClassLike(member.parent)) return 'class';
   if (member && ts.isObjectLiteralElementLike(member) && ts.isObjectLiteralExpression(member.parent)) return 'literal';
   return 'unknown';
-}
-
-/** Whether class `c` is `base` or extends it, through any number of classes. */
-function derivesFrom(checker: ts.TypeChecker, c: ts.ClassLikeDeclaration, base: ts.ClassLikeDeclaration): boolean {
-  for (let at: ts.ClassLikeDeclaration | undefined = c, n = 0; at && n < 50; n++) {
-    if (at === base) return true;
-    const ext: ts.ExpressionWithTypeArguments | undefined = at.heritageClauses?.find(
-      (h) => h.token === ts.SyntaxKind.ExtendsKeyword,
-    )?.types[0];
-    const next: ts.Declaration | undefined = ext && checker.getTypeAtLocation(ext.expression).symbol?.valueDeclaration;
-    at = next && ts.isClassLike(next) ? next : undefined;
-  }
-  return false;
-}
-
-/** The type of the objects a function is a member of: a class's instances (or the class, static), an object literal. */
-function ownerType(checker: ts.TypeChecker, fn: FunctionNode): ts.Type | undefined {
-  const member = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
-  if (!member) return undefined;
-  if (ts.isPropertyAssignment(member) && member.initializer !== fn) return undefined;
-  if (ts.isPropertyDeclaration(member) && member.initializer !== fn) return undefined;
-  const owner = member.parent;
-  if (!owner) return undefined;
-  if (ts.isObjectLiteralExpression(owner) && (ts.isPropertyAssignment(member) || ts.isMethodDeclaration(member)))
-    return checker.getTypeAtLocation(owner);
-  if (ts.isClassLike(owner) && (ts.isPropertyDeclaration(member) || ts.isMethodDeclaration(member))) {
-    const isStatic = member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-    const sym = checker.getSymbolAtLocation(owner.name ?? owner) ?? checker.getTypeAtLocation(owner).symbol;
-    if (!sym) return undefined;
-    return isStatic ? checker.getTypeOfSymbol(sym) : checker.getDeclaredTypeOfSymbol(sym);
-  }
-  if (ts.isClassLike(owner) && (ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)))
-    return checker.getTypeAtLocation(owner);
-  return undefined;
 }
 
 function report(

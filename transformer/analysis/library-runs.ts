@@ -14,7 +14,8 @@ import ts from '../ts';
 import { Codes, DiagnosticSpec } from '../diagnostics';
 import { memberFunction } from './implicit-calls';
 import { FunctionNode, functionName, propertyNameText, skipParens } from './inventory';
-import { colouredIn, isObjectLike, LibraryMemberContext, literalOrigin, parts } from './library-members';
+import { isObjectLike, LibraryMemberContext, literalOrigin, parts } from './library-members';
+import { colouredAmong } from './value-flow-queries';
 import { isRuntimeFile } from './runtime-files';
 import { isLibFile } from './value-flow-builtins';
 
@@ -47,11 +48,11 @@ export function accessorsUsedByLibrary(
     if (!isObjectLike(part)) continue;
     for (const name of ctx.suspendingAccessorNames) {
       const p = checker.getPropertyOfType(part, name);
-      const named =
-        !!declared && parts(checker, declared).some((d) => isObjectLike(d) && !!checker.getPropertyOfType(d, name));
       for (const d of p?.declarations ?? []) {
         if (!(ts.isGetAccessorDeclaration(d) || ts.isSetAccessorDeclaration(d)) || !coloured.has(d)) continue;
         const getter = ts.isGetAccessorDeclaration(d);
+        const named =
+          !!declared && parts(checker, declared).some((x) => isObjectLike(x) && !!checker.getPropertyOfType(x, name));
         if (getter ? !named && !ts.isObjectLiteralExpression(d.parent) : !named && !writes) continue;
         return [
           {
@@ -155,7 +156,7 @@ export function assignedIntoLibraryObject(
         : ts.isShorthandPropertyAssignment(d)
           ? d.name
           : undefined;
-      const found = fn && coloured.has(fn) ? fn : colouredIn(init && ctx.valuesOf(init), coloured);
+      const found = fn && coloured.has(fn) ? fn : colouredAmong(init && ctx.valuesOf(init), coloured);
       const synchronized = !found && !!init && !!ctx.valuesOf(init)?.has('suspends');
       if (!found && !synchronized) continue;
       return [

@@ -27,6 +27,7 @@ import { accessorsUsedByLibrary, assignedIntoLibraryObject } from './library-run
 import { isRuntimeFile } from './runtime-files';
 import { isNonStrictSynchronized } from './suspension-points';
 import { isLibFile } from './value-flow-builtins';
+import { colouredAmong } from './value-flow-queries';
 
 /**
  * A coloured function handed to code that was not transformed (a library, `setTimeout`, an
@@ -270,15 +271,6 @@ export function mayCallArgument(
   const callable = (t: ts.Type): boolean => t.getCallSignatures().length > 0 || t.symbol?.name === 'Function';
   const nonNull = checker.getNonNullableType(type);
   return nonNull.isUnion() ? nonNull.types.some(callable) : callable(nonNull);
-}
-
-/** A coloured function among what value flow says may be here. */
-export function colouredAmong(
-  values: ReadonlySet<FunctionNode | 'suspends'> | undefined,
-  coloured: Set<FunctionNode>,
-): FunctionNode | undefined {
-  for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
-  return undefined;
 }
 
 export function colouredFunctionOf(

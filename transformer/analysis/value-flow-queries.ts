@@ -4,7 +4,7 @@
  * call. Read by call-graph.ts, call-plans.ts and checks.ts; nothing here adds a constraint.
  */
 import ts from '../ts';
-import { skipParens } from './inventory';
+import { FunctionNode, skipParens } from './inventory';
 import { Container, FlowValue, Location, Ref } from './value-flow-model';
 import { FlowSolver } from './value-flow-solver';
 import { FlowTypes } from './value-flow-types';
@@ -160,4 +160,13 @@ export function solvedValueFlow(solver: FlowSolver, types: FlowTypes, records: W
     for (const l of from) if (l) walk(l);
     return out;
   }
+}
+
+/** A coloured function among what value flow says may be here. */
+export function colouredAmong(
+  values: ReadonlySet<FunctionNode | 'suspends'> | undefined,
+  coloured: Set<FunctionNode>,
+): FunctionNode | undefined {
+  for (const v of values ?? []) if (v !== 'suspends' && coloured.has(v)) return v;
+  return undefined;
 }
